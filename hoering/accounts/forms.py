@@ -1,0 +1,78 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+from hoering.accounts.services import PASSWORD_MAX, PASSWORD_MIN
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(
+        _l("Fullt navn"),
+        validators=[InputRequired(_l("Skriv navnet ditt.")), Length(max=200)],
+        description=_l("Navnet vises sammen med innspillene dine."),
+    )
+    email = EmailField(
+        _l("E-postadresse"),
+        validators=[
+            InputRequired(_l("Skriv e-postadressen din.")),
+            Email(_l("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no.")),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(
+        _l("Passord"),
+        validators=[
+            InputRequired(_l("Velg et passord.")),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=_l(
+                    "Passordet må ha mellom %(min)s og %(max)s tegn.",
+                    min=PASSWORD_MIN,
+                    max=PASSWORD_MAX,
+                ),
+            ),
+        ],
+        description=_l("Minst 12 tegn. Gjerne en setning du husker."),
+    )
+    confirm = PasswordField(
+        _l("Gjenta passordet"),
+        validators=[EqualTo("password", _l("Passordene er ikke like."))],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-postadresse"), validators=[InputRequired(_l("Skriv e-postadressen din."))]
+    )
+    password = PasswordField(_l("Passord"), validators=[InputRequired(_l("Skriv passordet."))])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Nåværende passord"), validators=[InputRequired(_l("Skriv nåværende passord."))]
+    )
+    new_password = PasswordField(
+        _l("Nytt passord"),
+        validators=[
+            InputRequired(_l("Velg et nytt passord.")),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=_l(
+                    "Passordet må ha mellom %(min)s og %(max)s tegn.",
+                    min=PASSWORD_MIN,
+                    max=PASSWORD_MAX,
+                ),
+            ),
+        ],
+    )
+
+
+class PreferencesForm(FlaskForm):
+    locale = SelectField(
+        _l("Språk"),
+        choices=[("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")],
+    )
+    wants_email = BooleanField(_l("Send meg e-post om svar og frister"))

@@ -1,0 +1,193 @@
+"""Accounts: registration, passwords, server-side sign-in sessions and roles."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from hoering.accounts.models import (
+    AGENCY_ROLES,
+    ROLE_ADMIN,
+    ROLES,
+    Agency,
+    LoginSession,
+    Organisation,
+    Representation,
+    User,
+    UserRole,
+)
+from hoering.db import utcnow
+from hoering.errors import BadInputError, ConflictError
+from hoering.extensions import db
+
+log = logging.getLogger(__name__)
+
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so timing does not reveal which accounts exist.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-0000")
+
+PASSWORD_MIN = 12
+PASSWORD_MAX = 128
+
+
+class PasswordRuleError(BadInputError):
+    pass
+
+
+class EmailTakenError(ConflictError):
+    message = _l("Det finnes allerede en konto med denne e-postadressen.")
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password_rules(password: str) -> None:
+    """ASVS 2.1.1-2.1.4: 12 to 128 characters of any kind, no composition rules."""
+    if len(password) < PASSWORD_MIN:
+        raise PasswordRuleError(
+            _l("Passordet må ha minst %(n)s tegn.", n=PASSWORD_MIN), field="password"
+        )
+    if len(password) > PASSWORD_MAX:
+        raise PasswordRuleError(
+            _l("Passordet kan ha høyst %(n)s tegn.", n=PASSWORD_MAX), field="password"
+        )
+
+
+def create_user(email: str, name: str, password: str, *, locale: str | None = None) -> User:
+    """Register a person; the email is the sign-in and must be unused."""
+    check_password_rules(password)
+    email = normalize_email(email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise EmailTakenError(field="email")
+    user = User(email=email, name=name.strip(), password_hash=_hasher.hash(password), locale=locale)
+    db.session.add(user)
+    db.session.flush()
+    log.info("user %s registered", user.id)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose password this is, or None; same cost whether or not the email exists."""
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        log.info("failed sign-in for %s", f"user {user.id}" if user else "unknown email")
+        return None
+    if user is None or not user.is_enabled:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def change_password(user: User, current: str, new: str, *, keep_session: LoginSession | None):
+    """ASVS 2.1.6 and 3.3.3: needs the current password; ends every other sign-in."""
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise BadInputError(_l("Nåværende passord er feil."), field="current_password") from None
+    check_password_rules(new)
+    user.password_hash = _hasher.hash(new)
+    user.password_changed_at = utcnow()
+    end_sessions(user, except_session=keep_session)
+    log.info("user %s changed password", user.id)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> tuple[str, LoginSession]:
+    """A new sign-in with a fresh random token (ASVS 3.2.1, 3.2.2); only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    login_session = LoginSession(token_hash=_token_hash(token), user=user)
+    db.session.add(login_session)
+    db.session.flush()
+    return token, login_session
+
+
+def end_session(token: str) -> None:
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.token_hash == _token_hash(token), LoginSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def end_sessions(user: User, *, except_session: LoginSession | None = None) -> None:
+    query = update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.ended_at.is_(None)
+    )
+    if except_session is not None:
+        query = query.where(LoginSession.id != except_session.id)
+    db.session.execute(query.values(ended_at=utcnow()))
+
+
+def find_live_session(token: str) -> LoginSession | None:
+    """The sign-in behind a token, if it has not ended, idled out or grown too old."""
+    login_session = db.session.scalar(
+        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+    )
+    if login_session is None or login_session.ended_at is not None:
+        return None
+    now = utcnow()
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    absolute = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    if now - login_session.last_seen_at > idle or now - login_session.created_at > absolute:
+        return None
+    return login_session
+
+
+def load_session_user(token: str) -> User | None:
+    """flask-login's loader: the id it keeps in the cookie is our session token."""
+    login_session = find_live_session(token)
+    if login_session is None:
+        return None
+    user = login_session.user
+    if not user.is_enabled:
+        return None
+    now = utcnow()
+    # Refresh the idle clock at most once a minute, so reads stay read-only.
+    if now - login_session.last_seen_at > timedelta(minutes=1):
+        login_session.last_seen_at = now
+        db.session.commit()
+    user.session_token = token
+    user.login_session = login_session
+    return user
+
+
+def grant_role(user: User, role: str, agency: Agency | None = None) -> UserRole:
+    if role not in ROLES:
+        raise BadInputError(_l("Ukjent rolle."))
+    if role in AGENCY_ROLES and agency is None:
+        raise BadInputError(_l("Rollen gjelder en bestemt virksomhet."))
+    if role == ROLE_ADMIN:
+        agency = None
+    for grant in user.roles:
+        if grant.role == role and grant.agency_id == (agency.id if agency else None):
+            return grant
+    grant = UserRole(user=user, role=role, agency=agency)
+    db.session.add(grant)
+    db.session.flush()
+    log.info("role %s granted to user %s", role, user.id)
+    return grant
+
+
+def add_representative(user: User, organisation: Organisation) -> Representation:
+    for rep in user.representations:
+        if rep.organisation_id == organisation.id:
+            return rep
+    rep = Representation(user=user, organisation=organisation)
+    db.session.add(rep)
+    db.session.flush()
+    return rep

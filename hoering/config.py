@@ -1,0 +1,95 @@
+"""Settings from HOERING_* environment variables, with defaults that run anywhere."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("HOERING_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot run the app safely."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secret() -> str:
+    """A per-installation secret kept in the instance folder, for development only."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config() -> dict:
+    """Read the environment; refuse to start in production without a secret key."""
+    env = os.environ.get("HOERING_ENV", "development")
+    production = env == "production"
+    secret = os.environ.get("HOERING_SECRET_KEY")
+    if not secret:
+        if production:
+            raise ConfigError("HOERING_SECRET_KEY must be set when HOERING_ENV=production")
+        secret = _development_secret()
+    database_url = os.environ.get(
+        "HOERING_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'hoering.db'}"
+    )
+    redis_url = os.environ.get("HOERING_REDIS_URL") or None
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "PROXY_HOPS": int(os.environ.get("HOERING_PROXY_HOPS", "0")),
+        "SESSION_COOKIE_SECURE": _env_bool("HOERING_SECURE_COOKIES", production),
+        "REMEMBER_COOKIE_SECURE": _env_bool("HOERING_SECURE_COOKIES", production),
+        "MAIL_SMTP_HOST": os.environ.get("HOERING_SMTP_HOST") or None,
+        "MAIL_SMTP_PORT": int(os.environ.get("HOERING_SMTP_PORT", "25")),
+        "MAIL_FROM": os.environ.get("HOERING_MAIL_FROM", "ikke-svar@hoering.invalid"),
+        "BASE_URL": os.environ.get("HOERING_BASE_URL", "http://127.0.0.1:5000"),
+        "DEBUG": False,
+        "TESTING": False,
+    }
+
+
+# Defaults every configuration starts from; load_config() and test dicts override them.
+DEFAULTS: dict = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # A form left open over lunch must still post; the error page explains an expired token.
+    "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+    # Draft uploads are the largest bodies we accept.
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "nb",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+    "LANGUAGES": ("nb", "nn", "en"),
+    "SUBMISSION_MAX_LENGTH": 10_000,
+    "SUBMISSION_MAX_LINKS": 5,
+    "PAGE_SIZE": 20,
+    # Idle and absolute lifetime of a sign-in (ASVS 3.3.2).
+    "SESSION_IDLE_MINUTES": 60,
+    "SESSION_MAX_HOURS": 12,
+    # Per account, so a guessed password cannot lock anyone else out; and per address.
+    "LOGIN_LIMIT": "10 per 15 minutes",
+    "LOGIN_ADDRESS_LIMIT": "50 per 15 minutes",
+    "SUBMIT_LIMIT": "20 per hour",
+    "REPORT_LIMIT": "10 per hour",
+    "REPORT_HIDE_THRESHOLD": 3,
+    "MIN_FORM_SECONDS": 3,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_STRATEGY": "moving-window",
+    "RATELIMIT_STORAGE_URI": "memory://",
+}

@@ -1,0 +1,230 @@
+"""A realistic demo: one agency, users of every role, an open and a closed consultation.
+
+Everything goes through the same services as the web, so the demo's innspill are journaled.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from hoering.accounts import services as accounts
+from hoering.accounts.models import (
+    ROLE_ADMIN,
+    ROLE_CASE_OFFICER,
+    ROLE_MODERATOR,
+    Agency,
+    Organisation,
+)
+from hoering.consultations import services as consultations
+from hoering.consultations.models import MODE_POST, MODE_REACTIVE, Paragraph
+from hoering.db import utcnow
+from hoering.extensions import db
+from hoering.submissions import services as submissions
+from hoering.submissions.services import SubmissionData
+
+PASSWORD = "demo-passord-2026"  # noqa: S105 - the demo's published password
+AGENCY_SLUG = "ddd"
+SIGN_INS = (
+    ("citizen", "innbygger@demo.hoering.no"),
+    ("second citizen", "kari@demo.hoering.no"),
+    ("organisation representative", "org@demo.hoering.no"),
+    ("case officer", "saksbehandler@demo.hoering.no"),
+    ("moderator", "moderator@demo.hoering.no"),
+    ("admin", "admin@demo.hoering.no"),
+)
+DRAFT = (Path(__file__).parent / "demo_draft.md").read_text(encoding="utf-8")
+
+
+def load() -> bool:
+    """Create the demo unless it is there; True if it was created now."""
+    if db.session.scalar(select(Agency.id).where(Agency.slug == AGENCY_SLUG)) is not None:
+        return False
+    agency = Agency(
+        slug=AGENCY_SLUG,
+        name="Direktoratet for digital deltakelse",
+        org_number="999999999",
+        privacy_contact="personvernombud@ddd.example.no",
+        case_channel="post@ddd.example.no",
+    )
+    friluft = Organisation(name="Norsk Friluftsforum", org_number="921000006", kind="organisation")
+    kommune = Organisation(name="Fjordvik kommune", org_number="987654325", kind="public_agency")
+    db.session.add_all([agency, friluft, kommune])
+    users = {}
+    names = {
+        "citizen": "Ola Nordmann",
+        "second citizen": "Kari Hansen",
+        "organisation representative": "Ingrid Berg",
+        "case officer": "Per Saksbehandler",
+        "moderator": "Mona Moderator",
+        "admin": "Ada Admin",
+    }
+    for role, email in SIGN_INS:
+        users[role] = accounts.create_user(email, names[role], PASSWORD)
+    accounts.add_representative(users["organisation representative"], friluft)
+    accounts.add_representative(users["second citizen"], kommune)
+    accounts.grant_role(users["case officer"], ROLE_CASE_OFFICER, agency)
+    accounts.grant_role(users["moderator"], ROLE_MODERATOR, agency)
+    accounts.grant_role(users["admin"], ROLE_ADMIN)
+    db.session.flush()
+
+    now = utcnow()
+    _open_consultation(agency, users, friluft, kommune, now)
+    _closed_consultation(agency, users, friluft, now)
+    db.session.flush()
+    return True
+
+
+def _paragraph(consultation, anchor: str) -> Paragraph:
+    return db.session.scalar(
+        select(Paragraph).where(
+            Paragraph.version_id == consultation.current_version_id, Paragraph.anchor == anchor
+        )
+    )
+
+
+def _open_consultation(agency, users, friluft, kommune, now):
+    officer = users["case officer"]
+    consultation = consultations.create_consultation(
+        agency,
+        consultations.ConsultationData(
+            title="Høring – forslag til lov om digital medvirkning (høringsloven)",
+            summary=(
+                "Direktoratet foreslår en ny lov som gir alle rett til å delta i offentlige "
+                "høringer digitalt, avsnitt for avsnitt, og som sikrer at alle innspill blir "
+                "journalført og arkivert."
+            ),
+            case_number="2026/1234",
+            opens_at=now - timedelta(days=14),
+            deadline=now + timedelta(days=45),
+            moderation_mode=MODE_POST,
+            expectations="",
+        ),
+        by=officer,
+    )
+    consultations.publish_draft_version(consultation, DRAFT, by=officer)
+    consultations.add_consultee(consultation, "Norsk Friluftsforum", "921000006", "post@nff.no")
+    consultations.add_consultee(consultation, "Fjordvik kommune", "987654325")
+    consultations.add_consultee(consultation, "Foreningen for åpen forvaltning", "912345009")
+    consultations.publish_consultation(consultation, now=now - timedelta(days=14))
+
+    def say(who, body, *, anchor=None, parent=None, **kw):
+        return submissions.submit(
+            consultation,
+            SubmissionData(body=body, **kw),
+            author=users[who],
+            paragraph=_paragraph(consultation, anchor) if anchor else None,
+            parent=parent,
+        )
+
+    first = say(
+        "citizen",
+        "Tre måneder er for kort når saken er stor. Foreslår at fristen kan forlenges "
+        "når mange ber om det.",
+        anchor="p-5-1",
+        position="oppose",
+    )
+    say(
+        "organisation representative",
+        "Vi støtter en hovedregel på tre måneder. Frivillige organisasjoner trenger tid "
+        "til å forankre svaret i styret.",
+        anchor="p-5-1",
+        position="support",
+        organisation_id=friluft.id,
+    )
+    say(
+        "second citizen",
+        "Enig med forrige innspill – særlig om sommeren blir tre måneder fort kort.",
+        parent=first,
+    )
+    say(
+        "citizen",
+        "Det bør stå uttrykkelig at **begrunnelsen for fjerning** skal være synlig for alle.",
+        anchor="p-8-2",
+        position="support",
+    )
+    say(
+        "second citizen",
+        "Kommunen mener kravet om universell utforming også må gjelde vedlegg.",
+        anchor="p-4-3",
+        position="support",
+        organisation_id=kommune.id,
+    )
+    general = say(
+        "organisation representative",
+        "Norsk Friluftsforum støtter lovforslaget i hovedsak. Vi ber om at organisasjoner "
+        "får varsel når en høring som gjelder friluftsliv, blir lagt ut.",
+        organisation_id=friluft.id,
+        position="support",
+    )
+    say(
+        "citizen",
+        "Godt forslag. Varsling per tema ville gjort det enklere å følge med.",
+        parent=general,
+    )
+    submissions.endorse(first, users["second citizen"])
+    submissions.endorse(first, users["organisation representative"])
+    submissions.endorse(general, users["citizen"])
+    submissions.reply_as_agency(
+        first,
+        "Takk for innspillet. Vi vurderer en regel om forlenget frist i den videre behandlingen.",
+        by=officer,
+    )
+    return consultation
+
+
+def _closed_consultation(agency, users, friluft, now):
+    officer = users["case officer"]
+    opened = now - timedelta(days=60)
+    consultation = consultations.create_consultation(
+        agency,
+        consultations.ConsultationData(
+            title="Høring – retningslinjer for klarspråk i offentlige skjema",
+            summary="Forslag til felles retningslinjer for klart språk i skjema fra staten.",
+            case_number="2026/0815",
+            opens_at=opened,
+            deadline=now - timedelta(days=5),
+            moderation_mode=MODE_REACTIVE,
+            expectations="",
+        ),
+        by=officer,
+    )
+    consultations.publish_draft_version(
+        consultation,
+        "# Retningslinjer\n\n## 1 Skriv kort\n\nBruk korte setninger.\n\n"
+        "Forklar fagord første gang de brukes.\n\n## 2 Skriv til leseren\n\n"
+        "Bruk du-form når skjemaet retter seg mot privatpersoner.\n",
+        by=officer,
+    )
+    consultations.publish_consultation(consultation, now=opened)
+    at = opened + timedelta(days=3)
+    comment = submissions.submit(
+        consultation,
+        SubmissionData(body="Du-form gjør skjemaene mye lettere å forstå.", position="support"),
+        author=users["citizen"],
+        paragraph=_paragraph(consultation, "p-2-1"),
+        now=at,
+    )
+    submissions.submit(
+        consultation,
+        SubmissionData(
+            body="Vi støtter retningslinjene og tilbyr oss å teste dem på medlemmene våre.",
+            organisation_id=friluft.id,
+        ),
+        author=users["organisation representative"],
+        now=at + timedelta(hours=2),
+    )
+    submissions.submit(
+        consultation,
+        SubmissionData(body="Gjelder dette også brev, eller bare skjema?"),
+        author=users["second citizen"],
+        parent=comment,
+        now=at + timedelta(days=1),
+    )
+    submissions.reply_as_agency(
+        comment, "Takk! Vi tar med dette i den endelige veilederen.", by=officer
+    )
+    consultations.close_consultation(consultation, by=officer, now=consultation.deadline)
+    return consultation

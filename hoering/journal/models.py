@@ -1,0 +1,114 @@
+"""The journal: append-only, numbered per agency and year, hash-chained."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hoering.db import UTCDateTime, new_system_id, utcnow
+from hoering.extensions import db
+
+DOC_INCOMING = "I"
+DOC_OUTGOING = "U"
+
+GENESIS_HASH = "0" * 64
+
+
+class JournalCounter(db.Model):
+    """The head of one agency's journal for one year: last number and last hash.
+
+    Locked by an UPDATE for every new entry, so numbers are gap-free and the chain has no forks.
+    """
+
+    __tablename__ = "journal_counters"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+
+    def __repr__(self) -> str:
+        return f"<JournalCounter {self.agency_id}/{self.year} {self.last_seq}>"
+
+
+class JournalEntry(db.Model):
+    """A journalpost. Never updated or deleted; later changes are JournalChange records."""
+
+    __tablename__ = "journal_entries"
+    __table_args__ = (UniqueConstraint("agency_id", "year", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_system_id)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    year: Mapped[int]
+    seq: Mapped[int]
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    case_number: Mapped[str] = mapped_column(String(20))
+    record_number: Mapped[int]
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), unique=True)
+    agency_reply_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agency_replies.id"), unique=True
+    )
+    replies_to_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
+    document_type: Mapped[str] = mapped_column(String(1))
+    journal_date: Mapped[date] = mapped_column(Date)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    correspondent_name: Mapped[str] = mapped_column(String(200))
+    correspondent_organisation: Mapped[str | None] = mapped_column(String(200))
+    respondent_type: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(500))
+    paragraph_id: Mapped[int | None] = mapped_column(ForeignKey("paragraphs.id"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("draft_versions.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    screened_name: Mapped[bool] = mapped_column(default=False)
+    document_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    consultation = relationship("Consultation")
+    replies_to: Mapped[JournalEntry | None] = relationship(remote_side=[id])
+
+    def __repr__(self) -> str:
+        return f"<JournalEntry {self.journal_number}>"
+
+    @property
+    def journal_number(self) -> str:
+        return f"{self.year}/{self.seq:06d}"
+
+    @property
+    def registration_id(self) -> str:
+        return f"{self.case_number}-{self.record_number}"
+
+
+class JournalChange(db.Model):
+    """An endringslogg record: a later change to a journal entry, itself append-only."""
+
+    __tablename__ = "journal_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), index=True)
+    field: Mapped[str] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    entry: Mapped[JournalEntry] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<JournalChange {self.entry_id} {self.field}>"
+
+
+class JournalImmutableError(RuntimeError):
+    """The journal is append-only (arkivforskriften): entries are never changed in place."""
+
+
+@event.listens_for(JournalEntry, "before_update")
+@event.listens_for(JournalEntry, "before_delete")
+@event.listens_for(JournalChange, "before_update")
+@event.listens_for(JournalChange, "before_delete")
+def _refuse_change(mapper, connection, target):
+    raise JournalImmutableError(f"{target!r} is append-only")

@@ -1,0 +1,48 @@
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Optional
+
+POSITION_CHOICES = [
+    ("", _l("Ikke oppgitt")),
+    ("support", _l("Støtter")),
+    ("oppose", _l("Går imot")),
+    ("neutral", _l("Nøytral")),
+]
+
+
+class SubmissionForm(FlaskForm):
+    body = TextAreaField(
+        _l("Ditt innspill"),
+        validators=[InputRequired(_l("Skriv innspillet ditt før du sender."))],
+        description=_l("Du kan bruke Markdown: *kursiv*, **fet**, lister og lenker."),
+    )
+    speaker = SelectField(_l("Jeg skriver"), choices=[], validate_choice=False)
+    position = RadioField(
+        _l("Standpunkt"), choices=POSITION_CHOICES, default="", validators=[Optional()]
+    )
+    own_account = BooleanField(_l("Jeg skriver for egen regning, ikke på vegne av arbeidsgiveren"))
+    hide_name = BooleanField(_l("Ikke vis navnet mitt offentlig (vises som «Privatperson»)"))
+    confirm_personal_data = BooleanField(
+        _l(
+            "Send likevel. Jeg forstår at innspillet blir holdt tilbake til en moderator "
+            "har sett på det."
+        )
+    )
+    form_token = HiddenField()
+
+    def prepare(self, user, *, allow_position: bool) -> None:
+        """Fill the per-person choices; a fresh one-time token on first display."""
+        self.speaker.choices = [("private", _l("som privatperson"))] + [
+            (str(org.id), _l("på vegne av %(name)s", name=org.name)) for org in user.organisations
+        ]
+        if not allow_position:
+            del self.position
+        if not self.form_token.data:
+            self.form_token.data = secrets.token_urlsafe(24)
+
+    def organisation_id(self) -> int | None:
+        value = self.speaker.data or "private"
+        return int(value) if value.isdigit() else None

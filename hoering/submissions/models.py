@@ -1,0 +1,143 @@
+"""Innspill: comments on a paragraph, statements on the whole, replies; and endorsements."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hoering.accounts.models import Organisation, User
+from hoering.consultations.models import Consultation, DraftVersion, Paragraph
+from hoering.db import UTCDateTime, new_system_id, utcnow
+from hoering.extensions import db
+
+KIND_PARAGRAPH = "paragraph"
+KIND_GENERAL = "general"
+KIND_REPLY = "reply"
+KINDS = (KIND_PARAGRAPH, KIND_GENERAL, KIND_REPLY)
+
+RESPONDENT_TYPES = ("private", "organisation", "public_agency", "business")
+POSITIONS = ("support", "oppose", "neutral")
+
+# Lifecycle. Published innspill may also be redacted (public_body set) or marked off-topic.
+STATUS_PENDING = "pending"
+STATUS_PUBLISHED = "published"
+STATUS_REJECTED = "rejected"
+STATUS_HIDDEN = "hidden"
+STATUS_WITHDRAWN = "withdrawn"
+SUBMISSION_STATUSES = (
+    STATUS_PENDING,
+    STATUS_PUBLISHED,
+    STATUS_REJECTED,
+    STATUS_HIDDEN,
+    STATUS_WITHDRAWN,
+)
+
+
+class Submission(db.Model):
+    __tablename__ = "submissions"
+    __table_args__ = (
+        Index("ix_submissions_paragraph_listing", "paragraph_id", "parent_id", "id"),
+        Index("ix_submissions_consultation_kind", "consultation_id", "kind", "id"),
+        Index("ix_submissions_review", "needs_review", "consultation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_system_id)
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("draft_versions.id"))
+    paragraph_id: Mapped[int | None] = mapped_column(ForeignKey("paragraphs.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    author_name: Mapped[str] = mapped_column(String(200))
+    respondent_type: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    organisation_name: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(10))
+    own_account: Mapped[bool] = mapped_column(default=False)
+    hide_name: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(Text)
+    public_body: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    is_off_topic: Mapped[bool] = mapped_column(default=False)
+    findings: Mapped[list | None] = mapped_column(JSON)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    endorsement_count: Mapped[int] = mapped_column(default=0)
+    reply_count: Mapped[int] = mapped_column(default=0)
+    report_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    consultation: Mapped[Consultation] = relationship()
+    version: Mapped[DraftVersion | None] = relationship()
+    paragraph: Mapped[Paragraph | None] = relationship()
+    parent: Mapped[Submission | None] = relationship(remote_side=[id])
+    author: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Submission {self.id} {self.kind} {self.status}>"
+
+    @property
+    def is_visible(self) -> bool:
+        """Shown to the public with its text (redacted text where a moderator redacted it)."""
+        return self.status == STATUS_PUBLISHED
+
+    @property
+    def is_tombstone(self) -> bool:
+        """Shown to the public as a marker in place, never as a silent gap."""
+        return self.status in (STATUS_HIDDEN, STATUS_WITHDRAWN)
+
+    @property
+    def shown_body(self) -> str:
+        return self.public_body if self.public_body is not None else self.body
+
+    @property
+    def is_redacted(self) -> bool:
+        return self.public_body is not None
+
+    @property
+    def public_name(self) -> str | None:
+        """The name shown on public pages; None means 'Privatperson'."""
+        if self.hide_name and self.respondent_type == "private":
+            return None
+        return self.author_name
+
+
+class Endorsement(db.Model):
+    """An "Enig": one per person per innspill."""
+
+    __tablename__ = "endorsements"
+    __table_args__ = (UniqueConstraint("submission_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Endorsement {self.submission_id} by {self.user_id}>"
+
+
+class AgencyReply(db.Model):
+    """The agency's official answer to an innspill, journaled as an outgoing document."""
+
+    __tablename__ = "agency_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_system_id)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    submission: Mapped[Submission] = relationship()
+    author: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AgencyReply {self.id} to {self.submission_id}>"

@@ -1,0 +1,375 @@
+"""The one path in: every innspill, from the web, the CLI, the API or a test, enters via submit().
+
+submit() validates, sanitizes, scans for personal data, applies the consultation's moderation
+mode and journals the innspill, all in the caller's transaction: it flushes, the caller commits
+once, so no innspill exists without its journal entry.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from hoering import text
+from hoering.accounts.models import User
+from hoering.consultations.models import (
+    CONSULTEE_ANSWERED,
+    CONSULTEE_NO_COMMENTS,
+    MODE_PRE,
+    MODE_REACTIVE,
+    Consultation,
+    Paragraph,
+)
+from hoering.consultations.services import ConsultationClosedError
+from hoering.db import utcnow
+from hoering.errors import BadInputError, ConflictError, ForbiddenError
+from hoering.extensions import db
+from hoering.journal import services as journal
+from hoering.privacy.detect import Finding, find_personal_data
+from hoering.submissions.models import (
+    KIND_GENERAL,
+    KIND_PARAGRAPH,
+    KIND_REPLY,
+    POSITIONS,
+    STATUS_PENDING,
+    STATUS_PUBLISHED,
+    AgencyReply,
+    Endorsement,
+    Submission,
+)
+
+log = logging.getLogger(__name__)
+
+
+class PersonalDataFoundError(BadInputError):
+    """The text seems to hold personal data; the person must remove it or confirm."""
+
+    status = 422
+    message = _l("Teksten ser ut til å inneholde personopplysninger.")
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(field="body")
+        self.findings = findings
+
+
+class AuthorBlockedError(ForbiddenError):
+    pass
+
+
+class DuplicateSubmissionError(ConflictError):
+    message = _l("Du har allerede sendt et likt innspill her.")
+
+
+@dataclass
+class SubmissionData:
+    body: str
+    organisation_id: int | None = None
+    position: str | None = None
+    own_account: bool = False
+    hide_name: bool = False
+    confirm_personal_data: bool = False
+    form_token: str | None = None
+
+
+def clean_body(body: str) -> str:
+    """The text exactly as sent, but with one kind of line ending and no NUL (a 400)."""
+    if text.has_nul(body):
+        raise BadInputError(
+            _l("Teksten inneholder et ugyldig tegn (NUL). Fjern det og prøv igjen."), field="body"
+        )
+    body = text.normalize_line_endings(body)
+    if not body.strip():
+        raise BadInputError(_l("Skriv innspillet ditt før du sender."), field="body")
+    limit = current_app.config["SUBMISSION_MAX_LENGTH"]
+    if text.plain_length(body) > limit:
+        raise BadInputError(
+            _l("Innspillet kan ha høyst %(n)s tegn.", n=f"{limit:,}".replace(",", " ")),
+            field="body",
+        )
+    if text.count_links(body) > current_app.config["SUBMISSION_MAX_LINKS"]:
+        raise BadInputError(
+            _l(
+                "Innspillet har for mange lenker (høyst %(n)s).",
+                n=current_app.config["SUBMISSION_MAX_LINKS"],
+            ),
+            field="body",
+        )
+    return body
+
+
+def _check_author(author: User, now: datetime) -> None:
+    if author.blocked_until is not None and author.blocked_until > now:
+        raise AuthorBlockedError(
+            _l(
+                "Du kan ikke sende innspill før %(date)s. Begrunnelse: %(reason)s",
+                date=author.blocked_until.date().isoformat(),
+                reason=author.blocked_reason or "-",
+            )
+        )
+
+
+def _speaker(author: User, consultation: Consultation, data: SubmissionData):
+    """(respondent type, organisation) — people speak only for organisations they represent."""
+    if data.organisation_id is None:
+        if author.works_for(consultation.agency_id) and not data.own_account:
+            raise BadInputError(
+                _l(
+                    "Du er ansatt i %(agency)s. Kryss av for at du skriver for egen regning.",
+                    agency=consultation.agency.name,
+                ),
+                field="own_account",
+            )
+        return "private", None
+    for organisation in author.organisations:
+        if organisation.id == data.organisation_id:
+            return organisation.kind, organisation
+    raise ForbiddenError(_l("Du kan bare skrive på vegne av organisasjoner du representerer."))
+
+
+def _scan(body: str) -> list[Finding]:
+    return find_personal_data(body)
+
+
+def submit(
+    consultation: Consultation,
+    data: SubmissionData,
+    *,
+    author: User,
+    paragraph: Paragraph | None = None,
+    parent: Submission | None = None,
+    now: datetime | None = None,
+) -> Submission:
+    """Accept one innspill: checked, scanned, moderated per the consultation's mode, journaled."""
+    now = now or utcnow()
+    if data.form_token:
+        existing = db.session.scalar(
+            select(Submission).where(Submission.form_token == data.form_token)
+        )
+        if existing is not None and existing.author_id == author.id:
+            return existing
+    if not consultation.accepts_submissions(now):
+        raise ConsultationClosedError()
+    _check_author(author, now)
+    body = clean_body(data.body)
+    respondent_type, organisation = _speaker(author, consultation, data)
+
+    if parent is not None:
+        if parent.consultation_id != consultation.id or not parent.is_visible:
+            raise BadInputError(_l("Du kan bare svare på publiserte innspill i denne høringen."))
+        # Threads are one level deep: a reply to a reply joins the same thread.
+        parent = parent.parent or parent
+        kind, paragraph = KIND_REPLY, parent.paragraph
+    elif paragraph is not None:
+        if paragraph.version_id != consultation.current_version_id:
+            raise ConflictError(
+                _l("Dette avsnittet er fra en eldre versjon av utkastet. Kommenter gjeldende.")
+            )
+        kind = KIND_PARAGRAPH
+    else:
+        kind = KIND_GENERAL
+
+    position = data.position or None
+    if position is not None and (position not in POSITIONS or kind == KIND_REPLY):
+        raise BadInputError(_l("Ugyldig standpunkt."), field="position")
+    hide_name = bool(
+        data.hide_name and respondent_type == "private" and consultation.agency.allow_hidden_names
+    )
+    _refuse_duplicate(author, consultation, kind, paragraph, parent, body)
+
+    findings = _scan(body)
+    if findings and not data.confirm_personal_data:
+        raise PersonalDataFoundError(findings)
+
+    held = bool(findings) or consultation.moderation_mode == MODE_PRE
+    submission = Submission(
+        consultation=consultation,
+        version_id=consultation.current_version_id,
+        paragraph=paragraph,
+        parent=parent,
+        kind=kind,
+        author=author,
+        author_name=author.name,
+        respondent_type=respondent_type,
+        organisation=organisation,
+        organisation_name=organisation.name if organisation else None,
+        position=position,
+        own_account=bool(data.own_account and author.works_for(consultation.agency_id)),
+        hide_name=hide_name,
+        body=body,
+        status=STATUS_PENDING if held else STATUS_PUBLISHED,
+        needs_review=held or consultation.moderation_mode != MODE_REACTIVE,
+        findings=[asdict(finding) for finding in findings] or None,
+        form_token=data.form_token,
+        created_at=now,
+        published_at=None if held else now,
+    )
+    db.session.add(submission)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # The same form posted twice at once: the other request won; answer with its innspill.
+        existing = db.session.scalar(
+            select(Submission).where(Submission.form_token == data.form_token)
+        )
+        if existing is None:
+            raise
+        return existing
+    if submission.status == STATUS_PUBLISHED:
+        adjust_counts(submission, +1)
+    _mark_consultee(submission, CONSULTEE_ANSWERED)
+    journal.record_incoming(submission)
+    log.info(
+        "submission %s accepted (%s, %s) in consultation %s",
+        submission.id,
+        kind,
+        submission.status,
+        consultation.id,
+    )
+    return submission
+
+
+def _refuse_duplicate(author, consultation, kind, paragraph, parent, body) -> None:
+    query = select(Submission.id).where(
+        Submission.author_id == author.id,
+        Submission.consultation_id == consultation.id,
+        Submission.kind == kind,
+        Submission.paragraph_id == (paragraph.id if paragraph else None),
+        Submission.parent_id == (parent.id if parent else None),
+        Submission.body == body,
+    )
+    if db.session.scalar(query.limit(1)) is not None:
+        raise DuplicateSubmissionError(field="body")
+
+
+def adjust_counts(submission: Submission, delta: int) -> None:
+    """Keep the public counts on the rows as an innspill becomes visible or stops being so."""
+    db.session.execute(
+        update(Consultation)
+        .where(Consultation.id == submission.consultation_id)
+        .values(
+            submission_count=Consultation.submission_count + delta,
+            general_count=Consultation.general_count
+            + (delta if submission.kind == KIND_GENERAL else 0),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if submission.paragraph_id is not None and submission.kind == KIND_PARAGRAPH:
+        db.session.execute(
+            update(Paragraph)
+            .where(Paragraph.id == submission.paragraph_id)
+            .values(submission_count=Paragraph.submission_count + delta)
+            .execution_options(synchronize_session=False)
+        )
+    if submission.parent_id is not None:
+        db.session.execute(
+            update(Submission)
+            .where(Submission.id == submission.parent_id)
+            .values(reply_count=Submission.reply_count + delta)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def set_status(submission: Submission, status: str, *, reason: str | None = None, now=None):
+    """Move an innspill between states, keeping the public counts true. Nothing is deleted."""
+    was_visible = submission.is_visible
+    submission.status = status
+    submission.status_reason = reason
+    if status == STATUS_PUBLISHED and submission.published_at is None:
+        submission.published_at = now or utcnow()
+    db.session.flush()
+    if was_visible != submission.is_visible:
+        adjust_counts(submission, +1 if submission.is_visible else -1)
+
+
+def endorse(submission: Submission, user: User, *, now: datetime | None = None) -> bool:
+    """Say "Enig": once per person per innspill; True if this call added it."""
+    _check_endorsable(submission, user, now or utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(Endorsement(submission_id=submission.id, user_id=user.id))
+            db.session.flush()
+    except IntegrityError:
+        return False
+    db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission.id)
+        .values(endorsement_count=Submission.endorsement_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return True
+
+
+def withdraw_endorsement(submission: Submission, user: User, *, now=None) -> bool:
+    _check_endorsable(submission, user, now or utcnow())
+    result = db.session.execute(
+        delete(Endorsement).where(
+            Endorsement.submission_id == submission.id, Endorsement.user_id == user.id
+        )
+    )
+    if not result.rowcount:
+        return False
+    db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission.id)
+        .values(endorsement_count=Submission.endorsement_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    return True
+
+
+def _check_endorsable(submission: Submission, user: User, now: datetime) -> None:
+    if not submission.consultation.accepts_submissions(now):
+        raise ConsultationClosedError()
+    if not submission.is_visible:
+        raise ConflictError(_l("Du kan bare si deg enig i publiserte innspill."))
+    if submission.author_id == user.id:
+        raise ConflictError(_l("Du kan ikke si deg enig i ditt eget innspill."))
+
+
+def reply_as_agency(submission: Submission, body: str, *, by: User) -> AgencyReply:
+    """The agency's official answer; journaled as an outgoing document with the innspill."""
+    if not by.has_role("case_officer", submission.consultation.agency_id):
+        raise ForbiddenError()
+    reply = AgencyReply(submission=submission, author=by, body=clean_body(body))
+    db.session.add(reply)
+    db.session.flush()
+    journal.record_outgoing(reply)
+    return reply
+
+
+def _mark_consultee(submission: Submission, response: str, *, replace: bool = False) -> None:
+    """An invited høringsinstans that speaks here has answered (its first answer counts)."""
+    from hoering.consultations.models import Consultee
+
+    organisation = submission.organisation
+    if organisation is None or organisation.org_number is None:
+        return
+    consultee = db.session.scalar(
+        select(Consultee).where(
+            Consultee.consultation_id == submission.consultation_id,
+            Consultee.org_number == organisation.org_number,
+        )
+    )
+    if consultee is not None and (consultee.response is None or replace):
+        consultee.response = response
+        consultee.responded_at = submission.created_at
+        consultee.organisation_id = organisation.id
+
+
+def answer_no_comments(consultation: Consultation, organisation_id: int, *, author: User):
+    """The one-click "Ingen merknader" answer of an invited consultee, journaled like any other."""
+    submission = submit(
+        consultation,
+        SubmissionData(body="Ingen merknader.", organisation_id=organisation_id),
+        author=author,
+    )
+    _mark_consultee(submission, CONSULTEE_NO_COMMENTS, replace=True)
+    db.session.flush()
+    return submission

@@ -1,0 +1,121 @@
+"""The named steps create_app() runs: extensions, blueprints, per-request hooks, templates."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from hoering.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+request_log = logging.getLogger("hoering.requests")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+def configure_proxy(app: Flask) -> None:
+    """Trust X-Forwarded-* only from the configured number of proxies in front of us."""
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return "nb"
+    languages = app_languages()
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return "nb"
+
+
+def app_languages():
+    from flask import current_app
+
+    return current_app.config["LANGUAGES"]
+
+
+def configure_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+    from hoering.accounts.services import load_session_user
+
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # the server-side LoginSession does this job
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.user_loader(load_session_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from hoering.accounts.views import bp as accounts_bp
+    from hoering.consultations.views import bp as consultations_bp
+    from hoering.consultations.views import manage_bp as consultations_manage_bp
+    from hoering.submissions.views import bp as submissions_bp
+
+    for blueprint in (accounts_bp, consultations_bp, consultations_manage_bp, submissions_bp):
+        app.register_blueprint(blueprint)
+
+
+def configure_requests(app: Flask) -> None:
+    @app.before_request
+    def start_request():
+        g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def finish_request(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers["X-Request-Id"] = g.get("request_id", "")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if current_user and current_user.is_authenticated:
+            # Pages for a signed-in person never go into a shared cache.
+            headers.setdefault("Cache-Control", "private, no-store")
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        # One line per request; the path only (no query string, which may carry search text).
+        request_log.info(
+            "%s %s %s %.1fms id=%s",
+            request.method,
+            request.path,
+            response.status_code,
+            elapsed,
+            g.get("request_id", "-"),
+        )
+        return response
+
+
+def configure_templates(app: Flask) -> None:
+    from hoering import text
+    from hoering.consultations.forms import problem_label
+    from hoering.privacy.labels import finding_label
+
+    app.jinja_env.filters["markdown"] = text.render_markdown
+    app.jinja_env.filters["date"] = lambda value: format_date(value, "long")
+    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "medium")
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["finding_label"] = finding_label
+    app.jinja_env.globals["problem_label"] = problem_label
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
