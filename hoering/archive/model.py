@@ -1,0 +1,151 @@
+"""Plain data handed to the Noark 5 writer: the boundary between the app's models and the export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+# Noark 5 code values (metadatakatalog M082, M087, M700, M217, M500).
+INCOMING = "I"
+OUTGOING = "U"
+JOURNAL_POST_TYPES = {INCOMING: "Inngående dokument", OUTGOING: "Utgående dokument"}
+SENDER = "Avsender"
+RECIPIENT = "Mottaker"
+ARCHIVE_FORMAT = "Arkivformat"
+REDACTED_FORMAT = "Dokument hvor deler av innholdet er skjermet"
+MAIN_DOCUMENT = "Hoveddokument"
+ATTACHMENT = "Vedlegg"
+RESTRICTED = "Unntatt offentlighet"
+PDFA_2B = "fmt/477"
+
+
+@dataclass(frozen=True)
+class Party:
+    """A korrespondansepart; role is "Avsender" or "Mottaker" (M087)."""
+
+    name: str
+    organisation: str | None
+    role: str
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """One dokumentobjekt: bytes, or a picklable callable rendering them when written (6.4.36)."""
+
+    system_id: str
+    content: bytes | Callable[[], bytes]
+    variant: str = ARCHIVE_FORMAT
+    puid: str = PDFA_2B
+    format_details: str | None = "PDF/A-2b"
+    extension: str = "pdf"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One dokumentbeskrivelse with its files; kind is the free-text dokumenttype (M083)."""
+
+    system_id: str
+    title: str
+    kind: str
+    files: tuple[DocumentFile, ...]
+    role: str = MAIN_DOCUMENT
+
+
+@dataclass(frozen=True)
+class Record:
+    """One journalpost; journal_post_type is "I" or "U", written as the M082 code value."""
+
+    system_id: str
+    journal_year: int
+    journal_seq: int
+    record_number: int
+    registration_id: str
+    journal_post_type: str
+    title: str
+    public_title: str | None
+    journal_date: date
+    document_date: date | None
+    created_at: datetime
+    created_by: str
+    archived_at: datetime
+    archived_by: str
+    parties: tuple[Party, ...]
+    documents: tuple[Document, ...] = ()
+    screened: bool = False
+    screening_basis: str | None = None
+    screening_metadata: tuple[str, ...] = ()
+    partly_screened: bool = False
+    status: str = "Arkivert"
+    replies_to_system_id: str | None = None
+
+    @property
+    def names_screened(self) -> bool:
+        """True when skjermingMetadata screens the korrespondansepart names (M503)."""
+        return self.screened and any(
+            m.startswith("Skjerming navn") for m in self.screening_metadata
+        )
+
+
+@dataclass(frozen=True)
+class Case:
+    """One saksmappe per consultation; drafts are the draft versions put out for comment."""
+
+    system_id: str
+    case_year: int
+    case_seq: int
+    title: str
+    public_title: str | None
+    description: str | None
+    created_at: datetime
+    created_by: str
+    closed_at: datetime | None
+    closed_by: str | None
+    case_date: date
+    administrative_unit: str
+    responsible: str
+    drafts: tuple[Document, ...] = ()
+    status: str = "Avsluttet"
+
+    @property
+    def case_number(self) -> str:
+        """The mappeID, saksaar/sakssekvensnummer (M003)."""
+        return f"{self.case_year}/{self.case_seq}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One endringslogg entry; element is the changed metadata element (referanseMetadata, M681)."""
+
+    target_system_id: str
+    element: str
+    changed_at: datetime
+    changed_by: str
+    old_value: str | None
+    new_value: str | None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything one arkivuttrekk holds; the callables are re-invoked for each pass over the data.
+
+    records(case) must yield the case's journalposter sorted by journal year and sequence number,
+    as the journals must be (krav 6.4.30).
+    """
+
+    archive_system_id: str
+    archive_title: str
+    creator_id: str
+    creator_name: str
+    series_system_id: str
+    series_title: str
+    period_start: date
+    period_end: date
+    system_name: str
+    created_at: datetime
+    created_by: str
+    produced_at: datetime
+    produced_by: str
+    cases: Callable[[], Iterable[Case]]
+    records: Callable[[Case], Iterable[Record]]
+    changes: Callable[[], Iterable[Change]] = tuple
