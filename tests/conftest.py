@@ -50,7 +50,9 @@ def app(app_config):
     os.environ.setdefault("HOERING_INSTANCE_DIR", tempfile.mkdtemp(prefix="hoering-instance-"))
     app = create_app(app_config)
     _reset_schema(app)
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def _empty_tables() -> None:
