@@ -84,6 +84,9 @@ DEFAULTS: dict = {
     "SESSION_MAX_HOURS": 12,
     # Per account, so a guessed password cannot lock anyone else out; and per address.
     "LOGIN_LIMIT": "10 per 15 minutes",
+    # argon2id cost: argon2-cffi's RFC 9106 low-memory profile.
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_COST": 65536,
     "LOGIN_ADDRESS_LIMIT": "50 per 15 minutes",
     "SUBMIT_LIMIT": "20 per hour",
     "REPORT_LIMIT": "10 per hour",

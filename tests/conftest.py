@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
@@ -41,14 +43,32 @@ def app_config(tmp_path_factory):
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
         "MIN_FORM_SECONDS": 0,
+        # A cheap argon2id, only so the suite is fast; production keeps the default cost.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
         "SERVER_NAME": "hoering.test",
     }
+
+
+class Client(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    Tests keep an app context pushed, and Flask reuses it for requests, so without this
+    flask-login's cached user and flask-wtf's cached token would leak between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        app_context = _cv_app.get(None)
+        if app_context is not None:
+            app_context.g.__dict__.clear()
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
 def app(app_config):
     os.environ.setdefault("HOERING_INSTANCE_DIR", tempfile.mkdtemp(prefix="hoering-instance-"))
     app = create_app(app_config)
+    app.test_client_class = Client
     _reset_schema(app)
     yield app
     with app.app_context():
@@ -57,12 +77,17 @@ def app(app_config):
 
 def _empty_tables() -> None:
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as connection:
-        if db.engine.dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - table names
+        return
+    with db.engine.connect() as connection:
+        # consultations and draft_versions point at each other; order cannot satisfy both.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        for table in tables:
+            connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - table names
+        connection.commit()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from hoering.accounts.services import PASSWORD_MAX, PASSWORD_MIN
@@ -73,6 +74,10 @@ class PasswordForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     locale = SelectField(
         _l("Språk"),
-        choices=[("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")],
+        choices=[
+            SelectChoice("nb", "Norsk bokmål"),
+            SelectChoice("nn", "Norsk nynorsk"),
+            SelectChoice("en", "English"),
+        ],
     )
     wants_email = BooleanField(_l("Send meg e-post om svar og frister"))

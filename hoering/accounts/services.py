@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -30,9 +31,23 @@ from hoering.extensions import db
 
 log = logging.getLogger(__name__)
 
-_hasher = PasswordHasher()
-# Verified against when the email is unknown, so timing does not reveal which accounts exist.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-0000")
+
+@functools.cache
+def _hasher_for(time_cost: int, memory_cost: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the configured cost (argon2-cffi's RFC 9106 defaults unless told)."""
+    config = current_app.config
+    return _hasher_for(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"])
+
+
+@functools.cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Checked when the email is unknown, so timing does not reveal which accounts exist."""
+    return hasher.hash("not-a-real-password-0000")
+
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128
@@ -68,7 +83,9 @@ def create_user(email: str, name: str, password: str, *, locale: str | None = No
     email = normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise EmailTakenError(field="email")
-    user = User(email=email, name=name.strip(), password_hash=_hasher.hash(password), locale=locale)
+    user = User(
+        email=email, name=name.strip(), password_hash=_hasher().hash(password), locale=locale
+    )
     db.session.add(user)
     db.session.flush()
     log.info("user %s registered", user.id)
@@ -78,26 +95,27 @@ def create_user(email: str, name: str, password: str, *, locale: str | None = No
 def authenticate(email: str, password: str) -> User | None:
     """The user whose password this is, or None; same cost whether or not the email exists."""
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    hasher = _hasher()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        hasher.verify(user.password_hash if user else _dummy_hash(hasher), password)
     except (VerificationError, InvalidHashError):
         log.info("failed sign-in for %s", f"user {user.id}" if user else "unknown email")
         return None
     if user is None or not user.is_enabled:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
     return user
 
 
 def change_password(user: User, current: str, new: str, *, keep_session: LoginSession | None):
     """ASVS 2.1.6 and 3.3.3: needs the current password; ends every other sign-in."""
     try:
-        _hasher.verify(user.password_hash, current)
+        _hasher().verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
         raise BadInputError(_l("Nåværende passord er feil."), field="current_password") from None
     check_password_rules(new)
-    user.password_hash = _hasher.hash(new)
+    user.password_hash = _hasher().hash(new)
     user.password_changed_at = utcnow()
     end_sessions(user, except_session=keep_session)
     log.info("user %s changed password", user.id)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^\s{0,3}([-*+]|\d{1,3}[.)]|[a-zæøå][.)])\s+(.*)$")
-_LEGAL_NUMBER = re.compile(r"^§\s*(\d+)\s*([a-zæøå])?\b\.?\s*(.*)$", re.IGNORECASE)
+_LEGAL_NUMBER = re.compile(r"^§\s*(\d+)\s*([a-zæøå])?\b\.?\s*(.*)$")
 _CHAPTER_NUMBER = re.compile(
     r"^(?:kapittel|kap\.)\s+(\d+)\b\.?\s*(.*)$|^(\d+(?:\.\d+)*)\.?\s+(.*)$", re.IGNORECASE
 )

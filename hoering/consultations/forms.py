@@ -2,14 +2,21 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from hoering.consultations.models import MODE_POST, MODE_PRE, MODE_REACTIVE
 
 MODE_CHOICES = [
-    (MODE_PRE, _l("Forhåndsgodkjenning: ingenting blir offentlig før en moderator har godkjent")),
-    (MODE_POST, _l("Etterhåndsmoderering: publiseres straks, alt leses av en moderator")),
-    (MODE_REACTIVE, _l("Reaktiv: publiseres straks, moderator ser det som blir rapportert")),
+    SelectChoice(
+        MODE_PRE, _l("Forhåndsgodkjenning: ingenting blir offentlig før en moderator har godkjent")
+    ),
+    SelectChoice(
+        MODE_POST, _l("Etterhåndsmoderering: publiseres straks, alt leses av en moderator")
+    ),
+    SelectChoice(
+        MODE_REACTIVE, _l("Reaktiv: publiseres straks, moderator ser det som blir rapportert")
+    ),
 ]
 
 
