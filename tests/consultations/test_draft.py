@@ -1,4 +1,4 @@
-"""The importer turns Markdown into sections and commentable paragraphs, dropping nothing silently."""
+"""The importer turns Markdown into sections and paragraphs, dropping nothing silently."""
 
 from hoering.consultations.draft import parse_draft
 

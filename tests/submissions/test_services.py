@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hoering.accounts.models import ROLE_CASE_OFFICER
-from hoering.consultations.models import MODE_POST, MODE_PRE, Consultation, Paragraph
+from hoering.consultations.models import Consultation, Paragraph
 from hoering.consultations.services import ConsultationClosedError
 from hoering.db import utcnow
 from hoering.errors import BadInputError, ConflictError, ForbiddenError
