@@ -28,7 +28,7 @@ from hoering.consultations.models import (
 from hoering.db import utcnow
 from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
-from hoering.identifiers import normalize_organisation_number
+from hoering.identifiers import is_valid_organisation_number, normalize_organisation_number
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ def add_consultee(
 ) -> Consultee:
     """Invite a høringsinstans; the organisation number must pass its mod-11 check."""
     number = normalize_organisation_number(org_number)
-    if number is None:
+    if number is None or not is_valid_organisation_number(number):
         raise BadInputError(
             _l("Organisasjonsnummeret er ikke gyldig (9 siffer med riktig kontrollsiffer)."),
             field="org_number",
