@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from hoering.accounts.models import (
     AGENCY_ROLES,
@@ -153,8 +154,14 @@ def end_sessions(user: User, *, except_session: LoginSession | None = None) -> N
 
 def find_live_session(token: str) -> LoginSession | None:
     """The sign-in behind a token, if it has not ended, idled out or grown too old."""
+    # One query for the sign-in, its person, their roles and organisations.
     login_session = db.session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+        select(LoginSession)
+        .where(LoginSession.token_hash == _token_hash(token))
+        .options(
+            joinedload(LoginSession.user).joinedload(User.roles),
+            joinedload(LoginSession.user).joinedload(User.representations),
+        )
     )
     if login_session is None or login_session.ended_at is not None:
         return None

@@ -58,7 +58,7 @@ class Consultation(db.Model):
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
     current_version: Mapped[DraftVersion | None] = relationship(
-        foreign_keys=[current_version_id], post_update=True
+        foreign_keys=[current_version_id], post_update=True, lazy="joined"
     )
     consultees: Mapped[list[Consultee]] = relationship(
         back_populates="consultation", order_by="Consultee.name"

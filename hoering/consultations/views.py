@@ -21,7 +21,6 @@ from hoering.consultations.models import (
     STATUS_OPEN,
     Consultation,
     Consultee,
-    DraftVersion,
     Paragraph,
     Section,
 )
@@ -157,19 +156,14 @@ def paragraph(slug: str, anchor: str):
     page = queries.paragraph_page(
         found, after=_after_param(), size=current_app.config["PAGE_SIZE"], viewer=current_user
     )
+    total, versions = queries.anchor_versions(consultation, anchor)
     return render_template(
         "consultations/paragraph.html",
         consultation=consultation,
         paragraph=found,
         page=page,
-        total=queries.anchor_counts(consultation).get(anchor, 0),
-        versions=dict(
-            db.session.execute(
-                select(DraftVersion.id, DraftVersion.number).where(
-                    DraftVersion.consultation_id == consultation.id
-                )
-            ).all()
-        ),
+        total=total,
+        versions=versions,
         now=utcnow(),
     )
 

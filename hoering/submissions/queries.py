@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from hoering.consultations.models import Consultation, Paragraph
+from hoering.consultations.models import Consultation, DraftVersion, Paragraph
 from hoering.extensions import db
 from hoering.submissions.models import (
     KIND_GENERAL,
@@ -152,6 +152,16 @@ def endorsed_ids(viewer, submission_ids: list[int]) -> set[int]:
             )
         )
     )
+
+
+def anchor_versions(consultation: Consultation, anchor: str) -> tuple[int, dict[int, int]]:
+    """For one paragraph anchor: public innspill over every version, and version id -> number."""
+    rows = db.session.execute(
+        select(Paragraph.version_id, DraftVersion.number, Paragraph.submission_count)
+        .join(DraftVersion, DraftVersion.id == Paragraph.version_id)
+        .where(Paragraph.consultation_id == consultation.id, Paragraph.anchor == anchor)
+    ).all()
+    return sum(row.submission_count for row in rows), {row.version_id: row.number for row in rows}
 
 
 def anchor_counts(consultation: Consultation) -> dict[str, int]:

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import uid
 
 from hoering.archive.check import CheckResult, check_extraction, format_report
+from tests.archive.conftest import uid
 
 
 def _failed(folder: Path) -> dict[str, CheckResult]:

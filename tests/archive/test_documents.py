@@ -6,8 +6,6 @@ import re
 import zlib
 from pathlib import Path
 
-from conftest import case_fixture, extraction_fixture, records_fixture, submission
-
 from hoering.archive.check import check_extraction, format_report
 from hoering.archive.documents import (
     DraftContext,
@@ -19,6 +17,7 @@ from hoering.archive.documents import (
     render_submission_pdf,
 )
 from hoering.archive.noark5 import write_extraction
+from tests.archive.conftest import case_fixture, extraction_fixture, records_fixture, submission
 
 
 def _streams(pdf: bytes) -> str:

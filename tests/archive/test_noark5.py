@@ -9,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import case_fixture, extraction_fixture, many_records, records_fixture, uid
 from lxml import etree
 
 from hoering.archive.check import check_extraction, format_report
@@ -21,6 +20,13 @@ from hoering.archive.noark5 import (
     write_extraction,
 )
 from hoering.archive.xmlutil import MAIN_SCHEMAS, SCHEMA_DIR, SCHEMA_FILES, sanitize_xml_text
+from tests.archive.conftest import (
+    case_fixture,
+    extraction_fixture,
+    many_records,
+    records_fixture,
+    uid,
+)
 
 N5 = "{http://www.arkivverket.no/standarder/noark5/%s}"
 
