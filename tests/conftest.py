@@ -76,18 +76,13 @@ def app(app_config):
 
 
 def _empty_tables() -> None:
-    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        return
-    with db.engine.connect() as connection:
-        # consultations and draft_versions point at each other; order cannot satisfy both.
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        for table in tables:
-            connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - table names
-        connection.commit()
-        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+    """DELETE every row (much faster than TRUNCATE on PostgreSQL for tiny tables)."""
+    consultations = db.metadata.tables["consultations"]
+    with db.engine.begin() as connection:
+        # consultations and draft_versions point at each other: break the cycle first.
+        connection.execute(consultations.update().values(current_version_id=None))
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture(autouse=True)
