@@ -1,0 +1,43 @@
+# Høring: `make run` sets everything up and serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app hoering
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: help run install install-test test test-sqlite test-postgresql lint clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python ## Install the app into .venv
+	$(BIN)/pip install --quiet -e .
+
+run: install ## Set up the embedded SQLite database with demo data and serve on 127.0.0.1:5000
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo "Open http://127.0.0.1:5000/"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+install-test: $(BIN)/python ## Install the app with what the tests need, and the services they use
+	$(BIN)/pip install --quiet -e '.[test]'
+	scripts/ensure-services.sh
+
+test: install-test test-sqlite test-postgresql ## Install test needs, run the whole suite on SQLite and PostgreSQL
+
+test-sqlite:
+	$(BIN)/python -m pytest -q
+
+test-postgresql:
+	HOERING_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q
+
+lint: ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean: ## Remove the virtual environment and the local database
+	rm -rf $(VENV) instance
