@@ -16,6 +16,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(close_expired)
     app.cli.add_command(journal)
+    app.cli.add_command(agencies)
+    app.cli.add_command(users)
 
 
 @click.command("demo")
@@ -84,3 +86,78 @@ def journal_verify():
             err=True,
         )
     sys.exit(1)
+
+
+def _fail(error) -> None:
+    db.session.rollback()
+    raise click.ClickException(str(error.message))
+
+
+@click.group("agencies")
+def agencies():
+    """Agencies (virksomheter) that publish consultations."""
+
+
+@agencies.command("create")
+@click.option("--slug", required=True, help="short name used in addresses, e.g. ddd")
+@click.option("--name", required=True)
+@click.option("--org-number", required=True, help="9 digits with a valid check digit")
+def agencies_create(slug: str, name: str, org_number: str):
+    """Create an agency."""
+    from hoering.accounts import services
+    from hoering.errors import DomainError
+
+    try:
+        agency = services.create_agency(slug, name, org_number)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Agency {agency.slug} created.")
+
+
+@click.group("users")
+def users():
+    """People's roles and the organisations they speak for."""
+
+
+@users.command("grant-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["case_officer", "moderator", "admin"]))
+@click.option("--agency", "agency_slug", help="the agency, for case_officer and moderator")
+def users_grant_role(email: str, role: str, agency_slug: str | None):
+    """Give a person a role (for one agency, except admin)."""
+    from hoering.accounts import services
+    from hoering.errors import DomainError
+
+    try:
+        user = services.get_user_by_email(email)
+        agency = services.get_agency(agency_slug) if agency_slug else None
+        services.grant_role(user, role, agency)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"{user.email} is now {role}" + (f" for {agency.slug}." if agency else "."))
+
+
+@users.command("add-representative")
+@click.argument("email")
+@click.option("--org-number", required=True)
+@click.option("--org-name", help="needed the first time the organisation is named")
+@click.option(
+    "--kind",
+    type=click.Choice(["organisation", "public_agency", "business"]),
+    default="organisation",
+)
+def users_add_representative(email: str, org_number: str, org_name: str | None, kind: str):
+    """Let a person speak for an organisation (created if new)."""
+    from hoering.accounts import services
+    from hoering.errors import DomainError
+
+    try:
+        user = services.get_user_by_email(email)
+        organisation = services.get_or_create_organisation(org_number, org_name, kind)
+        services.add_representative(user, organisation)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"{user.email} now represents {organisation.name}.")

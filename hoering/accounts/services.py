@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 import secrets
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from hoering.accounts.models import (
     AGENCY_ROLES,
+    ORG_KINDS,
     ROLE_ADMIN,
     ROLES,
     Agency,
@@ -27,8 +29,9 @@ from hoering.accounts.models import (
     UserRole,
 )
 from hoering.db import utcnow
-from hoering.errors import BadInputError, ConflictError
+from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
+from hoering.identifiers import is_valid_organisation_number, normalize_organisation_number
 
 log = logging.getLogger(__name__)
 
@@ -216,3 +219,55 @@ def add_representative(user: User, organisation: Organisation) -> Representation
     db.session.add(rep)
     db.session.flush()
     return rep
+
+
+def get_user_by_email(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        raise NotFoundError(_l("Fant ingen bruker med denne e-postadressen."))
+    return user
+
+
+def get_agency(slug: str) -> Agency:
+    agency = db.session.scalar(select(Agency).where(Agency.slug == slug))
+    if agency is None:
+        raise NotFoundError(_l("Fant ingen virksomhet med dette kortnavnet."))
+    return agency
+
+
+def valid_org_number(value: str) -> str:
+    """The 9 digits of a Norwegian organisation number, or a 400 naming the field."""
+    number = normalize_organisation_number(value)
+    if number is None or not is_valid_organisation_number(number):
+        raise BadInputError(
+            _l("Organisasjonsnummeret er ikke gyldig (9 siffer med riktig kontrollsiffer)."),
+            field="org_number",
+        )
+    return number
+
+
+def create_agency(slug: str, name: str, org_number: str) -> Agency:
+    """A new agency; its short name is part of public addresses and must be unique."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", slug):
+        raise BadInputError(_l("Kortnavnet kan bare ha små bokstaver a-z, tall og bindestrek."))
+    if db.session.scalar(select(Agency.id).where(Agency.slug == slug)) is not None:
+        raise ConflictError(_l("Det finnes allerede en virksomhet med dette kortnavnet."))
+    agency = Agency(slug=slug, name=name.strip(), org_number=valid_org_number(org_number))
+    db.session.add(agency)
+    db.session.flush()
+    return agency
+
+
+def get_or_create_organisation(org_number: str, name: str | None, kind: str) -> Organisation:
+    number = valid_org_number(org_number)
+    organisation = db.session.scalar(select(Organisation).where(Organisation.org_number == number))
+    if organisation is not None:
+        return organisation
+    if not name:
+        raise BadInputError(_l("Oppgi navnet på organisasjonen første gang den registreres."))
+    if kind not in ORG_KINDS:
+        raise BadInputError(_l("Ukjent type organisasjon."))
+    organisation = Organisation(name=name.strip(), org_number=number, kind=kind)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation

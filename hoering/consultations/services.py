@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from hoering.accounts.models import Agency, User
+from hoering.accounts.models import Agency, Organisation, User
+from hoering.accounts.services import valid_org_number
 from hoering.consultations.draft import ParsedDraft, parse_draft, slugify
 from hoering.consultations.models import (
     MODERATION_MODES,
@@ -28,7 +29,6 @@ from hoering.consultations.models import (
 from hoering.db import utcnow
 from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
-from hoering.identifiers import is_valid_organisation_number, normalize_organisation_number
 
 log = logging.getLogger(__name__)
 
@@ -135,12 +135,7 @@ def add_consultee(
     consultation: Consultation, name: str, org_number: str, contact: str | None = None
 ) -> Consultee:
     """Invite a høringsinstans; the organisation number must pass its mod-11 check."""
-    number = normalize_organisation_number(org_number)
-    if number is None or not is_valid_organisation_number(number):
-        raise BadInputError(
-            _l("Organisasjonsnummeret er ikke gyldig (9 siffer med riktig kontrollsiffer)."),
-            field="org_number",
-        )
+    number = valid_org_number(org_number)
     existing = db.session.scalar(
         select(Consultee).where(
             Consultee.consultation_id == consultation.id, Consultee.org_number == number
@@ -148,8 +143,6 @@ def add_consultee(
     )
     if existing is not None:
         raise ConflictError(_l("Denne høringsinstansen er allerede invitert."), field="org_number")
-    from hoering.accounts.models import Organisation
-
     organisation = db.session.scalar(select(Organisation).where(Organisation.org_number == number))
     consultee = Consultee(
         consultation=consultation,
