@@ -48,3 +48,11 @@ class SubmissionForm(FlaskForm):
     def organisation_id(self) -> int | None:
         value = self.speaker.data or "private"
         return int(value) if value.isdigit() else None
+
+
+class AgencyReplyForm(FlaskForm):
+    body = TextAreaField(
+        _l("Svar fra virksomheten"),
+        validators=[InputRequired(_l("Skriv svaret før du sender."))],
+        description=_l("Svaret blir offentlig og journalført som utgående dokument."),
+    )

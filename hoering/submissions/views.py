@@ -14,7 +14,7 @@ from hoering.errors import DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db, limiter
 from hoering.journal.services import entries_for_submissions, entry_for_submission
 from hoering.submissions import queries, services
-from hoering.submissions.forms import SubmissionForm
+from hoering.submissions.forms import AgencyReplyForm, SubmissionForm
 from hoering.submissions.models import Submission
 
 bp = Blueprint("submissions", __name__)
@@ -126,10 +126,28 @@ def write_reply(slug: str, submission_id: int):
     return _write(consultation, parent=parent)
 
 
-@bp.route("/hoeringer/<slug>/innspill/<int:submission_id>")
+@bp.route("/hoeringer/<slug>/innspill/<int:submission_id>", methods=["GET", "POST"])
 def show(slug: str, submission_id: int):
+    """The innspill's permalink page; case officers answer it here for the agency."""
     consultation = consultations.get_consultation(slug, viewer=current_user)
     submission = _get_submission(consultation, submission_id)
+    reply_form = None
+    status = 200
+    if consultations.can_manage(current_user, consultation):
+        reply_form = AgencyReplyForm()
+        if reply_form.validate_on_submit():
+            try:
+                services.reply_as_agency(submission, reply_form.body.data, by=current_user)
+            except DomainError as error:
+                reply_form.body.errors = [*reply_form.body.errors, str(error.message)]
+            else:
+                db.session.commit()
+                flash(_("Svaret er publisert og journalført."), "success")
+                return redirect(request.path)
+    if request.method == "POST":
+        if reply_form is None:
+            raise ForbiddenError()
+        status = 400
     thread_root = submission.parent or submission
     replies = queries.replies_page(
         thread_root,
@@ -145,8 +163,9 @@ def show(slug: str, submission_id: int):
         replies=replies,
         agency_replies=queries.agency_replies(thread_root),
         endorsed=queries.endorsed_ids(current_user, [thread_root.id]),
+        reply_form=reply_form,
         now=utcnow(),
-    )
+    ), status
 
 
 @bp.route("/hoeringer/<slug>/innspill/<int:submission_id>/kvittering")

@@ -10,7 +10,7 @@ from hoering.db import utcnow
 from hoering.extensions import db
 from hoering.journal.models import JournalEntry
 from hoering.submissions.models import Submission
-from tests.conftest import csrf_from, login
+from tests.conftest import csrf_from, login, post_form
 from tests.factories import make_consultation, make_organisation, make_submission, make_user
 
 
@@ -247,3 +247,48 @@ def test_my_submissions_list_status_and_journal_number(client):
     row = _page(client.get("/mine-innspill")).select_one("tbody tr")
     assert "Venter på moderator" in row.text
     assert db.session.scalar(select(JournalEntry)).journal_number in row.text
+
+
+def test_case_officer_answers_for_the_agency_and_it_is_journaled(client):
+    consultation = make_consultation()
+    submission = make_submission(consultation, body="Et spørsmål.")
+    officer = consultation.created_by
+    citizen = make_user()
+    db.session.commit()
+    url = f"/hoeringer/{consultation.slug}/innspill/{submission.id}"
+
+    login(client, citizen)
+    assert not _page(client.get(url)).select_one(".agency-reply-form")
+    forged = client.post(
+        url,
+        data={
+            "csrf_token": csrf_from(client.get(url).get_data(as_text=True)),
+            "body": "Falskt svar",
+        },
+    )
+    assert forged.status_code == 403
+
+    officer_client = client.application.test_client()
+    login(officer_client, officer)
+    empty = post_form(officer_client, url, {"body": ""})
+    assert empty.status_code == 400
+    assert "Skriv svaret" in _page(empty).find(id="body-error").text
+    response = post_form(officer_client, url, {"body": "Takk, vi ser på det."})
+    assert response.status_code == 302
+    public = _page(client.get(url))
+    assert "Takk, vi ser på det." in public.select_one(".agency-reply").text
+    entry = db.session.scalar(select(JournalEntry).where(JournalEntry.document_type == "U"))
+    assert entry.title.startswith("Svar på innspill ")
+
+
+def test_oversized_body_is_a_413_page(client):
+    consultation = make_consultation()
+    db.session.commit()
+    login(client, make_user())
+    url = f"/hoeringer/{consultation.slug}/skriv"
+    response = client.post(url, data={"body": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    page = _page(response)
+    assert page.find("h1").text == "For stor forespørsel"
+    assert "for stort" in page.select_one("main").text
+    assert db.session.scalar(select(func.count(Submission.id))) == 0
