@@ -14,10 +14,20 @@ from flask_migrate import upgrade
 from sqlalchemy import event, text
 
 from hoering import create_app
+from hoering.cli import TRANSLATIONS, pybabel
 from hoering.extensions import db, limiter
 
 TEST_DB_URL = os.environ.get("HOERING_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
+
+
+def pytest_sessionstart(session):
+    """The app reads compiled .mo files, which are built, not committed: build stale ones."""
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            pybabel("compile", "-d", str(TRANSLATIONS))
+            return
 
 
 def _database_url(tmp_dir: Path) -> str:
