@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from flask import g
+from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
@@ -56,10 +56,17 @@ def app_config(tmp_path_factory):
     }
 
 
+def _fresh_g(sender, **extra) -> None:
+    """Requests in a test share its app context; give each a fresh `g`, as in production, so
+    nothing cached per request (locale, signed-in user, CSRF token) leaks into the next one."""
+    g.__dict__.clear()
+
+
 @pytest.fixture(scope="session")
 def app(app_config):
     os.environ.setdefault("HOERING_INSTANCE_DIR", tempfile.mkdtemp(prefix="hoering-instance-"))
     app = create_app(app_config)
+    request_started.connect(_fresh_g, app)
     _reset_schema(app)
     yield app
     with app.app_context():
@@ -145,9 +152,6 @@ def post_form(client, page_url: str, data: dict, *, url: str | None = None, **kw
 def login(client, user, password: str = PASSWORD):
     response = post_form(client, "/logg-inn", {"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    # Requests share the test's app context, so `g` outlives a request. Sign-in starts a fresh
-    # session; the CSRF token Flask-WTF cached in `g` belongs to the old one.
-    g.pop("csrf_token", None)
     return response
 
 
