@@ -14,8 +14,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python ## Install the app into .venv
+install: $(BIN)/python ## Install the app into .venv, with its compiled translations
 	$(BIN)/pip install --quiet -e .
+	$(FLASK) translate compile
 
 run: install ## Set up the embedded SQLite database with demo data and serve on 127.0.0.1:5000
 	$(FLASK) db upgrade

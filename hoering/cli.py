@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import smtplib
+import socket
 import sys
+from pathlib import Path
 
 import click
+from babel.messages.frontend import CommandLineInterface
 from flask import Flask
 from sqlalchemy import select
 
+from hoering.config import PROJECT_ROOT
 from hoering.extensions import db
+
+BABEL_CONFIG = PROJECT_ROOT / "babel.cfg"
+TRANSLATIONS = PROJECT_ROOT / "hoering" / "translations"
+CATALOG_TEMPLATE = TRANSLATIONS / "messages.pot"
+# _l is our lazy_gettext; Babel's defaults already cover _, gettext and ngettext.
+EXTRACT_KEYWORDS = ("-k", "_l", "-k", "lazy_gettext")
 
 
 def register_cli(app: Flask) -> None:
@@ -18,6 +31,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(journal)
     app.cli.add_command(agencies)
     app.cli.add_command(users)
+    app.cli.add_command(translate)
+    app.cli.add_command(notices)
 
 
 @click.command("demo")
@@ -161,3 +176,115 @@ def users_add_representative(email: str, org_number: str, org_name: str | None, 
         _fail(error)
     db.session.commit()
     click.echo(f"{user.email} now represents {organisation.name}.")
+
+
+def pybabel(*args: str) -> None:
+    """Run a pybabel command in this process (the same code as the pybabel script)."""
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+def extract_messages(output: Path) -> None:
+    """Collect every translatable string of the Python code and the templates into a .pot."""
+    pybabel(
+        "extract",
+        "-F",
+        str(BABEL_CONFIG),
+        *EXTRACT_KEYWORDS,
+        "--ignore-dirs",
+        # Not "_*", the default: templates/_macros holds strings too.
+        ".* node_modules instance __pycache__",
+        "--no-location",
+        "--sort-output",
+        "--no-wrap",
+        "--project",
+        "hoering",
+        "--version",
+        "0.1",
+        "--copyright-holder",
+        "Høring developers",
+        "--msgid-bugs-address",
+        "dev@hoering.invalid",
+        "-o",
+        str(output),
+        str(PROJECT_ROOT),
+    )
+
+
+@click.group("translate")
+def translate():
+    """Translation catalogs (bokmål is the source; nynorsk and English are translations)."""
+
+
+@translate.command("extract")
+def translate_extract():
+    """Write hoering/translations/messages.pot from the code and the templates."""
+    extract_messages(CATALOG_TEMPLATE)
+    click.echo(f"Wrote {CATALOG_TEMPLATE.relative_to(PROJECT_ROOT)}.")
+
+
+@translate.command("update")
+def translate_update():
+    """Extract, then merge new and changed strings into every language's .po file."""
+    extract_messages(CATALOG_TEMPLATE)
+    pybabel(
+        "update",
+        "-i",
+        str(CATALOG_TEMPLATE),
+        "-d",
+        str(TRANSLATIONS),
+        "--no-wrap",
+        "--ignore-obsolete",
+    )
+    click.echo("Catalogs updated; translate the new entries, then run `translate compile`.")
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile every .po file to the .mo file the app reads."""
+    pybabel("compile", "-d", str(TRANSLATIONS))
+    click.echo("Catalogs compiled.")
+
+
+@click.group("notices")
+def notices():
+    """E-mail notices: enqueue deadline reminders, send the outbox."""
+
+
+@notices.command("closing-soon")
+@click.option("--days", default=3, show_default=True, type=click.IntRange(min=1))
+def notices_closing_soon(days: int):
+    """Remind everyone who wrote in a consultation closing within DAYS (idempotent)."""
+    from hoering.db import utcnow
+    from hoering.notices import services
+
+    now = utcnow()
+    count = services.closing_soon(services.consultations_closing_within(days, now), now)
+    db.session.commit()
+    click.echo(f"{count} reminder(s) queued.")
+
+
+@notices.command("send")
+@click.option("--batch", default=100, show_default=True, type=click.IntRange(min=1))
+def notices_send(batch: int):
+    """Send the outbox by SMTP, or write it to the log without HOERING_SMTP_HOST (any host)."""
+    from hoering.notices import services
+    from hoering.notices.models import OutboxMessage
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    worker = f"{socket.gethostname()}:{os.getpid()}"[:100]
+    sent = failed = 0
+    while claimed := services.claim_pending(worker, limit=batch):
+        # The claim is committed first, so no other sender takes these rows meanwhile.
+        db.session.commit()
+        try:
+            with services.open_transport() as transport:
+                for message_id in claimed:
+                    message = db.session.get(OutboxMessage, message_id)
+                    if services.deliver(message, transport):
+                        sent += 1
+                    else:
+                        failed += 1
+                    db.session.commit()
+        except (OSError, smtplib.SMTPException) as error:
+            raise click.ClickException(f"Cannot reach the SMTP server: {error}") from None
+    click.echo(f"{sent} notice(s) sent, {failed} failed.")

@@ -7,7 +7,7 @@ import secrets
 import time
 
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_timedelta, get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -67,9 +67,16 @@ def register_blueprints(app: Flask) -> None:
     from hoering.accounts.views import bp as accounts_bp
     from hoering.consultations.views import bp as consultations_bp
     from hoering.consultations.views import manage_bp as consultations_manage_bp
+    from hoering.feeds.views import bp as feeds_bp
     from hoering.submissions.views import bp as submissions_bp
 
-    for blueprint in (accounts_bp, consultations_bp, consultations_manage_bp, submissions_bp):
+    for blueprint in (
+        accounts_bp,
+        consultations_bp,
+        consultations_manage_bp,
+        submissions_bp,
+        feeds_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -114,6 +121,11 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = text.render_markdown
     app.jinja_env.filters["date"] = lambda value: format_date(value, "long")
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "medium")
+    app.jinja_env.filters["number"] = format_decimal
+    # "in 3 days" / "om 3 døgn": the time left until a moment, in the reader's language.
+    app.jinja_env.filters["time_until"] = lambda value, now: format_timedelta(
+        value - now, add_direction=True
+    )
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["finding_label"] = finding_label
     app.jinja_env.globals["problem_label"] = problem_label

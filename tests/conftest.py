@@ -10,16 +10,25 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from flask.globals import _cv_app
-from flask.testing import FlaskClient
+from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
 from hoering import create_app
+from hoering.cli import TRANSLATIONS, pybabel
 from hoering.extensions import db, limiter
 
 TEST_DB_URL = os.environ.get("HOERING_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
+
+
+def pytest_sessionstart(session):
+    """The app reads compiled .mo files, which are built, not committed: build stale ones."""
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            pybabel("compile", "-d", str(TRANSLATIONS))
+            return
 
 
 def _database_url(tmp_dir: Path) -> str:
@@ -50,25 +59,17 @@ def app_config(tmp_path_factory):
     }
 
 
-class Client(FlaskClient):
-    """A test client whose every request starts with an empty `g`, as in production.
-
-    Tests keep an app context pushed, and Flask reuses it for requests, so without this
-    flask-login's cached user and flask-wtf's cached token would leak between requests.
-    """
-
-    def open(self, *args, **kwargs):
-        app_context = _cv_app.get(None)
-        if app_context is not None:
-            app_context.g.__dict__.clear()
-        return super().open(*args, **kwargs)
+def _fresh_g(sender, **extra) -> None:
+    """Requests in a test share its app context; give each a fresh `g`, as in production, so
+    nothing cached per request (locale, signed-in user, CSRF token) leaks into the next one."""
+    g.__dict__.clear()
 
 
 @pytest.fixture(scope="session")
 def app(app_config):
     os.environ.setdefault("HOERING_INSTANCE_DIR", tempfile.mkdtemp(prefix="hoering-instance-"))
     app = create_app(app_config)
-    app.test_client_class = Client
+    request_started.connect(_fresh_g, app)
     _reset_schema(app)
     yield app
     with app.app_context():

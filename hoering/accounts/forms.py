@@ -1,7 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from hoering.accounts.services import PASSWORD_MAX, PASSWORD_MIN
@@ -74,10 +80,10 @@ class PasswordForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     locale = SelectField(
         _l("Språk"),
+        # Each language named in itself, and marked as such for screen readers.
         choices=[
-            SelectChoice("nb", "Norsk bokmål"),
-            SelectChoice("nn", "Norsk nynorsk"),
-            SelectChoice("en", "English"),
+            SelectChoice(code, name, render_kw={"lang": code})
+            for code, name in (("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English"))
         ],
     )
     wants_email = BooleanField(_l("Send meg e-post om svar og frister"))

@@ -31,6 +31,7 @@ from hoering.db import utcnow
 from hoering.errors import BadInputError, ConflictError, ForbiddenError
 from hoering.extensions import db
 from hoering.journal import services as journal
+from hoering.notices import services as notices
 from hoering.privacy.detect import Finding, find_personal_data
 from hoering.submissions.models import (
     KIND_GENERAL,
@@ -232,6 +233,7 @@ def submit(
         submission.status,
         consultation.id,
     )
+    notices.notify_reply(submission)
     return submission
 
 
@@ -286,6 +288,8 @@ def set_status(submission: Submission, status: str, *, reason: str | None = None
     db.session.flush()
     if was_visible != submission.is_visible:
         adjust_counts(submission, +1 if submission.is_visible else -1)
+    # A reply held for moderation tells its parent's author once it is published.
+    notices.notify_reply(submission)
 
 
 def endorse(submission: Submission, user: User, *, now: datetime | None = None) -> bool:
@@ -341,6 +345,7 @@ def reply_as_agency(submission: Submission, body: str, *, by: User) -> AgencyRep
     db.session.add(reply)
     db.session.flush()
     journal.record_outgoing(reply)
+    notices.notify_agency_answer(reply)
     return reply
 
 

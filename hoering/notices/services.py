@@ -1,0 +1,328 @@
+"""E-mail notices through an outbox: enqueue in the caller's transaction, send later.
+
+Enqueueing adds a row in the same transaction as its cause, so a notice exists only if the reply
+or answer it tells about was saved. Sending is `flask --app hoering notices send`: it claims rows
+with a conditional UPDATE, so several hosts may run it at once without mailing anything twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import force_locale, format_datetime, format_timedelta
+from flask_babel import gettext as _
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from hoering.accounts.models import User
+from hoering.consultations.models import STATUS_OPEN, Consultation
+from hoering.db import utcnow
+from hoering.extensions import db
+from hoering.notices.models import (
+    KIND_AGENCY_ANSWER,
+    KIND_CLOSING_SOON,
+    KIND_REPLY,
+    OutboxMessage,
+)
+from hoering.submissions.models import (
+    KIND_REPLY as SUBMISSION_REPLY,
+)
+from hoering.submissions.models import (
+    STATUS_PENDING,
+    STATUS_PUBLISHED,
+    AgencyReply,
+    Submission,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+# A claim older than this belongs to a sender that died; another run may take the row over.
+CLAIM_TIMEOUT = timedelta(minutes=15)
+SUBJECT_MAX = 200
+
+Transport = Callable[[EmailMessage], None]
+
+
+def absolute_url(endpoint: str, fragment: str = "", **values) -> str:
+    """A link for an e-mail: built on HOERING_BASE_URL, never on a request's Host header."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+    )
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{fragment}" if fragment else url
+
+
+def one_line(value: str) -> str:
+    """A header value from any text: every line break and run of spaces becomes one space."""
+    return " ".join(value.split())[:SUBJECT_MAX]
+
+
+def _footer() -> str:
+    return _(
+        "Du får denne e-posten fordi du har tatt del i en høring. "
+        "Du kan slå av e-postvarsler under Min konto: %(url)s",
+        url=absolute_url("accounts.account"),
+    )
+
+
+def enqueue(
+    recipient: User,
+    kind: str,
+    ref: str,
+    compose: Callable[[], tuple[str, str]],
+    *,
+    consultation: Consultation | None = None,
+) -> OutboxMessage | None:
+    """Queue one notice, written in the person's language; never to someone who said no."""
+    if not recipient.wants_email or not recipient.is_enabled:
+        return None
+    exists = select(OutboxMessage.id).where(
+        OutboxMessage.recipient_id == recipient.id,
+        OutboxMessage.kind == kind,
+        OutboxMessage.ref == ref,
+    )
+    if db.session.scalar(exists) is not None:
+        return None
+    with force_locale(recipient.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject, body = compose()
+        body = f"{body}\n\n-- \n{_footer()}\n"
+    message = OutboxMessage(
+        recipient=recipient,
+        kind=kind,
+        ref=ref,
+        consultation=consultation,
+        subject=one_line(subject),
+        body=body,
+    )
+    try:
+        # Another host may enqueue the same notice at the same moment; the unique key decides.
+        with db.session.begin_nested():
+            db.session.add(message)
+            db.session.flush()
+    except IntegrityError:
+        return None
+    return message
+
+
+def notify_reply(reply: Submission) -> OutboxMessage | None:
+    """Tell the author of an innspill that someone else replied, once the reply is public."""
+    parent = reply.parent
+    if (
+        reply.kind != SUBMISSION_REPLY
+        or parent is None
+        or reply.status != STATUS_PUBLISHED
+        or parent.author_id == reply.author_id
+    ):
+        return None
+    consultation = reply.consultation
+
+    def compose() -> tuple[str, str]:
+        subject = _("Nytt svar på innspillet ditt i «%(title)s»", title=consultation.title)
+        body = "\n\n".join(
+            (
+                _(
+                    "%(name)s har svart på innspillet ditt i høringen «%(title)s».",
+                    name=reply.public_name or _("Privatperson"),
+                    title=consultation.title,
+                ),
+                _(
+                    "Les svaret: %(url)s",
+                    url=absolute_url(
+                        "submissions.show",
+                        f"innspill-{reply.id}",
+                        slug=consultation.slug,
+                        submission_id=reply.id,
+                    ),
+                ),
+            )
+        )
+        return subject, body
+
+    return enqueue(
+        parent.author, KIND_REPLY, f"submission:{reply.id}", compose, consultation=consultation
+    )
+
+
+def notify_agency_answer(answer: AgencyReply) -> OutboxMessage | None:
+    """Tell the author of an innspill that the agency gave its official answer."""
+    submission = answer.submission
+    consultation = submission.consultation
+    if submission.author_id == answer.author_id:
+        return None
+
+    def compose() -> tuple[str, str]:
+        agency = consultation.agency.name
+        subject = _("%(agency)s har svart på innspillet ditt", agency=agency)
+        body = "\n\n".join(
+            (
+                _(
+                    "%(agency)s har gitt et svar på innspillet ditt i høringen «%(title)s».",
+                    agency=agency,
+                    title=consultation.title,
+                ),
+                _(
+                    "Les svaret: %(url)s",
+                    url=absolute_url(
+                        "submissions.show", slug=consultation.slug, submission_id=submission.id
+                    ),
+                ),
+            )
+        )
+        return subject, body
+
+    return enqueue(
+        submission.author,
+        KIND_AGENCY_ANSWER,
+        f"agency-reply:{answer.id}",
+        compose,
+        consultation=consultation,
+    )
+
+
+def closing_soon(consultations: Iterable[Consultation], now: datetime) -> int:
+    """Remind everyone who wrote in a consultation that its deadline is near; once per person."""
+    count = 0
+    for consultation in consultations:
+        authors = db.session.scalars(
+            select(User)
+            .where(
+                User.id.in_(
+                    select(Submission.author_id).where(
+                        Submission.consultation_id == consultation.id,
+                        Submission.status.in_((STATUS_PUBLISHED, STATUS_PENDING)),
+                    )
+                )
+            )
+            .order_by(User.id)
+        ).all()
+        for author in authors:
+
+            def compose(consultation=consultation) -> tuple[str, str]:
+                subject = _(
+                    "Fristen for «%(title)s» går ut %(when)s",
+                    title=consultation.title,
+                    when=format_timedelta(consultation.deadline - now, add_direction=True),
+                )
+                body = "\n\n".join(
+                    (
+                        _(
+                            "Høringen «%(title)s», som du har skrevet innspill til, "
+                            "har frist %(date)s.",
+                            title=consultation.title,
+                            date=format_datetime(consultation.deadline, "medium"),
+                        ),
+                        _(
+                            "Vil du legge til noe, må du gjøre det før fristen: %(url)s",
+                            url=absolute_url("consultations.show", slug=consultation.slug),
+                        ),
+                    )
+                )
+                return subject, body
+
+            ref = f"consultation:{consultation.id}"
+            if enqueue(author, KIND_CLOSING_SOON, ref, compose, consultation=consultation):
+                count += 1
+    return count
+
+
+def consultations_closing_within(days: int, now: datetime) -> list[Consultation]:
+    """Open consultations whose deadline falls within the next `days` days."""
+    return list(
+        db.session.scalars(
+            select(Consultation)
+            .where(
+                Consultation.status == STATUS_OPEN,
+                Consultation.opens_at <= now,
+                Consultation.deadline > now,
+                Consultation.deadline <= now + timedelta(days=days),
+            )
+            .order_by(Consultation.id)
+        )
+    )
+
+
+def claim_pending(worker: str, *, limit: int = 100, now: datetime | None = None) -> list[int]:
+    """Claim unsent messages for this sender with a conditional UPDATE: one winner per row."""
+    now = now or utcnow()
+    claimable = (
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.attempts < MAX_ATTEMPTS,
+        or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+    )
+    candidates = db.session.scalars(
+        select(OutboxMessage.id).where(*claimable).order_by(OutboxMessage.id).limit(limit)
+    ).all()
+    claimed = []
+    for message_id in candidates:
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, *claimable)
+            .values(claimed_at=now, claimed_by=worker)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(message_id)
+    return claimed
+
+
+def build_email(message: OutboxMessage) -> EmailMessage:
+    """The e-mail for one outbox row; header values never carry a line break (ASVS 5.2.3)."""
+    sender = current_app.config["MAIL_FROM"]
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.recipient.email
+    email["Subject"] = one_line(message.subject)
+    email["Date"] = formatdate(usegmt=True)
+    email["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    # RFC 3834: an automatic message, so auto-responders do not answer it.
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(message.body)
+    return email
+
+
+def deliver(message: OutboxMessage, transport: Transport, *, now: datetime | None = None) -> bool:
+    """Hand one claimed message to the transport; record when it was sent, or why it failed."""
+    message.attempts += 1
+    try:
+        transport(build_email(message))
+    except (smtplib.SMTPException, OSError) as error:
+        # The claim stays: the row is tried again once CLAIM_TIMEOUT has passed, not in this run.
+        message.error = f"{type(error).__name__}: {error}"[:1000]
+        log.warning("notice %s not sent (attempt %s): %s", message.id, message.attempts, error)
+        db.session.flush()
+        return False
+    message.sent_at = now or utcnow()
+    message.error = None
+    db.session.flush()
+    return True
+
+
+def log_transport(email: EmailMessage) -> None:
+    """Without an SMTP server, each e-mail is written to the log instead."""
+    log.info(
+        "e-mail (not sent: HOERING_SMTP_HOST is not set)\nTo: %s\nSubject: %s\n\n%s",
+        email["To"],
+        email["Subject"],
+        email.get_content(),
+    )
+
+
+@contextmanager
+def open_transport() -> Iterator[Transport]:
+    """SMTP when HOERING_SMTP_HOST is set (one connection for the batch), else the log."""
+    host = current_app.config["MAIL_SMTP_HOST"]
+    if not host:
+        yield log_transport
+        return
+    with smtplib.SMTP(host, current_app.config["MAIL_SMTP_PORT"], timeout=30) as smtp:
+        yield smtp.send_message
