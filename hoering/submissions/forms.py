@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
+from hoering.moderation.spam import SpamGuardMixin
+
 POSITION_CHOICES = [
     ("", _l("Ikke oppgitt")),
     ("support", _l("Støtter")),
@@ -13,7 +15,7 @@ POSITION_CHOICES = [
 ]
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(SpamGuardMixin, FlaskForm):
     body = TextAreaField(
         _l("Ditt innspill"),
         validators=[InputRequired(_l("Skriv innspillet ditt før du sender."))],
@@ -34,7 +36,7 @@ class SubmissionForm(FlaskForm):
     form_token = HiddenField()
 
     def prepare(self, user, *, allow_position: bool) -> None:
-        """Fill the per-person choices; a fresh one-time token on first display."""
+        """Fill the per-person choices; a fresh one-time token and start time on first display."""
         self.speaker.choices = [("private", _l("som privatperson"))] + [
             (str(org.id), _l("på vegne av %(name)s", name=org.name)) for org in user.organisations
         ]
@@ -42,6 +44,7 @@ class SubmissionForm(FlaskForm):
             del self.position
         if not self.form_token.data:
             self.form_token.data = secrets.token_urlsafe(24)
+        self.start_clock()
 
     def organisation_id(self) -> int | None:
         value = self.speaker.data or "private"
