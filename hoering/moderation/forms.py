@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    SelectChoice,
     HiddenField,
     IntegerField,
     RadioField,
@@ -15,7 +16,7 @@ from hoering.moderation.labels import REASON_LABELS
 from hoering.moderation.services import REPORT_TEXT_MAX
 from hoering.moderation.spam import SpamGuardMixin
 
-REASON_CHOICES = list(REASON_LABELS.items())
+REASON_CHOICES = [SelectChoice(code, label) for code, label in REASON_LABELS.items()]
 
 
 class ReportForm(SpamGuardMixin, FlaskForm):
@@ -42,7 +43,7 @@ class ModerationForm(FlaskForm):
 
     version = HiddenField()
     category = SelectField(
-        _l("Grunn"), choices=[("", _l("Velg grunn")), *REASON_CHOICES], validate_choice=False
+        _l("Grunn"), choices=[SelectChoice("", _l("Velg grunn")), *REASON_CHOICES], validate_choice=False
     )
     reason = TextAreaField(
         _l("Begrunnelse"),

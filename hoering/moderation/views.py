@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from hoering.consultations import services as consultations
 from hoering.consultations.models import Consultation
@@ -176,7 +177,7 @@ def _action_forms(submission: Submission, formdata=None, posted: str | None = No
         form = ModerationForm(prefix=slug, formdata=formdata if slug == posted else None)
         form.version.data = str(submission.moderation_version)
         form.found.choices = [
-            (f"{f['start']}-{f['end']}", submission.body[f["start"] : f["end"]])
+            SelectChoice(f"{f['start']}-{f['end']}", submission.body[f["start"] : f["end"]])
             for f in submission.findings or ()
         ]
         forms[slug] = form

@@ -2,16 +2,23 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Optional
 
 from hoering.moderation.spam import SpamGuardMixin
 
 POSITION_CHOICES = [
-    ("", _l("Ikke oppgitt")),
-    ("support", _l("Støtter")),
-    ("oppose", _l("Går imot")),
-    ("neutral", _l("Nøytral")),
+    SelectChoice("", _l("Ikke oppgitt")),
+    SelectChoice("support", _l("Støtter")),
+    SelectChoice("oppose", _l("Går imot")),
+    SelectChoice("neutral", _l("Nøytral")),
 ]
 
 
@@ -37,8 +44,9 @@ class SubmissionForm(SpamGuardMixin, FlaskForm):
 
     def prepare(self, user, *, allow_position: bool) -> None:
         """Fill the per-person choices; a fresh one-time token and start time on first display."""
-        self.speaker.choices = [("private", _l("som privatperson"))] + [
-            (str(org.id), _l("på vegne av %(name)s", name=org.name)) for org in user.organisations
+        self.speaker.choices = [SelectChoice("private", _l("som privatperson"))] + [
+            SelectChoice(str(org.id), _l("på vegne av %(name)s", name=org.name))
+            for org in user.organisations
         ]
         if not allow_position:
             del self.position
