@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    SelectChoice,
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -43,7 +43,9 @@ class ModerationForm(FlaskForm):
 
     version = HiddenField()
     category = SelectField(
-        _l("Grunn"), choices=[SelectChoice("", _l("Velg grunn")), *REASON_CHOICES], validate_choice=False
+        _l("Grunn"),
+        choices=[SelectChoice("", _l("Velg grunn")), *REASON_CHOICES],
+        validate_choice=False,
     )
     reason = TextAreaField(
         _l("Begrunnelse"),

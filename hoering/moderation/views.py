@@ -290,14 +290,16 @@ def export_log():
         current_user, consultation_id=consultation.id if consultation else None, limit=None
     )
 
-    def rows():
+    def line(values) -> str:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(_CSV_COLUMNS)
+        csv.writer(buffer).writerow(_csv_cell(value) for value in values)
+        return buffer.getvalue()
+
+    def rows():
+        yield line(_CSV_COLUMNS)
         for entry in entries:
-            writer.writerow(
-                _csv_cell(value)
-                for value in (
+            yield line(
+                (
                     entry.id,
                     entry.created_at.isoformat(),
                     entry.consultation.slug,
@@ -310,9 +312,6 @@ def export_log():
                     _json(entry.after),
                 )
             )
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
 
     return Response(
         stream_with_context(rows()),

@@ -11,7 +11,7 @@ from hoering.moderation import services as moderation
 from hoering.moderation.models import ACTION_AUTO_HIDE, ModerationAction, Report
 from hoering.submissions.models import STATUS_HIDDEN, STATUS_PENDING, STATUS_PUBLISHED
 from tests.conftest import post_form
-from tests.factories import make_consultation, make_submission, make_user
+from tests.factories import make_submission, make_user
 
 FNR = "13097248022"  # a valid test fødselsnummer (SECURITY.md §2)
 
@@ -94,7 +94,9 @@ def test_every_public_innspill_has_a_report_link_that_works_without_signing_in(c
     consultation, _moderator, _outsider = setting
     submission = make_submission(consultation, body="Et innspill.")
     db.session.commit()
-    link = _paragraph_page(client, consultation).select_one(f"#innspill-{submission.id} .report-link")
+    link = _paragraph_page(client, consultation).select_one(
+        f"#innspill-{submission.id} .report-link"
+    )
     assert link.get_text(strip=True).startswith("Rapporter")
 
     page = BeautifulSoup(client.get(link["href"]).get_data(as_text=True), "html.parser")
@@ -110,7 +112,8 @@ def test_every_public_innspill_has_a_report_link_that_works_without_signing_in(c
         "Står et telefonnummer her.",
         None,
     )
-    assert "10.0.0.1" not in report.reporter_key and len(report.reporter_key) == 64
+    assert "10.0.0.1" not in report.reporter_key
+    assert len(report.reporter_key) == 64
     db.session.refresh(submission)
     assert submission.report_count == 1
     assert submission.needs_review  # reactive mode: a reported innspill enters the queue
@@ -155,7 +158,8 @@ def test_reports_past_the_threshold_hide_the_innspill_pending_review(client, sig
         assert _report(client, submission, address=f"10.0.1.{n}").status_code == 302
 
     db.session.refresh(submission)
-    assert submission.status == STATUS_HIDDEN and submission.needs_review
+    assert submission.status == STATUS_HIDDEN
+    assert submission.needs_review
     soup = _paragraph_page(client, consultation)
     tombstone = soup.select_one(f"#innspill-{submission.id}")
     assert "skjult i påvente av vurdering" in tombstone.get_text()
