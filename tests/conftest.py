@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
@@ -74,6 +75,32 @@ def _app_context(app):
         db.session.remove()
         _empty_tables()
         limiter.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_per_request(app):
+    """Test requests share the test's app context, so what flask-login and Flask-WTF cache in `g`
+    (the user, the CSRF token) would leak from one client to the next; start each request clean."""
+
+    def forget(sender, **extra):
+        for name in list(g):
+            g.pop(name)
+
+    request_started.connect(forget, app)
+    yield
+    request_started.disconnect(forget, app)
+
+
+@pytest.fixture
+def signed_in(app):
+    """signed_in(user) -> a test client with that person signed in."""
+
+    def make(user):
+        client = app.test_client()
+        login(client, user)
+        return client
+
+    return make
 
 
 @pytest.fixture

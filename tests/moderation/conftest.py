@@ -3,38 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from flask import g, request_started
 
 from hoering.accounts.models import ROLE_MODERATOR
 from hoering.extensions import db
-from tests.conftest import login, post_form
+from tests.conftest import post_form
 from tests.factories import make_agency, make_consultation, make_user
-
-
-@pytest.fixture(autouse=True)
-def _fresh_login_per_request(app):
-    """Test requests share the test's app context, so what flask-login and Flask-WTF cache in `g`
-    (the user, the CSRF token) would leak from one client to the next; start each request clean."""
-
-    def forget(sender, **extra):
-        for name in list(g):
-            g.pop(name)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
-
-
-@pytest.fixture
-def signed_in(app):
-    """signed_in(user) -> a test client with that person signed in."""
-
-    def make(user):
-        client = app.test_client()
-        login(client, user)
-        return client
-
-    return make
 
 
 @pytest.fixture
