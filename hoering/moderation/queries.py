@@ -42,6 +42,7 @@ def _in_agencies(query, agency_ids: set[int] | None):
 
 
 def moderated_consultations(user: User) -> list[Consultation]:
+    """The consultations this person moderates, newest first (for the filters)."""
     query = select(Consultation).order_by(Consultation.created_at.desc())
     return list(db.session.scalars(_in_agencies(query, moderated_agency_ids(user))))
 
@@ -98,6 +99,7 @@ def queue(
 
 
 def reports_for(submission: Submission) -> list[Report]:
+    """Every report of an innspill, open and resolved, oldest first."""
     return list(
         db.session.scalars(
             select(Report).where(Report.submission_id == submission.id).order_by(Report.id)
@@ -106,6 +108,7 @@ def reports_for(submission: Submission) -> list[Report]:
 
 
 def actions_for(submission: Submission) -> list[ModerationAction]:
+    """The moderation history of one innspill, oldest first."""
     return list(
         db.session.scalars(
             select(ModerationAction)

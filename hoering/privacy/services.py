@@ -18,6 +18,7 @@ CONTACT_MAX = 300
 
 
 def get_agency(slug: str) -> Agency:
+    """The agency with this slug, or a 404."""
     agency = db.session.scalar(select(Agency).where(Agency.slug == slug))
     if agency is None:
         raise NotFoundError()
@@ -61,6 +62,7 @@ def privacy_statement(agency: Agency) -> str:
 
 
 def can_edit_privacy(user, agency: Agency) -> bool:
+    """The agency's case officers, and admins."""
     return bool(user.is_authenticated and user.has_role(ROLE_CASE_OFFICER, agency.id))
 
 
