@@ -388,11 +388,12 @@ def _log(
 def _journal_outcome(submission: Submission, action: ModerationAction) -> None:
     """THE single place where a moderation outcome reaches the journal's change log.
 
-    The journal's endringslogg (hoering.journal.services.record_change(entry, field, old, new,
-    reason, by)) is built on another branch. When it is merged, wire it here: for the innspill's
-    JournalEntry, record each field that differs between action.before and action.after (status,
-    status_reason, redactions, is_off_topic …) with action.reason and the actor's name (or
-    "system" for ACTION_AUTO_HIDE). Every moderation step, including the author's withdrawal and
-    the report threshold, already passes through here, in the same transaction. Until then this
-    deliberately does nothing: the moderation log itself is the complete record.
+    Every moderation step (a moderator's decision, the author's withdrawal, the report threshold)
+    passes through here, in the same transaction, with action.before/after filled in. The journal
+    branch provides hoering.journal.services.record_change(entry, field, old, new, *, reason, by);
+    wire it here when merging: for entry = entry_for_submission(submission.id), record
+    "moderation_status" when action.before["status"] != action.after["status"], and
+    "screened_document" (False -> True) when a redaction first sets public_body, with
+    reason=action.reason and by=action.actor or "system". Until then this deliberately does
+    nothing: the moderation log is the complete record.
     """
