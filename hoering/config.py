@@ -89,6 +89,10 @@ DEFAULTS: dict = {
     "ARGON2_MEMORY_COST": 65536,
     "LOGIN_ADDRESS_LIMIT": "50 per 15 minutes",
     "SUBMIT_LIMIT": "20 per hour",
+    # Several people may share an address (an office, a school): well above one person's limit.
+    "SUBMIT_ADDRESS_LIMIT": "60 per hour",
+    # The live personal-data hint asks at most every ~second while someone types.
+    "PRIVACY_CHECK_LIMIT": "60 per minute",
     "REPORT_LIMIT": "10 per hour",
     "REPORT_HIDE_THRESHOLD": 3,
     "MIN_FORM_SECONDS": 3,

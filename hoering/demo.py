@@ -1,5 +1,8 @@
 """A realistic demo: one agency, users of every role, an open and a closed consultation.
 
+The open consultation also holds one of each moderation case: an innspill with a test
+fødselsnummer held for review, a reported one, a hidden one (tombstone) and a redacted one.
+
 Everything goes through the same services as the web, so the demo's innspill are journaled.
 """
 
@@ -22,6 +25,14 @@ from hoering.consultations import services as consultations
 from hoering.consultations.models import MODE_POST, MODE_REACTIVE, Paragraph
 from hoering.db import utcnow
 from hoering.extensions import db
+from hoering.moderation import services as moderation
+from hoering.moderation.models import (
+    ACTION_APPROVE,
+    ACTION_HIDE,
+    ACTION_REDACT,
+    REASON_HARASSMENT,
+    REASON_SPAM,
+)
 from hoering.submissions import services as submissions
 from hoering.submissions.services import SubmissionData
 
@@ -172,7 +183,62 @@ def _open_consultation(agency, users, friluft, kommune, now):
         "Takk for innspillet. Vi vurderer en regel om forlenget frist i den videre behandlingen.",
         by=officer,
     )
+    _moderation_examples(consultation, users, say)
     return consultation
+
+
+def _moderation_examples(consultation, users, say):
+    """One of each case a moderator meets, so a newcomer can try the queue and the public view."""
+    moderator = users["moderator"]
+    # Held for review: a valid synthetic test fødselsnummer (SECURITY.md §2), sent anyway.
+    say(
+        "second citizen",
+        "Jeg fikk avslag i min egen sak, fødselsnummer 13097248022. Loven må gi klagerett.",
+        anchor="p-8-1",
+        confirm_personal_data=True,
+    )
+    # Reported by two people: in the queue, still public (the threshold is three).
+    reported = say(
+        "citizen",
+        "Direktoratet er fullt av udugelige byråkrater som burde skamme seg.",
+        anchor="p-4-3",
+    )
+    for reporter in ("second citizen", "organisation representative"):
+        moderation.report(
+            reported,
+            reason=REASON_HARASSMENT,
+            note="Personangrep, ikke saklig.",
+            user=users[reporter],
+            address=None,
+        )
+    # Hidden with a tombstone; the reply under it stays readable.
+    spam = say("citizen", "Kjøp billige solbriller på www.example.com/tilbud !!!", anchor="p-5-1")
+    say("second citizen", "Dette ser ut som reklame.", parent=spam)
+    moderation.moderate(
+        spam,
+        moderation.Decision(
+            action=ACTION_HIDE,
+            version=spam.moderation_version,
+            category=REASON_SPAM,
+            reason="reklame for et produkt som ikke har med høringen å gjøre",
+        ),
+        by=moderator,
+    )
+    # Redacted: a phone number, sent anyway, then redacted and approved.
+    redacted = say(
+        "organisation representative",
+        "Vi vil gjerne møte direktoratet om dette. Ring meg på 912 34 567.",
+        anchor="p-8-2",
+        confirm_personal_data=True,
+    )
+    start = redacted.body.index("912 34 567")
+    for decision in (
+        moderation.Decision(
+            action=ACTION_REDACT, version=0, spans=[(start, start + len("912 34 567"))]
+        ),
+        moderation.Decision(action=ACTION_APPROVE, version=1),
+    ):
+        moderation.moderate(redacted, decision, by=moderator)
 
 
 def _closed_consultation(agency, users, friluft, now):

@@ -68,6 +68,9 @@ def register_blueprints(app: Flask) -> None:
     from hoering.consultations.views import bp as consultations_bp
     from hoering.consultations.views import manage_bp as consultations_manage_bp
     from hoering.feeds.views import bp as feeds_bp
+    from hoering.moderation.views import bp as moderation_bp
+    from hoering.moderation.views import public_bp as reports_bp
+    from hoering.privacy.views import bp as privacy_bp
     from hoering.submissions.views import bp as submissions_bp
 
     for blueprint in (
@@ -76,6 +79,9 @@ def register_blueprints(app: Flask) -> None:
         consultations_manage_bp,
         submissions_bp,
         feeds_bp,
+        reports_bp,
+        moderation_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -116,6 +122,7 @@ def configure_requests(app: Flask) -> None:
 def configure_templates(app: Flask) -> None:
     from hoering import text
     from hoering.consultations.forms import problem_label
+    from hoering.moderation.labels import action_label, reason_label
     from hoering.privacy.labels import finding_label
 
     app.jinja_env.filters["markdown"] = text.render_markdown
@@ -129,5 +136,7 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["finding_label"] = finding_label
     app.jinja_env.globals["problem_label"] = problem_label
+    app.jinja_env.globals["reason_label"] = reason_label
+    app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

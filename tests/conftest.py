@@ -96,6 +96,18 @@ def _app_context(app):
 
 
 @pytest.fixture
+def signed_in(app):
+    """signed_in(user) -> a test client with that person signed in."""
+
+    def make(user):
+        client = app.test_client()
+        login(client, user)
+        return client
+
+    return make
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

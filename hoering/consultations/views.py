@@ -27,6 +27,7 @@ from hoering.consultations.models import (
 from hoering.db import utcnow
 from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db
+from hoering.moderation import queries as moderation_queries
 from hoering.submissions import queries
 
 bp = Blueprint("consultations", __name__)
@@ -139,6 +140,7 @@ def show(slug: str):
         consultees=consultees,
         now=utcnow(),
         can_manage=services.can_manage(current_user, consultation),
+        removals=moderation_queries.removal_counts(consultation),
     )
 
 

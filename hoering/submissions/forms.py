@@ -2,9 +2,17 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Optional
+
+from hoering.moderation.spam import SpamGuardMixin
 
 POSITION_CHOICES = [
     SelectChoice("", _l("Ikke oppgitt")),
@@ -14,7 +22,7 @@ POSITION_CHOICES = [
 ]
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(SpamGuardMixin, FlaskForm):
     body = TextAreaField(
         _l("Ditt innspill"),
         validators=[InputRequired(_l("Skriv innspillet ditt før du sender."))],
@@ -35,7 +43,7 @@ class SubmissionForm(FlaskForm):
     form_token = HiddenField()
 
     def prepare(self, user, *, allow_position: bool) -> None:
-        """Fill the per-person choices; a fresh one-time token on first display."""
+        """Fill the per-person choices; a fresh one-time token and start time on first display."""
         self.speaker.choices = [SelectChoice("private", _l("som privatperson"))] + [
             SelectChoice(str(org.id), _l("på vegne av %(name)s", name=org.name))
             for org in user.organisations
@@ -44,6 +52,7 @@ class SubmissionForm(FlaskForm):
             del self.position
         if not self.form_token.data:
             self.form_token.data = secrets.token_urlsafe(24)
+        self.start_clock()
 
     def organisation_id(self) -> int | None:
         value = self.speaker.data or "private"

@@ -65,10 +65,14 @@ class Submission(db.Model):
     needs_review: Mapped[bool] = mapped_column(default=False)
     is_off_topic: Mapped[bool] = mapped_column(default=False)
     findings: Mapped[list | None] = mapped_column(JSON)
+    # [start, end] character spans of body that the public version shows as "[sladdet]".
+    redactions: Mapped[list | None] = mapped_column(JSON)
     status_reason: Mapped[str | None] = mapped_column(Text)
     endorsement_count: Mapped[int] = mapped_column(default=0)
     reply_count: Mapped[int] = mapped_column(default=0)
     report_count: Mapped[int] = mapped_column(default=0)
+    # Bumped by every moderation step; a decision names the version it saw (no lost updates).
+    moderation_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -90,8 +94,13 @@ class Submission(db.Model):
 
     @property
     def is_tombstone(self) -> bool:
-        """Shown to the public as a marker in place, never as a silent gap."""
-        return self.status in (STATUS_HIDDEN, STATUS_WITHDRAWN)
+        """Once public, shown as a marker in place when taken down, never as a silent gap."""
+        return self.status in (STATUS_HIDDEN, STATUS_WITHDRAWN) and self.published_at is not None
+
+    @property
+    def is_awaiting_review(self) -> bool:
+        """Hidden by the report threshold, not (yet) by a moderator's decision."""
+        return self.status == STATUS_HIDDEN and self.needs_review
 
     @property
     def shown_body(self) -> str:

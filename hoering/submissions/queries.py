@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from hoering.consultations.models import Consultation, DraftVersion, Paragraph
@@ -25,6 +25,11 @@ from hoering.submissions.models import (
 
 REPLIES_SHOWN = 5
 PUBLIC_STATUSES = (STATUS_PUBLISHED, STATUS_HIDDEN, STATUS_WITHDRAWN)
+
+
+def is_public():
+    """Shown in public listings: published, or a tombstone of something that once was."""
+    return and_(Submission.status.in_(PUBLIC_STATUSES), Submission.published_at.is_not(None))
 
 
 @dataclass
@@ -70,7 +75,7 @@ def paragraph_page(paragraph: Paragraph, *, after: int | None, size: int, viewer
     query = select(Submission).where(
         Submission.paragraph_id.in_(anchor_paragraph_ids(paragraph)),
         Submission.parent_id.is_(None),
-        Submission.status.in_(PUBLIC_STATUSES),
+        is_public(),
     )
     return _page(query, after=after, size=size, viewer=viewer)
 
@@ -79,15 +84,13 @@ def general_page(consultation: Consultation, *, after: int | None, size: int, vi
     query = select(Submission).where(
         Submission.consultation_id == consultation.id,
         Submission.kind == KIND_GENERAL,
-        Submission.status.in_(PUBLIC_STATUSES),
+        is_public(),
     )
     return _page(query, after=after, size=size, viewer=viewer)
 
 
 def replies_page(parent: Submission, *, after: int | None, size: int, viewer) -> Page:
-    query = select(Submission).where(
-        Submission.parent_id == parent.id, Submission.status.in_(PUBLIC_STATUSES)
-    )
+    query = select(Submission).where(Submission.parent_id == parent.id, is_public())
     if after is not None:
         query = query.where(Submission.id > after)
     rows = list(db.session.scalars(query.order_by(Submission.id).limit(size + 1)))
@@ -112,7 +115,7 @@ def _attach_replies(threads: list[Thread]) -> None:
                 .over(partition_by=Submission.parent_id, order_by=Submission.id)
                 .label("rank"),
             )
-            .where(Submission.parent_id.in_(parent_ids), Submission.status.in_(PUBLIC_STATUSES))
+            .where(Submission.parent_id.in_(parent_ids), is_public())
             .subquery()
         )
         reply = aliased(Submission)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -13,6 +14,8 @@ from hoering.db import utcnow
 from hoering.errors import DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db, limiter
 from hoering.journal.services import entries_for_submissions, entry_for_submission
+from hoering.moderation import services as moderation
+from hoering.moderation.services import can_moderate
 from hoering.submissions import queries, services
 from hoering.submissions.forms import AgencyReplyForm, SubmissionForm
 from hoering.submissions.models import Submission
@@ -24,8 +27,13 @@ def _submit_limit() -> str:
     return current_app.config["SUBMIT_LIMIT"]
 
 
+def _submit_address_limit() -> str:
+    return current_app.config["SUBMIT_ADDRESS_LIMIT"]
+
+
 def _user_key() -> str:
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else "anon"
+    # Per account, not per sign-in: get_id() is the session token, which a new sign-in renews.
+    return f"user:{current_user.id}" if current_user.is_authenticated else "anon"
 
 
 def _get_submission(consultation: Consultation, submission_id: int) -> Submission:
@@ -35,10 +43,9 @@ def _get_submission(consultation: Consultation, submission_id: int) -> Submissio
         raise NotFoundError()
     if submission.is_visible or submission.is_tombstone:
         return submission
-    if current_user.is_authenticated and (
-        submission.author_id == current_user.id
-        or current_user.has_role("moderator", consultation.agency_id)
-    ):
+    if current_user.is_authenticated and submission.author_id == current_user.id:
+        return submission
+    if can_moderate(current_user, consultation):
         return submission
     raise NotFoundError()
 
@@ -90,6 +97,10 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
         form=form,
         findings=findings,
         works_for_agency=current_user.works_for(consultation.agency_id),
+        first_time=db.session.scalar(
+            select(Submission.id).where(Submission.author_id == current_user.id).limit(1)
+        )
+        is None,
         now=now,
     ), status
 
@@ -97,6 +108,7 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
 @bp.route("/hoeringer/<slug>/<anchor>/skriv", methods=["GET", "POST"])
 @login_required
 @limiter.limit(_submit_limit, key_func=_user_key, methods=["POST"])
+@limiter.limit(_submit_address_limit, key_func=get_remote_address, methods=["POST"])
 def write_paragraph(slug: str, anchor: str):
     consultation = consultations.get_consultation(slug, viewer=current_user)
     paragraph = db.session.scalar(
@@ -112,6 +124,7 @@ def write_paragraph(slug: str, anchor: str):
 @bp.route("/hoeringer/<slug>/skriv", methods=["GET", "POST"])
 @login_required
 @limiter.limit(_submit_limit, key_func=_user_key, methods=["POST"])
+@limiter.limit(_submit_address_limit, key_func=get_remote_address, methods=["POST"])
 def write_general(slug: str):
     consultation = consultations.get_consultation(slug, viewer=current_user)
     return _write(consultation)
@@ -120,6 +133,7 @@ def write_general(slug: str):
 @bp.route("/hoeringer/<slug>/innspill/<int:submission_id>/svar", methods=["GET", "POST"])
 @login_required
 @limiter.limit(_submit_limit, key_func=_user_key, methods=["POST"])
+@limiter.limit(_submit_address_limit, key_func=get_remote_address, methods=["POST"])
 def write_reply(slug: str, submission_id: int):
     consultation = consultations.get_consultation(slug, viewer=current_user)
     parent = _get_submission(consultation, submission_id)
@@ -229,3 +243,18 @@ def mine():
     ).all()
     entries = entries_for_submissions([s.id for s, _c in rows])
     return render_template("submissions/mine.html", rows=rows, entries=entries)
+
+
+@bp.route("/mine-innspill/<int:submission_id>/trekk-tilbake", methods=["POST"])
+@login_required
+def withdraw(submission_id: int):
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.author_id != current_user.id:
+        raise NotFoundError()
+    moderation.withdraw(submission, by=current_user)
+    db.session.commit()
+    flash(
+        _("Innspillet er trukket tilbake fra den offentlige siden. Det er fortsatt journalført."),
+        "success",
+    )
+    return redirect(url_for("submissions.mine"))
