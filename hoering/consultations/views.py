@@ -22,7 +22,6 @@ from hoering.consultations.models import (
     Consultation,
     Consultee,
     Paragraph,
-    Section,
 )
 from hoering.db import utcnow
 from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundError
@@ -96,29 +95,10 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _draft(consultation: Consultation):
-    """Sections and paragraphs of the current version: two queries, whatever the size."""
-    if consultation.current_version_id is None:
-        return [], {}
-    sections = db.session.scalars(
-        select(Section)
-        .where(Section.version_id == consultation.current_version_id)
-        .order_by(Section.position)
-    ).all()
-    paragraphs: dict[int, list[Paragraph]] = {section.id: [] for section in sections}
-    for paragraph in db.session.scalars(
-        select(Paragraph)
-        .where(Paragraph.version_id == consultation.current_version_id)
-        .order_by(Paragraph.position)
-    ):
-        paragraphs[paragraph.section_id].append(paragraph)
-    return sections, paragraphs
-
-
 @bp.route("/hoeringer/<slug>/")
 def show(slug: str):
     consultation = services.get_consultation(slug, viewer=current_user)
-    sections, paragraphs = _draft(consultation)
+    sections, paragraphs, counts = queries.current_draft(consultation)
     page = queries.general_page(
         consultation,
         after=_after_param(),
@@ -135,7 +115,7 @@ def show(slug: str):
         consultation=consultation,
         sections=sections,
         paragraphs=paragraphs,
-        counts=queries.anchor_counts(consultation),
+        counts=counts,
         page=page,
         consultees=consultees,
         now=utcnow(),
