@@ -14,6 +14,40 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  const style = getComputedStyle(e);
+  return {
+    element: e.outerHTML.slice(0, 120),
+    outline: style.outlineStyle,
+    width: parseFloat(style.outlineWidth),
+  };
+}"""
+
+
+def tab_to(page: Page, target: Locator, *, backwards: bool = False, limit: int = 80) -> None:
+    """Press Tab (or Shift+Tab) until `target` has focus; every stop must show its focus."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        focused = page.evaluate(_FOCUSED)
+        assert focused["outline"] != "none" and focused["width"] >= 2, (
+            f"focus is not visible on {focused['element']}"
+        )
+        if is_focused(target):
+            return
+    raise AssertionError(f"{key} never reached {target} in {limit} presses")
+
+
+def press_to_navigate(page: Page, key: str = "Enter") -> None:
+    """Press a key on a focused link or button and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def is_focused(target: Locator) -> bool:
+    return target.evaluate("e => e === document.activeElement")
+
 
 class BasePage:
     """What every page has: the skip link, the header, the heading, flash messages."""
@@ -128,6 +162,10 @@ class ParagraphPage(BasePage):
     @property
     def permalink(self) -> Locator:
         return self.page.locator(".permalink a")
+
+    def replies_to(self, submission_id: int) -> Locator:
+        """The collapsed replies under a comment (a <details> element)."""
+        return self.page.locator(f"li.thread:has(> #innspill-{submission_id}) > details.replies")
 
     def submission(self, submission_id: int) -> SubmissionCard:
         return SubmissionCard(self.page, submission_id)
