@@ -15,11 +15,11 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -55,10 +55,24 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
+class ErrorLog(logging.Handler):
+    """Collects what one app logs at ERROR and above (an unhandled exception is one)."""
+
+    def __init__(self, app: Flask, errors: list[str]):
+        super().__init__(logging.ERROR)
+        self.app = app
+        self.errors = errors
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if has_app_context() and current_app._get_current_object() is self.app:
+            self.errors.append(self.format(record))
+
+
 @dataclass(frozen=True)
 class LiveServer:
     app: Flask
     url: str
+    errors: list[str] = field(default_factory=list)
 
     @contextmanager
     def data(self) -> Iterator[None]:
@@ -92,9 +106,13 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    live = LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
+    error_log = ErrorLog(app, live.errors)
+    logging.getLogger("hoering").addHandler(error_log)
     try:
-        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
+        yield live
     finally:
+        logging.getLogger("hoering").removeHandler(error_log)
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
@@ -127,8 +145,8 @@ def _screenshot_name(item) -> str:
 
 
 @pytest.fixture
-def new_context(browser, live_server, request):
-    """Open browser contexts (options as for Browser.new_context); on failure, screenshot all."""
+def new_context(browser, live_server):
+    """Open browser contexts (options as for Browser.new_context); closed after the test."""
     contexts: list[BrowserContext] = []
 
     def opening(**options) -> BrowserContext:
@@ -140,16 +158,36 @@ def new_context(browser, live_server, request):
         return context
 
     yield opening
-    report = getattr(request.node, "report_call", None)
-    pages = [page for context in contexts for page in context.pages if not page.is_closed()]
-    if report is not None and report.failed and pages:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        name = _screenshot_name(request.node)
-        for number, page in enumerate(pages):
-            suffix = f"-{number + 1}" if len(pages) > 1 else ""
-            page.screenshot(path=SCREENSHOTS / f"{name}{suffix}.png", full_page=True)
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _screenshot_on_failure(browser, new_context, request):
+    """When a test fails, save every page it has open as test-artifacts/screenshots/<test>.png.
+
+    It asks for new_context only so that it runs before the test's contexts are closed.
+    """
+    yield
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed:
+        return
+    pages = [page for context in browser.contexts for page in context.pages]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = _screenshot_name(request.node)
+    for number, page in enumerate(pages):
+        suffix = f"-{number + 1}" if len(pages) > 1 else ""
+        page.screenshot(path=SCREENSHOTS / f"{name}{suffix}.png", full_page=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_server_errors(live_server):
+    """No request may end in the app's 500 page: the server's error log stays empty."""
+    live_server.errors.clear()
+    yield
+    assert not live_server.errors, "the live server logged errors:\n" + "\n".join(
+        live_server.errors
+    )
 
 
 @pytest.fixture

@@ -75,7 +75,7 @@ class Checked:
 
     name: str
     path: str
-    who: str = "visitor"  # visitor | citizen | officer
+    who: str = "visitor"  # or a role signed in with its email from site["emails"]
     status: int = 200
     then: Callable[[Page], None] | None = None
 
@@ -184,6 +184,7 @@ def site(live_server) -> dict:
             "draft": draft.slug,
             "comment": comment.id,
             "mine": mine.id,
+            # Who signs in to look at pages: one browser context each.
             "emails": {"citizen": citizen.email, "officer": officer.email},
         }
 
@@ -193,7 +194,7 @@ def pages_by_role(browser, live_server, site):
     """One signed-in page per role; bypass_csp so axe-core's script can be added to pages."""
     contexts = []
     pages = {}
-    for who in ("visitor", "citizen", "officer"):
+    for who in ("visitor", *site["emails"]):
         context = browser.new_context(
             base_url=live_server.url, viewport=DESKTOP, locale="nb-NO", bypass_csp=True
         )
