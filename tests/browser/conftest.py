@@ -102,7 +102,6 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     )
     with app.app_context():
         upgrade()
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()

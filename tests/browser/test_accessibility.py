@@ -192,6 +192,8 @@ def site(live_server) -> dict:
 @pytest.fixture(scope="module")
 def pages_by_role(browser, live_server, site):
     """One signed-in page per role; bypass_csp so axe-core's script can be added to pages."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"axe-core is not installed ({AXE_SCRIPT}): run `make install-test`")
     contexts = []
     pages = {}
     for who in ("visitor", *site["emails"]):
