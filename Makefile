@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app hoering
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: help run install install-test test test-sqlite test-postgresql lint clean
+.PHONY: help run install install-test test test-sqlite test-postgresql test-browser lint clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -27,14 +27,19 @@ run: install ## Set up the embedded SQLite database with demo data and serve on 
 install-test: $(BIN)/python ## Install the app with what the tests need, and the services they use
 	$(BIN)/pip install --quiet -e '.[test]'
 	scripts/ensure-services.sh
+	scripts/ensure-browser.sh
 
 test: install-test test-sqlite test-postgresql ## Install test needs, run the whole suite on SQLite and PostgreSQL
 
 test-sqlite:
 	$(BIN)/python -m pytest -q
 
+# The browser tests serve their own SQLite database, so they run once, on the SQLite run.
 test-postgresql:
-	HOERING_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q
+	HOERING_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -q -m "not browser"
+
+test-browser: ## Run only the real-browser tests (Chromium); screenshots go to test-artifacts/screenshots/
+	$(BIN)/python -m pytest -q -m browser
 
 lint: ## ruff check and format check
 	$(BIN)/ruff check .
