@@ -14,9 +14,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python ## Install the app into .venv, with its compiled translations
+install: $(BIN)/python ## Install the app into .venv, with its translations and Designsystemet
 	$(BIN)/pip install --quiet -e .
 	$(FLASK) translate compile
+	scripts/vendor-assets.sh
 
 run: install ## Set up the embedded SQLite database with demo data and serve on 127.0.0.1:5000
 	$(FLASK) db upgrade
@@ -24,7 +25,7 @@ run: install ## Set up the embedded SQLite database with demo data and serve on 
 	@echo "Open http://127.0.0.1:5000/"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-install-test: $(BIN)/python ## Install the app with what the tests need, and the services they use
+install-test: install ## Install the app with what the tests need, and the services they use
 	$(BIN)/pip install --quiet -e '.[test]'
 	scripts/ensure-services.sh
 	scripts/ensure-browser.sh
