@@ -6,7 +6,6 @@ import sys
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
 from hoering.extensions import db
 
@@ -69,18 +68,23 @@ def journal():
 @journal.command("verify")
 def journal_verify():
     """Walk every hash chain; name the first entry altered, removed or inserted."""
-    from hoering.journal.models import JournalEntry
-    from hoering.journal.services import verify_chain
+    from hoering.journal.verify import verify_chains
 
-    problems = verify_chain()
-    total = db.session.scalar(select(db.func.count(JournalEntry.id)))
+    problems, heads = verify_chains()
     if not problems:
-        click.echo(f"Journal OK: {total} entries, every chain intact.")
+        entries = sum(head.entries for head in heads)
+        changes = sum(head.changes for head in heads)
+        click.echo(f"Journal OK: {entries} entries, {changes} change records, every chain intact.")
+        for head in heads:
+            click.echo(
+                f"  agency {head.agency_id} {head.year}: {head.entries} entries, head {head.head};"
+                f" {head.changes} change records, head {head.change_head}"
+            )
         return
     for problem in problems:
         click.echo(
-            f"Journal BROKEN at {problem.journal_number} (agency {problem.agency_id}): "
-            f"{problem.problem}",
+            f"Journal BROKEN at {problem.journal_number} (agency {problem.agency_id}, "
+            f"{problem.year}): {problem.problem}",
             err=True,
         )
     sys.exit(1)

@@ -61,6 +61,8 @@ def _empty_tables() -> None:
         if db.engine.dialect.name == "postgresql":
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
+            # Consultations and draft versions point at each other; break the cycle first.
+            connection.execute(text("UPDATE consultations SET current_version_id = NULL"))
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - table names
 
