@@ -67,9 +67,16 @@ def register_blueprints(app: Flask) -> None:
     from hoering.accounts.views import bp as accounts_bp
     from hoering.consultations.views import bp as consultations_bp
     from hoering.consultations.views import manage_bp as consultations_manage_bp
+    from hoering.journal.views import bp as journal_bp
     from hoering.submissions.views import bp as submissions_bp
 
-    for blueprint in (accounts_bp, consultations_bp, consultations_manage_bp, submissions_bp):
+    for blueprint in (
+        accounts_bp,
+        consultations_bp,
+        consultations_manage_bp,
+        submissions_bp,
+        journal_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

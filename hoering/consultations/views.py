@@ -28,6 +28,7 @@ from hoering.consultations.models import (
 from hoering.db import utcnow
 from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db
+from hoering.paging import after_param
 from hoering.submissions import queries
 
 bp = Blueprint("consultations", __name__)
@@ -38,12 +39,7 @@ PUBLIC_FILTERS = ("open", "closed", "upcoming")
 
 
 def _after_param() -> int | None:
-    value = request.args.get("etter")
-    if value is None:
-        return None
-    if not value.isdigit() or len(value) > 12:
-        raise BadInputError(_("Ugyldig sidevalg."))
-    return int(value)
+    return after_param(request.args)
 
 
 @bp.route("/")
