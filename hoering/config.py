@@ -89,6 +89,9 @@ DEFAULTS: dict = {
     "REPORT_LIMIT": "10 per hour",
     "REPORT_HIDE_THRESHOLD": 3,
     "MIN_FORM_SECONDS": 3,
+    # Worker processes rendering PDF/A for an arkivuttrekk downloaded from the web. One keeps a
+    # web worker from forking; the CLI (`flask archive export --workers`) uses two by default.
+    "ARCHIVE_WEB_WORKERS": 1,
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STRATEGY": "moving-window",
     "RATELIMIT_STORAGE_URI": "memory://",

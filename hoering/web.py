@@ -65,6 +65,7 @@ def configure_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from hoering.accounts.views import bp as accounts_bp
+    from hoering.archive.views import bp as archive_bp
     from hoering.consultations.views import bp as consultations_bp
     from hoering.consultations.views import manage_bp as consultations_manage_bp
     from hoering.journal.views import bp as journal_bp
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
         consultations_manage_bp,
         submissions_bp,
         journal_bp,
+        archive_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -314,12 +314,13 @@ def record_change(
     return change
 
 
-def _fold(entry: JournalEntry, changes: list[JournalChange]) -> Screening:
+def fold_screening(screened_name: bool, title: str, changes: list[JournalChange]) -> Screening:
+    """An entry's screening now: what it was journaled with, then each change in order."""
     state = {
-        "screened_name": _stored(entry.screened_name),
+        "screened_name": _stored(screened_name),
         "screened_document": "false",
         "screening_basis": None,
-        "title": entry.title,
+        "title": title,
         "moderation_status": None,
     }
     for change in changes:
@@ -328,7 +329,7 @@ def _fold(entry: JournalEntry, changes: list[JournalChange]) -> Screening:
         name=state["screened_name"] == "true",
         document=state["screened_document"] == "true",
         basis=state["screening_basis"],
-        title=state["title"] or entry.title,
+        title=state["title"] or title,
         moderation_status=state["moderation_status"],
     )
 
@@ -348,7 +349,10 @@ def changes_by_entry(entry_ids) -> dict[int, list[JournalChange]]:
 def screenings(entries: list[JournalEntry]) -> dict[int, Screening]:
     """The current screening of many entries at once (one query for all their changes)."""
     changes = changes_by_entry([entry.id for entry in entries]) if entries else {}
-    return {entry.id: _fold(entry, changes.get(entry.id, [])) for entry in entries}
+    return {
+        entry.id: fold_screening(entry.screened_name, entry.title, changes.get(entry.id, []))
+        for entry in entries
+    }
 
 
 def current_screening(entry: JournalEntry) -> Screening:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from hoering.errors import BadInputError
 from hoering.journal import public
@@ -47,14 +48,14 @@ def public_journal(agency_slug: str):
 
 
 CSV_HEADER = (
-    "Journalnummer",
-    "Journaldato",
-    "Dokumenttype",
-    "Tittel",
-    "Avsender/mottaker",
-    "Saksnummer",
-    "Høring",
-    "Skjermingshjemmel",
+    _l("Journalnummer"),
+    _l("Journaldato"),
+    _l("Dokumenttype"),
+    _l("Tittel"),
+    _l("Avsender/mottaker"),
+    _l("Saksnummer"),
+    _l("Høring"),
+    _l("Skjermingshjemmel"),
 )
 
 
