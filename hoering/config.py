@@ -79,6 +79,7 @@ DEFAULTS: dict = {
     "SUBMISSION_MAX_LENGTH": 10_000,
     "SUBMISSION_MAX_LINKS": 5,
     "PAGE_SIZE": 20,
+    "API_PAGE_SIZE": 100,
     # Idle and absolute lifetime of a sign-in (ASVS 3.3.2).
     "SESSION_IDLE_MINUTES": 60,
     "SESSION_MAX_HOURS": 12,

@@ -65,6 +65,7 @@ def configure_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from hoering.accounts.views import bp as accounts_bp
+    from hoering.api.views import bp as api_bp
     from hoering.archive.views import bp as archive_bp
     from hoering.consultations.views import bp as consultations_bp
     from hoering.consultations.views import manage_bp as consultations_manage_bp
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
         submissions_bp,
         journal_bp,
         archive_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -45,6 +45,19 @@ def app_config(tmp_path_factory):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing():
+    """Real argon2 hashes at the lowest cost: factories make many users, each hash costs ~0.3 s."""
+    from argon2 import PasswordHasher
+
+    from hoering.accounts import services
+
+    default = services._hasher
+    services._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    services._hasher = default
+
+
 @pytest.fixture(scope="session")
 def app(app_config):
     os.environ.setdefault("HOERING_INSTANCE_DIR", tempfile.mkdtemp(prefix="hoering-instance-"))

@@ -295,3 +295,22 @@ def can_manage(user: User | None, consultation: Consultation) -> bool:
         and user.is_authenticated
         and user.has_role(ROLE_CASE_OFFICER, consultation.agency_id)
     )
+
+
+def current_draft(consultation: Consultation) -> tuple[list[Section], dict[int, list[Paragraph]]]:
+    """Sections and paragraphs of the current version: two queries, whatever the size."""
+    if consultation.current_version_id is None:
+        return [], {}
+    sections = db.session.scalars(
+        select(Section)
+        .where(Section.version_id == consultation.current_version_id)
+        .order_by(Section.position)
+    ).all()
+    paragraphs: dict[int, list[Paragraph]] = {section.id: [] for section in sections}
+    for paragraph in db.session.scalars(
+        select(Paragraph)
+        .where(Paragraph.version_id == consultation.current_version_id)
+        .order_by(Paragraph.position)
+    ):
+        paragraphs[paragraph.section_id].append(paragraph)
+    return list(sections), paragraphs

@@ -23,7 +23,6 @@ from hoering.consultations.models import (
     Consultee,
     DraftVersion,
     Paragraph,
-    Section,
 )
 from hoering.db import utcnow
 from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundError
@@ -92,29 +91,10 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _draft(consultation: Consultation):
-    """Sections and paragraphs of the current version: two queries, whatever the size."""
-    if consultation.current_version_id is None:
-        return [], {}
-    sections = db.session.scalars(
-        select(Section)
-        .where(Section.version_id == consultation.current_version_id)
-        .order_by(Section.position)
-    ).all()
-    paragraphs: dict[int, list[Paragraph]] = {section.id: [] for section in sections}
-    for paragraph in db.session.scalars(
-        select(Paragraph)
-        .where(Paragraph.version_id == consultation.current_version_id)
-        .order_by(Paragraph.position)
-    ):
-        paragraphs[paragraph.section_id].append(paragraph)
-    return sections, paragraphs
-
-
 @bp.route("/hoeringer/<slug>/")
 def show(slug: str):
     consultation = services.get_consultation(slug, viewer=current_user)
-    sections, paragraphs = _draft(consultation)
+    sections, paragraphs = services.current_draft(consultation)
     page = queries.general_page(
         consultation,
         after=_after_param(),
