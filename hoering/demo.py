@@ -1,5 +1,8 @@
 """A realistic demo: one agency, users of every role, an open and a closed consultation.
 
+The closed one is ready for `flask archive export`: it holds published innspill, a reply, the
+agency's answer, an innspill with a screened name, one redacted and one hidden by a moderator.
+
 Everything goes through the same services as the web, so the demo's innspill are journaled.
 """
 
@@ -22,7 +25,9 @@ from hoering.consultations import services as consultations
 from hoering.consultations.models import MODE_POST, MODE_REACTIVE, Paragraph
 from hoering.db import utcnow
 from hoering.extensions import db
+from hoering.journal.services import record_moderation
 from hoering.submissions import services as submissions
+from hoering.submissions.models import STATUS_HIDDEN, STATUS_PUBLISHED
 from hoering.submissions.services import SubmissionData
 
 PASSWORD = "demo-passord-2026"  # noqa: S105 - the demo's published password
@@ -226,5 +231,46 @@ def _closed_consultation(agency, users, friluft, now):
     submissions.reply_as_agency(
         comment, "Takk! Vi tar med dette i den endelige veilederen.", by=officer
     )
+    _moderated_innspill(consultation, users, at + timedelta(days=2))
     consultations.close_consultation(consultation, by=officer, now=consultation.deadline)
     return consultation
+
+
+def _moderated_innspill(consultation, users, at):
+    """A screened name, a redacted and a hidden innspill, each logged in the journal."""
+    moderator = users["moderator"]
+    submissions.submit(
+        consultation,
+        SubmissionData(
+            body="Jeg lager skjema til daglig. Eksempler i veilederen hjelper mer enn regler.",
+            hide_name=True,
+        ),
+        author=users["second citizen"],
+        paragraph=_paragraph(consultation, "p-1-2"),
+        now=at,
+    )
+    redacted = submissions.submit(
+        consultation,
+        SubmissionData(body="Kollegaen min Per Olsen skriver alltid altfor lange setninger."),
+        author=users["citizen"],
+        paragraph=_paragraph(consultation, "p-1-1"),
+        now=at + timedelta(hours=3),
+    )
+    redacted.public_body = "Kollegaen min [sladdet] skriver alltid altfor lange setninger."
+    record_moderation(
+        redacted,
+        STATUS_PUBLISHED,
+        reason="Navn på en tredjeperson",
+        by=moderator,
+        now=at + timedelta(days=1),
+    )
+    hidden = submissions.submit(
+        consultation,
+        SubmissionData(body="KJØP BILLIGE SKJEMAMALER HER!!! Best i test, lavest pris."),
+        author=users["citizen"],
+        now=at + timedelta(days=1),
+    )
+    submissions.set_status(hidden, STATUS_HIDDEN, reason="Reklame", now=at + timedelta(days=2))
+    record_moderation(
+        hidden, STATUS_PUBLISHED, reason="Reklame", by=moderator, now=at + timedelta(days=2)
+    )
