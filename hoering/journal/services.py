@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -334,7 +334,7 @@ def fold_screening(screened_name: bool, title: str, changes: list[JournalChange]
     )
 
 
-def changes_by_entry(entry_ids) -> dict[int, list[JournalChange]]:
+def changes_by_entry(entry_ids: list[int] | Select) -> dict[int, list[JournalChange]]:
     """The change records of the given entries (ids or a select of ids), in the order made."""
     found: dict[int, list[JournalChange]] = {}
     for change in db.session.scalars(
