@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from hoering.consultations import services as consultations
-from hoering.consultations.models import STATUS_DRAFT, Consultation
+from hoering.consultations.models import STATUS_DRAFT, Consultation, DraftVersion
 from hoering.extensions import db
 from hoering.journal import public
 from hoering.journal.services import entries_for_submissions
@@ -138,7 +138,11 @@ def draft(slug: str):
 
 
 def _submission(
-    s: Submission, slug: str, journal_number: str | None, answers: list[AgencyReply]
+    s: Submission,
+    slug: str,
+    versions: dict[int, int],
+    journal_number: str | None,
+    answers: list[AgencyReply],
 ) -> dict:
     if s.is_tombstone:
         return {
@@ -153,7 +157,7 @@ def _submission(
         "kind": s.kind,
         "status": s.status,
         "paragraph": s.paragraph.anchor if s.paragraph else None,
-        "version_id": s.version_id,
+        "version": versions.get(s.version_id),
         "parent_id": s.parent_id,
         "author": s.public_name,
         "organisation": s.organisation_name,
@@ -190,6 +194,11 @@ def submission_list(slug: str):
     more = len(rows) > size
     rows = rows[:size]
     visible = [s.id for s in rows if s.is_visible]
+    versions = dict(
+        db.session.execute(
+            select(DraftVersion.id, DraftVersion.number).where(DraftVersion.consultation_id == c.id)
+        ).all()
+    )
     entries = entries_for_submissions(visible)
     answers: dict[int, list[AgencyReply]] = {}
     if visible:
@@ -205,6 +214,7 @@ def submission_list(slug: str):
             _submission(
                 s,
                 c.slug,
+                versions,
                 entries[s.id].journal_number if s.id in entries else None,
                 answers.get(s.id, []),
             )

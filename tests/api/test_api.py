@@ -84,6 +84,8 @@ def test_innspill_show_only_what_the_public_page_shows(client, closed):
     assert screened["author"] is None
     assert screened["respondent_type"] == "private"
     first = by_id[closed["first"].id]
+    assert first["version"] == 1
+    assert by_id[closed["on_v2"].id]["version"] == 2
     assert first["journal_number"] == entry_for_submission(closed["first"].id).journal_number
     assert first["agency_replies"][0]["text"] == "Takk, vi ser på fristen."
     body = str(data)
