@@ -12,7 +12,6 @@ from pathlib import Path
 import click
 from babel.messages.frontend import CommandLineInterface
 from flask import Flask
-from sqlalchemy import select
 
 from hoering.config import PROJECT_ROOT
 from hoering.extensions import db
@@ -33,6 +32,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(translate)
     app.cli.add_command(notices)
+    app.cli.add_command(archive)
 
 
 @click.command("demo")
@@ -86,18 +86,23 @@ def journal():
 @journal.command("verify")
 def journal_verify():
     """Walk every hash chain; name the first entry altered, removed or inserted."""
-    from hoering.journal.models import JournalEntry
-    from hoering.journal.services import verify_chain
+    from hoering.journal.verify import verify_chains
 
-    problems = verify_chain()
-    total = db.session.scalar(select(db.func.count(JournalEntry.id)))
+    problems, heads = verify_chains()
     if not problems:
-        click.echo(f"Journal OK: {total} entries, every chain intact.")
+        entries = sum(head.entries for head in heads)
+        changes = sum(head.changes for head in heads)
+        click.echo(f"Journal OK: {entries} entries, {changes} change records, every chain intact.")
+        for head in heads:
+            click.echo(
+                f"  agency {head.agency_id} {head.year}: {head.entries} entries, head {head.head};"
+                f" {head.changes} change records, head {head.change_head}"
+            )
         return
     for problem in problems:
         click.echo(
-            f"Journal BROKEN at {problem.journal_number} (agency {problem.agency_id}): "
-            f"{problem.problem}",
+            f"Journal BROKEN at {problem.journal_number} (agency {problem.agency_id}, "
+            f"{problem.year}): {problem.problem}",
             err=True,
         )
     sys.exit(1)
@@ -288,3 +293,88 @@ def notices_send(batch: int):
         except (OSError, smtplib.SMTPException) as error:
             raise click.ClickException(f"Cannot reach the SMTP server: {error}") from None
     click.echo(f"{sent} notice(s) sent, {failed} failed.")
+
+
+@click.group("archive")
+def archive():
+    """The Noark 5 archive: export a closed consultation as an arkivuttrekk, check one."""
+
+
+class _Progress:
+    """Progress of an export on stderr: one line per stage, rewritten in place on a terminal."""
+
+    def __init__(self, every: int = 1000) -> None:
+        self.every = every
+        self.tty = sys.stderr.isatty()
+        self.stage: str | None = None
+
+    def __call__(self, stage: str, count: int) -> None:
+        if stage != self.stage and self.stage is not None and self.tty:
+            click.echo("", err=True)
+        self.stage = stage
+        if count % self.every == 0 or count == 1:
+            line = f"{stage}: {count} journalposter"
+            click.echo(("\r" + line) if self.tty else line, err=True, nl=not self.tty)
+
+    def done(self) -> None:
+        if self.tty and self.stage is not None:
+            click.echo("", err=True)
+
+
+@archive.command("export")
+@click.option("--consultation", "slug", required=True, help="The consultation's slug.")
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .tar file to write (written under a temporary name, then renamed).",
+)
+@click.option(
+    "--no-documents",
+    is_flag=True,
+    help="Leave out the PDF/A files of the innspill and replies (the draft versions stay).",
+)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--by", "produced_by", default="Høring", help="Who makes the export (avsluttetAv).")
+def archive_export(slug: str, out_path: Path, no_documents: bool, workers: int, produced_by: str):
+    """Write a closed consultation's Noark 5 arkivuttrekk as one .tar file."""
+    from hoering.archive.export import export_consultation
+    from hoering.consultations.models import Consultation
+    from hoering.errors import DomainError
+
+    consultation = db.session.scalar(db.select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        raise click.ClickException(f"Fant ingen høring med adressen «{slug}».")
+    progress = _Progress()
+    try:
+        path = export_consultation(
+            consultation,
+            out_path,
+            produced_by=produced_by,
+            documents=not no_documents,
+            progress=progress,
+            workers=workers,
+        )
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    finally:
+        progress.done()
+    click.echo(f"Arkivuttrekk written to {path} ({path.stat().st_size:,} bytes).")
+
+
+@archive.command("check")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def archive_check(path: Path):
+    """Check an arkivuttrekk (.tar or folder) the way Arkade 5 does; exit 1 if a test fails."""
+    import tarfile
+
+    from hoering.archive.check import check_extraction, format_report
+
+    try:
+        results = check_extraction(path)
+    except tarfile.TarError as error:
+        raise click.ClickException(f"{path} is neither a folder nor a tar file: {error}") from None
+    click.echo(format_report(results))
+    if not all(result.passed for result in results):
+        sys.exit(1)

@@ -79,6 +79,7 @@ DEFAULTS: dict = {
     "SUBMISSION_MAX_LENGTH": 10_000,
     "SUBMISSION_MAX_LINKS": 5,
     "PAGE_SIZE": 20,
+    "API_PAGE_SIZE": 100,
     # Idle and absolute lifetime of a sign-in (ASVS 3.3.2).
     "SESSION_IDLE_MINUTES": 60,
     "SESSION_MAX_HOURS": 12,
@@ -96,6 +97,9 @@ DEFAULTS: dict = {
     "REPORT_LIMIT": "10 per hour",
     "REPORT_HIDE_THRESHOLD": 3,
     "MIN_FORM_SECONDS": 3,
+    # Worker processes rendering PDF/A for an arkivuttrekk downloaded from the web. One keeps a
+    # web worker from forking; the CLI (`flask archive export --workers`) uses two by default.
+    "ARCHIVE_WEB_WORKERS": 1,
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STRATEGY": "moving-window",
     "RATELIMIT_STORAGE_URI": "memory://",

@@ -2,6 +2,8 @@
 
 The open consultation also holds one of each moderation case: an innspill with a test
 fødselsnummer held for review, a reported one, a hidden one (tombstone) and a redacted one.
+The closed one is ready for `flask archive export`: it holds published innspill, a reply, the
+agency's answer, an innspill with a screened name, one redacted and one hidden by a moderator.
 
 Everything goes through the same services as the web, so the demo's innspill are journaled.
 """
@@ -292,5 +294,57 @@ def _closed_consultation(agency, users, friluft, now):
     submissions.reply_as_agency(
         comment, "Takk! Vi tar med dette i den endelige veilederen.", by=officer
     )
+    _moderated_innspill(consultation, users, at + timedelta(days=2))
     consultations.close_consultation(consultation, by=officer, now=consultation.deadline)
     return consultation
+
+
+def _moderated_innspill(consultation, users, at):
+    """A screened name, a redacted and a hidden innspill, each logged in the journal."""
+    moderator = users["moderator"]
+    submissions.submit(
+        consultation,
+        SubmissionData(
+            body="Jeg lager skjema til daglig. Eksempler i veilederen hjelper mer enn regler.",
+            hide_name=True,
+        ),
+        author=users["second citizen"],
+        paragraph=_paragraph(consultation, "p-1-2"),
+        now=at,
+    )
+    redacted = submissions.submit(
+        consultation,
+        SubmissionData(body="Kollegaen min Per Olsen skriver alltid altfor lange setninger."),
+        author=users["citizen"],
+        paragraph=_paragraph(consultation, "p-1-1"),
+        now=at + timedelta(hours=3),
+    )
+    start = redacted.body.index("Per Olsen")
+    moderation.moderate(
+        redacted,
+        moderation.Decision(
+            action=ACTION_REDACT,
+            version=redacted.moderation_version,
+            reason="Navn på en tredjeperson",
+            spans=[(start, start + len("Per Olsen"))],
+        ),
+        by=moderator,
+        now=at + timedelta(days=1),
+    )
+    hidden = submissions.submit(
+        consultation,
+        SubmissionData(body="KJØP BILLIGE SKJEMAMALER HER!!! Best i test, lavest pris."),
+        author=users["citizen"],
+        now=at + timedelta(days=1),
+    )
+    moderation.moderate(
+        hidden,
+        moderation.Decision(
+            action=ACTION_HIDE,
+            version=hidden.moderation_version,
+            category=REASON_SPAM,
+            reason="Reklame",
+        ),
+        by=moderator,
+        now=at + timedelta(days=2),
+    )

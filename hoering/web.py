@@ -65,9 +65,12 @@ def configure_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from hoering.accounts.views import bp as accounts_bp
+    from hoering.api.views import bp as api_bp
+    from hoering.archive.views import bp as archive_bp
     from hoering.consultations.views import bp as consultations_bp
     from hoering.consultations.views import manage_bp as consultations_manage_bp
     from hoering.feeds.views import bp as feeds_bp
+    from hoering.journal.views import bp as journal_bp
     from hoering.moderation.views import bp as moderation_bp
     from hoering.moderation.views import public_bp as reports_bp
     from hoering.privacy.views import bp as privacy_bp
@@ -82,6 +85,9 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         moderation_bp,
         privacy_bp,
+        journal_bp,
+        archive_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -129,3 +129,82 @@ def factories():
     import tests.factories as module
 
     return module
+
+
+def make_closed_consultation(*, agency=None, officer=None):
+    """A closed consultation holding innspill of every kind, ready to export.
+
+    Two draft versions; published innspill on both; a statement on the whole from an
+    organisation; a reply; an innspill with a hidden name; one redacted and one hidden by a
+    moderator (logged in the journal); one held for moderation; one withdrawn; and the agency's
+    reply to the first innspill.
+    """
+    from hoering.accounts.models import ROLE_CASE_OFFICER, ROLE_MODERATOR
+    from hoering.journal.services import record_moderation
+    from hoering.submissions.models import STATUS_HIDDEN, STATUS_PUBLISHED, STATUS_WITHDRAWN
+
+    agency = agency or make_agency()
+    officer = officer or make_user(
+        roles=[ROLE_CASE_OFFICER], agency=agency, name="Siri Saksbehandler"
+    )
+    moderator = make_user(roles=[ROLE_MODERATOR], agency=agency, name="Mona Moderator")
+    consultation = make_consultation(agency=agency, officer=officer, title="Høring om arkivloven")
+    citizen = make_user(name="Ola Nordmann")
+    secret = make_user(name="Hemmelig Hansen")
+    organisation = make_organisation(name="Foreningen for åpenhet")
+    spokesperson = make_user(name="Ingrid Berg", organisations=[organisation])
+
+    first = make_submission(
+        consultation, author=citizen, body="Fristen er for kort.", position="oppose"
+    )
+    statement = make_submission(
+        consultation,
+        author=spokesperson,
+        general=True,
+        organisation_id=organisation.id,
+        position="support",
+        body="Foreningen støtter forslaget.",
+    )
+    reply = make_submission(consultation, author=spokesperson, parent=first, body="Enig i det.")
+    screened = make_submission(
+        consultation, author=secret, hide_name=True, body="Jeg vil ikke stå med navn."
+    )
+    redacted = make_submission(
+        consultation, author=citizen, anchor="p-1-2", body="Naboen min Per Hansen er uenig."
+    )
+    redacted.public_body = "Naboen min [sladdet] er uenig."
+    record_moderation(redacted, STATUS_PUBLISHED, reason="Navn på tredjeperson", by=moderator)
+    hidden = make_submission(consultation, author=citizen, body="Dette er bare tull og spam.")
+    submissions.set_status(hidden, STATUS_HIDDEN, reason="Spam")
+    record_moderation(hidden, STATUS_PUBLISHED, reason="Spam", by=moderator)
+    pending = make_submission(
+        consultation,
+        author=citizen,
+        body="Mitt fødselsnummer er 13097248022.",
+        confirm_personal_data=True,
+    )
+    withdrawn = make_submission(consultation, author=citizen, body="Jeg trekker dette.")
+    submissions.set_status(withdrawn, STATUS_WITHDRAWN)
+
+    consultations.publish_draft_version(
+        consultation, DRAFT + "\nEn ny setning i versjon 2.\n", by=officer
+    )
+    on_v2 = make_submission(consultation, author=spokesperson, body="Bedre i versjon 2.")
+    answer = submissions.reply_as_agency(first, "Takk, vi ser på fristen.", by=officer)
+    consultations.close_consultation(consultation, by=officer)
+    db.session.flush()
+    return {
+        "consultation": consultation,
+        "officer": officer,
+        "moderator": moderator,
+        "first": first,
+        "statement": statement,
+        "reply": reply,
+        "screened": screened,
+        "redacted": redacted,
+        "hidden": hidden,
+        "pending": pending,
+        "withdrawn": withdrawn,
+        "on_v2": on_v2,
+        "answer": answer,
+    }

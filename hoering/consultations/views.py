@@ -27,6 +27,7 @@ from hoering.db import utcnow
 from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db
 from hoering.moderation import queries as moderation_queries
+from hoering.paging import after_param
 from hoering.submissions import queries
 
 bp = Blueprint("consultations", __name__)
@@ -34,15 +35,6 @@ manage_bp = Blueprint("manage", __name__, url_prefix="/admin")
 
 OSLO = ZoneInfo("Europe/Oslo")
 PUBLIC_FILTERS = ("open", "closed", "upcoming")
-
-
-def _after_param() -> int | None:
-    value = request.args.get("etter")
-    if value is None:
-        return None
-    if not value.isdigit() or len(value) > 12:
-        raise BadInputError(_("Ugyldig sidevalg."))
-    return int(value)
 
 
 @bp.route("/")
@@ -101,7 +93,7 @@ def show(slug: str):
     sections, paragraphs, counts = queries.current_draft(consultation)
     page = queries.general_page(
         consultation,
-        after=_after_param(),
+        after=after_param(request.args),
         size=current_app.config["PAGE_SIZE"],
         viewer=current_user,
     )
@@ -136,7 +128,10 @@ def paragraph(slug: str, anchor: str):
     if found is None:
         raise NotFoundError()
     page = queries.paragraph_page(
-        found, after=_after_param(), size=current_app.config["PAGE_SIZE"], viewer=current_user
+        found,
+        after=after_param(request.args),
+        size=current_app.config["PAGE_SIZE"],
+        viewer=current_user,
     )
     total, versions = queries.anchor_versions(consultation, anchor)
     return render_template(

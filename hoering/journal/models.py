@@ -16,10 +16,22 @@ DOC_OUTGOING = "U"
 GENESIS_HASH = "0" * 64
 
 
+# Fields a JournalChange may record, each with the Noark 5 metadata element it changes (the
+# referanseMetadata of the endringslogg, M681). moderation_status is our own metadata.
+CHANGE_FIELDS = {
+    "screened_name": "skjermingMetadata",
+    "screened_document": "skjermingDokument",
+    "screening_basis": "skjermingshjemmel",
+    "title": "tittel",
+    "moderation_status": "moderasjonsstatus",
+}
+
+
 class JournalCounter(db.Model):
     """The head of one agency's journal for one year: last number and last hash.
 
     Locked by an UPDATE for every new entry, so numbers are gap-free and the chain has no forks.
+    The same row heads the year's chain of change records (endringslogg).
     """
 
     __tablename__ = "journal_counters"
@@ -28,6 +40,10 @@ class JournalCounter(db.Model):
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_seq: Mapped[int] = mapped_column(default=0)
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+    last_change_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_change_hash: Mapped[str] = mapped_column(
+        String(64), default=GENESIS_HASH, server_default=GENESIS_HASH
+    )
 
     def __repr__(self) -> str:
         return f"<JournalCounter {self.agency_id}/{self.year} {self.last_seq}>"
@@ -83,23 +99,36 @@ class JournalEntry(db.Model):
 
 
 class JournalChange(db.Model):
-    """An endringslogg record: a later change to a journal entry, itself append-only."""
+    """An endringslogg record: a later change to a journal entry, itself append-only.
+
+    Numbered and hash-chained per agency and year of the change, like the entries.
+    """
 
     __tablename__ = "journal_changes"
+    __table_args__ = (UniqueConstraint("agency_id", "year", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    year: Mapped[int]
+    seq: Mapped[int]
     field: Mapped[str] = mapped_column(String(60))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
     changed_by: Mapped[str] = mapped_column(String(200))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     entry: Mapped[JournalEntry] = relationship()
 
     def __repr__(self) -> str:
-        return f"<JournalChange {self.entry_id} {self.field}>"
+        return f"<JournalChange {self.change_number} {self.field}>"
+
+    @property
+    def change_number(self) -> str:
+        return f"{self.year}/{self.seq:06d}"
 
 
 class JournalImmutableError(RuntimeError):

@@ -8,27 +8,37 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from hoering.accounts.models import User
 from hoering.consultations.models import Consultation, Paragraph
 from hoering.db import new_system_id, utcnow
 from hoering.extensions import db
 from hoering.journal.models import (
+    CHANGE_FIELDS,
     DOC_INCOMING,
     DOC_OUTGOING,
     GENESIS_HASH,
+    JournalChange,
     JournalCounter,
     JournalEntry,
 )
 from hoering.submissions.models import KIND_GENERAL, KIND_REPLY, AgencyReply, Submission
 
+log = logging.getLogger(__name__)
+
 OSLO = ZoneInfo("Europe/Oslo")
+# The skjermingshjemmel for a screened name or screened parts of an innspill: information about
+# someone's personal circumstances (offentleglova § 13 with forvaltningsloven § 13 first paragraph
+# no. 1). A moderator can log another basis with record_moderation(basis=...).
+SCREENING_BASIS = "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
 ORDINALS = (
     "første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende",
     "tiende",
@@ -42,24 +52,38 @@ HASHED_FIELDS = (
     "title", "paragraph_id", "version_id", "status", "screened_name", "document_hash",
     "prev_hash",
 )  # fmt: skip
+CHANGE_HASHED_FIELDS = (
+    "agency_id", "year", "seq", "entry_id", "field", "old_value", "new_value", "reason",
+    "changed_by", "changed_at", "prev_hash",
+)  # fmt: skip
 
 
 def document_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def entry_hash(entry: JournalEntry) -> str:
-    """SHA-256 over the entry's fields and the previous entry's hash."""
-    values = {}
-    for name in HASHED_FIELDS:
-        value = getattr(entry, name)
+def _digest(values: dict) -> str:
+    """SHA-256 over a canonical JSON form: datetimes in Oslo time to the second, dates in ISO."""
+    canonical = {}
+    for name, value in values.items():
         if isinstance(value, datetime):
             value = value.astimezone(OSLO).isoformat(timespec="seconds")
         elif hasattr(value, "isoformat"):
             value = value.isoformat()
-        values[name] = value
-    canonical = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        canonical[name] = value
+    text = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def entry_hash(entry: JournalEntry) -> str:
+    """SHA-256 over the entry's fields and the previous entry's hash."""
+    return _digest({name: getattr(entry, name) for name in HASHED_FIELDS})
+
+
+def change_hash(change: JournalChange, entry_hash: str) -> str:
+    """SHA-256 over the change, the previous change's hash and the hash of the entry it changes."""
+    values = {name: getattr(change, name) for name in CHANGE_HASHED_FIELDS}
+    return _digest({**values, "entry_hash": entry_hash})
 
 
 def paragraph_title(paragraph: Paragraph) -> str:
@@ -81,22 +105,47 @@ def submission_title(submission: Submission, parent_entry: JournalEntry | None) 
     return f"Innspill til {paragraph_title(submission.paragraph)}"[:500]
 
 
-def _next_number(agency_id: int, year: int) -> tuple[int, str]:
-    """Lock the agency's counter for the year and take the next number and the chain head."""
+def _take_number(agency_id: int, year: int, *, changes: bool = False) -> tuple[int, str]:
+    """Lock the agency's counter for the year; take the next number and the head of its chain.
+
+    changes=True takes from the chain of change records instead of the chain of entries.
+    """
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(
         insert(JournalCounter)
-        .values(agency_id=agency_id, year=year, last_seq=0, last_hash=GENESIS_HASH)
+        .values(
+            agency_id=agency_id,
+            year=year,
+            last_seq=0,
+            last_hash=GENESIS_HASH,
+            last_change_seq=0,
+            last_change_hash=GENESIS_HASH,
+        )
         .on_conflict_do_nothing()
+    )
+    seq, head = (
+        (JournalCounter.last_change_seq, JournalCounter.last_change_hash)
+        if changes
+        else (JournalCounter.last_seq, JournalCounter.last_hash)
     )
     row = db.session.execute(
         update(JournalCounter)
         .where(JournalCounter.agency_id == agency_id, JournalCounter.year == year)
-        .values(last_seq=JournalCounter.last_seq + 1)
-        .returning(JournalCounter.last_seq, JournalCounter.last_hash)
+        .values({seq: seq + 1})
+        .returning(seq, head)
         .execution_options(synchronize_session=False)
     ).one()
-    return row.last_seq, row.last_hash
+    return row[0], row[1]
+
+
+def _move_head(agency_id: int, year: int, new_hash: str, *, changes: bool = False) -> None:
+    head = JournalCounter.last_change_hash if changes else JournalCounter.last_hash
+    db.session.execute(
+        update(JournalCounter)
+        .where(JournalCounter.agency_id == agency_id, JournalCounter.year == year)
+        .values({head: new_hash})
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _append(entry: JournalEntry) -> JournalEntry:
@@ -105,7 +154,7 @@ def _append(entry: JournalEntry) -> JournalEntry:
     now = entry.registered_at
     entry.year = now.astimezone(OSLO).year
     entry.journal_date = now.astimezone(OSLO).date()
-    entry.seq, entry.prev_hash = _next_number(entry.agency_id, entry.year)
+    entry.seq, entry.prev_hash = _take_number(entry.agency_id, entry.year)
     entry.record_number = (
         db.session.scalar(
             select(func.coalesce(func.max(JournalEntry.record_number), 0)).where(
@@ -116,12 +165,7 @@ def _append(entry: JournalEntry) -> JournalEntry:
     )
     entry.hash = entry_hash(entry)
     db.session.add(entry)
-    db.session.execute(
-        update(JournalCounter)
-        .where(JournalCounter.agency_id == entry.agency_id, JournalCounter.year == entry.year)
-        .values(last_hash=entry.hash)
-        .execution_options(synchronize_session=False)
-    )
+    _move_head(entry.agency_id, entry.year, entry.hash)
     db.session.flush()
     return entry
 
@@ -192,53 +236,171 @@ def record_outgoing(reply: AgencyReply) -> JournalEntry:
     return _append(entry)
 
 
-@dataclass
-class ChainProblem:
-    agency_id: int
-    year: int
-    journal_number: str
-    problem: str
+# Change log (endringslogg) and screening ---------------------------------------------------
 
 
-def verify_chain() -> list[ChainProblem]:
-    """Walk every agency's chain; report the first entry altered, removed or inserted per chain."""
-    problems: list[ChainProblem] = []
-    for counter in db.session.scalars(select(JournalCounter)).all():
-        problem = _verify_one(counter)
-        if problem:
-            problems.append(problem)
-    return problems
+@dataclass(frozen=True)
+class Screening:
+    """What of a journal entry is withheld from the public now: the entry folded with its changes.
+
+    name: the correspondent's name is screened (skjermingMetadata "Skjerming navn ...").
+    document: parts of the document are screened (the public text is a redacted variant).
+    """
+
+    name: bool
+    document: bool
+    basis: str | None
+    title: str
+    moderation_status: str | None
+
+    @property
+    def screened(self) -> bool:
+        return self.name or self.document
+
+    @property
+    def legal_basis(self) -> str | None:
+        """The skjermingshjemmel shown beside what is screened; None when nothing is."""
+        if not self.screened:
+            return None
+        return self.basis or SCREENING_BASIS
 
 
-def _verify_one(counter: JournalCounter) -> ChainProblem | None:
-    def fail(number: str, message: str) -> ChainProblem:
-        return ChainProblem(counter.agency_id, counter.year, number, message)
+def _stored(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
-    rows = db.session.execute(
-        select(JournalEntry, func.coalesce(Submission.body, AgencyReply.body))
-        .outerjoin(Submission, Submission.id == JournalEntry.submission_id)
-        .outerjoin(AgencyReply, AgencyReply.id == JournalEntry.agency_reply_id)
-        .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
-        .order_by(JournalEntry.seq)
-        .execution_options(yield_per=1000)
+
+def _actor(by: User | str) -> str:
+    return by if isinstance(by, str) else by.name
+
+
+def record_change(
+    entry: JournalEntry,
+    field: str,
+    old: object,
+    new: object,
+    *,
+    reason: str | None,
+    by: User | str,
+    now: datetime | None = None,
+) -> JournalChange:
+    """Log a later change to a journal entry (endringslogg); the entry itself is never changed.
+
+    The record is numbered and hash-chained per agency and year, like the entries.
+    """
+    if field not in CHANGE_FIELDS:
+        raise ValueError(f"unknown journal change field {field!r}")
+    now = now or utcnow()
+    change = JournalChange(
+        entry_id=entry.id,
+        agency_id=entry.agency_id,
+        year=now.astimezone(OSLO).year,
+        field=field,
+        old_value=_stored(old),
+        new_value=_stored(new),
+        reason=reason,
+        changed_by=_actor(by),
+        changed_at=now,
     )
-    for entry, document in rows:
-        number = entry.journal_number
-        if entry.seq != expected_seq:
-            missing = f"{counter.year}/{expected_seq:06d}"
-            reason = "missing entry (removed)" if entry.seq > expected_seq else "inserted entry"
-            return fail(missing, reason)
-        if entry.prev_hash != expected_prev:
-            return fail(number, "previous-hash link broken (entry inserted or reordered)")
-        if entry_hash(entry) != entry.hash:
-            return fail(number, "content does not match its hash (entry altered)")
-        if document is None or document_hash(document) != entry.document_hash:
-            return fail(number, "the journaled document's text was altered or removed")
-        expected_prev = entry.hash
-        expected_seq += 1
-    if expected_seq - 1 != counter.last_seq or expected_prev != counter.last_hash:
-        last = f"{counter.year}/{counter.last_seq:06d}"
-        return fail(last, "chain head does not match the last entry (entries removed at the end)")
-    return None
+    change.seq, change.prev_hash = _take_number(change.agency_id, change.year, changes=True)
+    change.hash = change_hash(change, entry.hash)
+    db.session.add(change)
+    _move_head(change.agency_id, change.year, change.hash, changes=True)
+    db.session.flush()
+    log.info("journal entry %s: %s changed (change %s)", entry.id, field, change.change_number)
+    return change
+
+
+def fold_screening(screened_name: bool, title: str, changes: list[JournalChange]) -> Screening:
+    """An entry's screening now: what it was journaled with, then each change in order."""
+    state = {
+        "screened_name": _stored(screened_name),
+        "screened_document": "false",
+        "screening_basis": None,
+        "title": title,
+        "moderation_status": None,
+    }
+    for change in changes:
+        state[change.field] = change.new_value
+    return Screening(
+        name=state["screened_name"] == "true",
+        document=state["screened_document"] == "true",
+        basis=state["screening_basis"],
+        title=state["title"] or title,
+        moderation_status=state["moderation_status"],
+    )
+
+
+def changes_by_entry(entry_ids: list[int] | Select) -> dict[int, list[JournalChange]]:
+    """The change records of the given entries (ids or a select of ids), in the order made."""
+    found: dict[int, list[JournalChange]] = {}
+    for change in db.session.scalars(
+        select(JournalChange)
+        .where(JournalChange.entry_id.in_(entry_ids))
+        .order_by(JournalChange.id)
+    ):
+        found.setdefault(change.entry_id, []).append(change)
+    return found
+
+
+def screenings(entries: list[JournalEntry]) -> dict[int, Screening]:
+    """The current screening of many entries at once (one query for all their changes)."""
+    changes = changes_by_entry([entry.id for entry in entries]) if entries else {}
+    return {
+        entry.id: fold_screening(entry.screened_name, entry.title, changes.get(entry.id, []))
+        for entry in entries
+    }
+
+
+def current_screening(entry: JournalEntry) -> Screening:
+    """The entry as it stands now: what it was journaled with, changed by its change records."""
+    return screenings([entry])[entry.id]
+
+
+def record_moderation(
+    submission: Submission,
+    old_status: str,
+    *,
+    reason: str | None,
+    by: User | str,
+    basis: str | None = None,
+    now: datetime | None = None,
+) -> list[JournalChange]:
+    """Log a moderation outcome on the innspill's journal entries (called after the change).
+
+    Compares the innspill now (status, hide_name, public_body) with what the journal says and
+    writes one change record per difference: the moderation status and a redaction on the
+    incoming entry, a screened name on it and on the agency's replies to it. basis is the
+    skjermingshjemmel when it is not the default for names, SCREENING_BASIS.
+    """
+    incoming = entry_for_submission(submission.id)
+    if incoming is None:
+        return []
+    replies = list(
+        db.session.scalars(
+            select(JournalEntry)
+            .join(AgencyReply, AgencyReply.id == JournalEntry.agency_reply_id)
+            .where(AgencyReply.submission_id == submission.id)
+        )
+    )
+    states = screenings([incoming, *replies])
+    made = []
+
+    def log_change(entry, field, old, new):
+        made.append(record_change(entry, field, old, new, reason=reason, by=by, now=now))
+
+    if old_status != submission.status:
+        log_change(incoming, "moderation_status", old_status, submission.status)
+    redacted = submission.public_body is not None and submission.public_body != submission.body
+    if states[incoming.id].document != redacted:
+        log_change(incoming, "screened_document", states[incoming.id].document, redacted)
+    for entry in (incoming, *replies):
+        state = states[entry.id]
+        if state.name != submission.hide_name:
+            log_change(entry, "screened_name", state.name, submission.hide_name)
+        if basis and (state.basis or None) != basis:
+            log_change(entry, "screening_basis", state.basis, basis)
+    return made

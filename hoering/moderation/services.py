@@ -26,6 +26,7 @@ from hoering.consultations.models import Consultation
 from hoering.db import utcnow
 from hoering.errors import BadInputError, ConflictError, ForbiddenError
 from hoering.extensions import db
+from hoering.journal.services import record_moderation
 from hoering.moderation.models import (
     ACTION_APPROVE,
     ACTION_AUTO_HIDE,
@@ -386,14 +387,11 @@ def _log(
 
 
 def _journal_outcome(submission: Submission, action: ModerationAction) -> None:
-    """THE single place where a moderation outcome reaches the journal's change log.
-
-    Every moderation step (a moderator's decision, the author's withdrawal, the report threshold)
-    passes through here, in the same transaction, with action.before/after filled in. The journal
-    branch provides hoering.journal.services.record_change(entry, field, old, new, *, reason, by);
-    wire it here when merging: for entry = entry_for_submission(submission.id), record
-    "moderation_status" when action.before["status"] != action.after["status"], and
-    "screened_document" (False -> True) when a redaction first sets public_body, with
-    reason=action.reason and by=action.actor or "system". Until then this deliberately does
-    nothing: the moderation log is the complete record.
-    """
+    """Every moderation step reaches the journal's change log (endringslogg) in its transaction."""
+    record_moderation(
+        submission,
+        action.before["status"],
+        reason=action.reason,
+        by=action.actor or "system",
+        now=action.created_at,
+    )

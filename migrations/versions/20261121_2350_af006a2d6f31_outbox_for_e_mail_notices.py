@@ -1,7 +1,7 @@
 """Outbox for e-mail notices: one row per notice, unique per (person, kind, cause).
 
 Revision ID: af006a2d6f31
-Revises: 8f9eaada8e37
+Revises: 12abc361f9e9
 Create Date: 2026-11-21 23:50:54.223901
 
 """
@@ -13,7 +13,7 @@ import hoering.db
 
 # revision identifiers, used by Alembic.
 revision = 'af006a2d6f31'
-down_revision = '8f9eaada8e37'
+down_revision = '12abc361f9e9'
 branch_labels = None
 depends_on = None
 

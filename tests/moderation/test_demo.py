@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from hoering.consultations.models import Consultation
 from hoering.extensions import db
 from hoering.submissions.models import STATUS_HIDDEN, STATUS_PENDING, Submission
 
@@ -11,7 +12,10 @@ from hoering.submissions.models import STATUS_HIDDEN, STATUS_PENDING, Submission
 def test_demo_has_held_reported_hidden_and_redacted_innspill(client, runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    rows = db.session.scalars(select(Submission)).all()
+    # The open consultation; the closed one holds moderated innspill for the archive export.
+    rows = db.session.scalars(
+        select(Submission).join(Consultation).where(Consultation.status == "open")
+    ).all()
 
     [held] = [s for s in rows if "13097248022" in s.body]
     assert held.status == STATUS_PENDING

@@ -1,0 +1,470 @@
+"""A closed consultation, read from the database, as a Noark 5 arkivuttrekk (the adapter).
+
+Maps the app's models to the plain data of hoering.archive.model and hands it to
+noark5.write_extraction. Rows are streamed (yield_per, plain columns rather than ORM objects);
+each document is a functools.partial over a frozen context, so it is rendered only when written,
+in a worker process when workers > 1.
+
+Decisions where the standard leaves room:
+- One saksmappe per consultation; every journal entry is a journalpost: innspill (I) and the
+  agency's replies (U, with a kryssreferanse to the innspill they answer).
+- Each innspill is a PDF/A-2b showing it in its original context: the consultation, the
+  paragraph text of the version it was written on, the text, and the innspill it replies to.
+  A quoted innspill is always shown as the public saw it (its public text, "Privatperson" for
+  a screened name), so one document never carries another's screened content.
+- Screening follows the journal: the entry folded with its change records. A screened name is
+  skjermingMetadata "Skjerming navn avsender/mottaker"; a screened name or a redacted text
+  (public_body differs from the text) also gives a redacted variant file ("Dokument hvor deler
+  av innholdet er skjermet"). The archive copy keeps everything.
+- The draft versions are the case's documents (one PDF/A per published version).
+- systemIDs are the rows' own UUIDs, or derived from them with uuid5, so that they are stable
+  from one export to the next (krav 6.4.26).
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from hoering.accounts.models import User
+from hoering.archive.documents import (
+    PRIVATE_PERSON,
+    DraftContext,
+    DraftParagraph,
+    DraftSection,
+    QuotedSubmission,
+    SubmissionContext,
+    render_draft_pdf,
+    render_submission_pdf,
+)
+from hoering.archive.model import (
+    INCOMING,
+    RECIPIENT,
+    REDACTED_FORMAT,
+    SENDER,
+    Case,
+    Change,
+    Document,
+    DocumentFile,
+    Extraction,
+    Party,
+    Record,
+)
+from hoering.archive.noark5 import ArchiveError, DestinationError, Progress, write_extraction
+from hoering.consultations.models import (
+    STATUS_ARCHIVED,
+    STATUS_CLOSED,
+    Consultation,
+    DraftVersion,
+    Paragraph,
+    Section,
+)
+from hoering.db import utcnow
+from hoering.errors import BadInputError, ConflictError
+from hoering.extensions import db
+from hoering.journal.models import CHANGE_FIELDS, JournalChange, JournalEntry
+from hoering.journal.services import (
+    OSLO,
+    SCREENING_BASIS,
+    changes_by_entry,
+    fold_screening,
+    paragraph_title,
+)
+from hoering.submissions.models import AgencyReply, Submission
+
+SYSTEM_NAME = "Høring"
+_NAMESPACE = uuid.UUID("6d0c7a0e-3f57-4b8a-9a54-2f1f4e1c9b21")
+POSITIONS = {"support": "Støtter", "oppose": "Går imot", "neutral": "Nøytral"}
+PARTLY_SCREENED = "Skjerming av deler av dokumentet"
+YIELD_PER = 1000
+
+
+class NotClosedError(ConflictError):
+    message = _l(
+        "Høringen er ikke lukket. Et arkivuttrekk kan bare lages av en lukket høring "
+        "(Noark 5 krav 6.4.12). Lukk høringen først."
+    )
+
+
+class ExportDestinationError(BadInputError):
+    message = _l("Arkivuttrekket kan ikke skrives dit. Velg en mappe du kan skrive til.")
+
+
+def derived_id(system_id: str, name: str) -> str:
+    """A stable systemID for something made from a row (a file of a document, an arkivdel)."""
+    return str(uuid.uuid5(_NAMESPACE, f"{system_id}/{name}"))
+
+
+def check_exportable(consultation: Consultation) -> None:
+    """Only a closed (or archived) consultation may be deposited: v5.0 needs closing dates."""
+    if consultation.status not in (STATUS_CLOSED, STATUS_ARCHIVED) or not consultation.closed_at:
+        raise NotClosedError()
+
+
+def _local(value: datetime) -> datetime:
+    return value.astimezone(OSLO)
+
+
+class ParagraphIndex:
+    """Every paragraph and version of one consultation, read once (they are few)."""
+
+    def __init__(self, consultation: Consultation) -> None:
+        self.versions = dict(
+            db.session.execute(
+                select(DraftVersion.id, DraftVersion.number).where(
+                    DraftVersion.consultation_id == consultation.id
+                )
+            ).all()
+        )
+        self.paragraphs = {
+            p.id: p
+            for p in db.session.scalars(
+                select(Paragraph).where(Paragraph.consultation_id == consultation.id)
+            )
+        }
+
+    def version_label(self, version_id: int | None) -> str:
+        number = self.versions.get(version_id)
+        return f"versjon {number}" if number else "utkastet"
+
+    def label(self, paragraph_id: int | None) -> str | None:
+        """'§ 3 første ledd' for a paragraph; None for a statement on the whole."""
+        paragraph = self.paragraphs.get(paragraph_id)
+        return None if paragraph is None else paragraph_title(paragraph)
+
+    def context(self, paragraph_id: int | None) -> dict:
+        paragraph = self.paragraphs.get(paragraph_id)
+        if paragraph is None:
+            return {"paragraph_number": None, "paragraph_heading": None, "paragraph_text": None}
+        return {
+            "paragraph_number": self.label(paragraph_id),
+            "paragraph_heading": paragraph.section.title,
+            "paragraph_text": paragraph.text,
+        }
+
+
+def _drafts(consultation: Consultation) -> tuple[Document, ...]:
+    """One PDF/A per published draft version (the case's own documents)."""
+    versions = db.session.scalars(
+        select(DraftVersion)
+        .where(
+            DraftVersion.consultation_id == consultation.id, DraftVersion.published_at.isnot(None)
+        )
+        .order_by(DraftVersion.number)
+    ).all()
+    result = []
+    for version in versions:
+        sections = db.session.scalars(
+            select(Section).where(Section.version_id == version.id).order_by(Section.position)
+        ).all()
+        by_section: dict[int, list[DraftParagraph]] = {s.id: [] for s in sections}
+        for paragraph in db.session.scalars(
+            select(Paragraph).where(Paragraph.version_id == version.id).order_by(Paragraph.position)
+        ):
+            number = paragraph.marker or f"({paragraph.ordinal})"
+            by_section[paragraph.section_id].append(DraftParagraph(number, paragraph.text))
+        ctx = DraftContext(
+            consultation_title=consultation.title,
+            case_number=consultation.case_number,
+            agency=consultation.agency.name,
+            version_label=f"versjon {version.number}",
+            published_on=_local(version.published_at).date(),
+            sections=tuple(
+                DraftSection(
+                    " ".join(part for part in (s.number, s.title) if part), tuple(by_section[s.id])
+                )
+                for s in sections
+            ),
+        )
+        file = DocumentFile(
+            derived_id(version.system_id, "arkivformat"), functools.partial(render_draft_pdf, ctx)
+        )
+        result.append(
+            Document(
+                version.system_id,
+                f"Høringsutkast, versjon {version.number}",
+                "Høringsutkast",
+                (file,),
+            )
+        )
+    return tuple(result)
+
+
+def _record_query(consultation: Consultation):
+    """One row per journal entry with all a journalpost needs, in journal order."""
+    other = aliased(Submission)  # the innspill a reply or an agency answer responds to
+    answered = func.coalesce(Submission.parent_id, AgencyReply.submission_id)
+    replied_entry = aliased(JournalEntry)
+    officer = aliased(User)
+    return (
+        select(
+            JournalEntry.id,
+            JournalEntry.system_id,
+            JournalEntry.year,
+            JournalEntry.seq,
+            JournalEntry.record_number,
+            JournalEntry.case_number,
+            JournalEntry.document_type,
+            JournalEntry.journal_date,
+            JournalEntry.registered_at,
+            JournalEntry.correspondent_name,
+            JournalEntry.correspondent_organisation,
+            JournalEntry.title,
+            JournalEntry.screened_name,
+            JournalEntry.paragraph_id,
+            JournalEntry.version_id,
+            replied_entry.system_id.label("replies_to_system_id"),
+            Submission.system_id.label("submission_system_id"),
+            Submission.body,
+            Submission.public_body,
+            Submission.position,
+            Submission.created_at,
+            AgencyReply.system_id.label("reply_system_id"),
+            AgencyReply.body.label("reply_body"),
+            AgencyReply.created_at.label("reply_created_at"),
+            officer.name.label("officer_name"),
+            other.author_name.label("other_author"),
+            other.hide_name.label("other_hide_name"),
+            other.respondent_type.label("other_respondent_type"),
+            other.organisation_name.label("other_organisation"),
+            other.created_at.label("other_created_at"),
+            other.body.label("other_body"),
+            other.public_body.label("other_public_body"),
+        )
+        .outerjoin(Submission, Submission.id == JournalEntry.submission_id)
+        .outerjoin(AgencyReply, AgencyReply.id == JournalEntry.agency_reply_id)
+        .outerjoin(officer, officer.id == AgencyReply.author_id)
+        .outerjoin(other, other.id == answered)
+        .outerjoin(replied_entry, replied_entry.id == JournalEntry.replies_to_id)
+        .where(JournalEntry.consultation_id == consultation.id)
+        .order_by(JournalEntry.year, JournalEntry.seq)
+        .execution_options(yield_per=YIELD_PER)
+    )
+
+
+class _Records:
+    """Builds the journalposter of one consultation; called once per pass over the data."""
+
+    def __init__(self, consultation: Consultation, documents: bool) -> None:
+        self.consultation = consultation
+        self.documents = documents
+        self.agency = consultation.agency.name
+        self.paragraphs = ParagraphIndex(consultation)
+        self.changes = changes_by_entry(
+            select(JournalEntry.id).where(JournalEntry.consultation_id == consultation.id)
+        )
+
+    def __call__(self, _case: Case) -> Iterator[Record]:
+        with db.session.execute(_record_query(self.consultation)) as rows:
+            for row in rows:
+                yield self.record(row)
+
+    def _quoted(self, row) -> QuotedSubmission | None:
+        """The innspill answered, as the public saw it."""
+        if row.other_author is None:
+            return None
+        private = row.other_hide_name and row.other_respondent_type == "private"
+        text = row.other_public_body if row.other_public_body is not None else row.other_body
+        return QuotedSubmission(
+            PRIVATE_PERSON if private else row.other_author,
+            _local(row.other_created_at),
+            text,
+        )
+
+    def record(self, row) -> Record:
+        incoming = row.document_type == INCOMING
+        state = fold_screening(row.screened_name, row.title, self.changes.get(row.id, []))
+        redacted = incoming and row.public_body is not None and row.public_body != row.body
+        partly = self.documents and (state.name or redacted)
+        metadata = []
+        if state.name:
+            metadata.append("Skjerming navn avsender" if incoming else "Skjerming navn mottaker")
+        if redacted:
+            metadata.append(PARTLY_SCREENED)
+        registered = _local(row.registered_at)
+        return Record(
+            system_id=row.system_id,
+            journal_year=row.year,
+            journal_seq=row.seq,
+            record_number=row.record_number,
+            registration_id=f"{row.case_number}-{row.record_number}",
+            journal_post_type=row.document_type,
+            title=state.title,
+            public_title=None,
+            journal_date=row.journal_date,
+            document_date=registered.date(),
+            created_at=registered,
+            created_by=SYSTEM_NAME,
+            archived_at=registered,
+            archived_by=SYSTEM_NAME,
+            parties=(
+                Party(
+                    row.correspondent_name,
+                    row.correspondent_organisation,
+                    SENDER if incoming else RECIPIENT,
+                ),
+            ),
+            documents=self._documents(row, state.title, partly) if self.documents else (),
+            screened=bool(metadata),
+            screening_basis=(state.basis or SCREENING_BASIS) if metadata else None,
+            screening_metadata=tuple(metadata),
+            partly_screened=partly,
+            replies_to_system_id=row.replies_to_system_id,
+        )
+
+    def _documents(self, row, title: str, partly: bool) -> tuple[Document, ...]:
+        incoming = row.document_type == INCOMING
+        consultation = self.consultation
+        ctx = SubmissionContext(
+            consultation_title=consultation.title,
+            case_number=consultation.case_number,
+            agency=self.agency,
+            version_label=self.paragraphs.version_label(row.version_id),
+            **self.paragraphs.context(row.paragraph_id),
+            text=row.body if incoming else row.reply_body,
+            author=row.correspondent_name if incoming else row.officer_name,
+            organisation=row.correspondent_organisation if incoming else self.agency,
+            submitted_at=_local(row.created_at if incoming else row.reply_created_at),
+            journal_number=f"{row.year}/{row.seq:06d}",
+            position=POSITIONS.get(row.position) if incoming else None,
+            in_reply_to=self._quoted(row),
+        )
+        system_id = row.submission_system_id if incoming else row.reply_system_id
+        files = [
+            DocumentFile(
+                derived_id(system_id, "arkivformat"), functools.partial(render_submission_pdf, ctx)
+            )
+        ]
+        if partly:
+            public_text = row.public_body if incoming and row.public_body is not None else ctx.text
+            redacted = replace(ctx, text=public_text, redacted=True)
+            files.append(
+                DocumentFile(
+                    derived_id(system_id, "skjermet"),
+                    functools.partial(render_submission_pdf, redacted),
+                    variant=REDACTED_FORMAT,
+                )
+            )
+        kind = "Høringsuttalelse" if incoming else "Svar på høringsuttalelse"
+        return (Document(system_id, title, kind, tuple(files)),)
+
+
+def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
+    """The change records of the consultation's entries, as endringslogg entries."""
+
+    def value(field: str, stored: str | None, incoming: bool) -> str | None:
+        if field == "screened_name":
+            name = "Skjerming navn avsender" if incoming else "Skjerming navn mottaker"
+            return name if stored == "true" else None
+        if field == "screened_document":
+            return PARTLY_SCREENED if stored == "true" else None
+        return stored
+
+    def changes() -> Iterator[Change]:
+        rows = db.session.execute(
+            select(JournalChange, JournalEntry.system_id, JournalEntry.document_type)
+            .join(JournalEntry, JournalEntry.id == JournalChange.entry_id)
+            .where(JournalEntry.consultation_id == consultation.id)
+            .order_by(JournalChange.id)
+        )
+        for change, system_id, kind in rows:
+            incoming = kind == INCOMING
+            yield Change(
+                target_system_id=system_id,
+                element=CHANGE_FIELDS[change.field],
+                changed_at=_local(change.changed_at),
+                changed_by=change.changed_by,
+                old_value=value(change.field, change.old_value, incoming),
+                new_value=value(change.field, change.new_value, incoming),
+            )
+
+    return changes
+
+
+def build_extraction(
+    consultation: Consultation,
+    *,
+    produced_by: str,
+    documents: bool = True,
+    now: datetime | None = None,
+) -> Extraction:
+    """The arkivuttrekk of one closed consultation; documents=False leaves out the PDFs of the
+    innspill and replies (the draft versions stay, so the package keeps its DOKUMENT folder)."""
+    check_exportable(consultation)
+    now = _local(now or utcnow())
+    agency = consultation.agency
+    first, last = db.session.execute(
+        select(func.min(JournalEntry.journal_date), func.max(JournalEntry.journal_date)).where(
+            JournalEntry.consultation_id == consultation.id
+        )
+    ).one()
+    opened = _local(consultation.opens_at).date()
+    closed = _local(consultation.closed_at).date()
+    creator = consultation.created_by.name
+    case = Case(
+        system_id=consultation.system_id,
+        case_year=consultation.case_year,
+        case_seq=consultation.case_seq,
+        title=consultation.title,
+        public_title=None,
+        description=consultation.summary or None,
+        created_at=_local(consultation.created_at),
+        created_by=creator,
+        closed_at=_local(consultation.closed_at),
+        closed_by=consultation.closed_by.name
+        if consultation.closed_by
+        else f"{SYSTEM_NAME} (fristen gikk ut)",
+        case_date=_local(consultation.created_at).date(),
+        administrative_unit=agency.name,
+        responsible=creator,
+        drafts=_drafts(consultation),
+    )
+    return Extraction(
+        archive_system_id=derived_id(agency.org_number, f"arkiv/{agency.slug}"),
+        archive_title=f"{agency.name} – elektroniske høringer",
+        creator_id=agency.org_number,
+        creator_name=agency.name,
+        series_system_id=derived_id(agency.org_number, f"arkivdel/{agency.slug}/{case.case_year}"),
+        series_title=f"Elektroniske høringer {case.case_year}",
+        period_start=min(filter(None, (first, opened))),
+        period_end=max(filter(None, (last, closed))),
+        system_name=SYSTEM_NAME,
+        created_at=_local(agency.created_at),
+        created_by=SYSTEM_NAME,
+        produced_at=now,
+        produced_by=produced_by,
+        cases=lambda: [case],
+        records=_Records(consultation, documents),
+        changes=_changes(consultation),
+    )
+
+
+def export_consultation(
+    consultation: Consultation,
+    out_path: Path,
+    *,
+    produced_by: str,
+    documents: bool = True,
+    progress: Progress | None = None,
+    workers: int = 2,
+) -> Path:
+    """Write the consultation's arkivuttrekk as one .tar at out_path: all of it or nothing."""
+    extraction = build_extraction(consultation, produced_by=produced_by, documents=documents)
+    try:
+        return write_extraction(extraction, out_path, progress=progress, workers=workers)
+    except DestinationError as error:
+        raise ExportDestinationError(
+            _l("Arkivuttrekket kan ikke skrives til %(path)s.", path=str(out_path))
+        ) from error
+    except ArchiveError as error:
+        raise ConflictError(
+            _l("Arkivuttrekket kunne ikke lages: %(reason)s", reason=str(error))
+        ) from error

@@ -1,0 +1,137 @@
+"""Every innspill of a consultation as rows, for the case officer's summary (CSV and JSON).
+
+The case officer must see everything that was received: pending, hidden, rejected, redacted and
+withdrawn innspill are all here, with their moderation status, and the public text beside the
+original where a moderator redacted it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from hoering.archive.export import YIELD_PER, ParagraphIndex
+from hoering.consultations.models import Consultation
+from hoering.extensions import db
+from hoering.journal.models import JournalEntry
+from hoering.journal.services import OSLO
+from hoering.submissions.models import KIND_GENERAL, KIND_REPLY, Submission
+
+# (JSON key, CSV header) in column order.
+COLUMNS = (
+    ("journal_number", _l("Journalnummer")),
+    ("received_at", _l("Mottatt")),
+    ("kind", _l("Type")),
+    ("paragraph", _l("Avsnitt")),
+    ("version", _l("Versjon")),
+    ("replies_to", _l("Svar på journalnummer")),
+    ("respondent_type", _l("Respondenttype")),
+    ("author", _l("Avsender")),
+    ("name_hidden", _l("Navn skjult for offentligheten")),
+    ("organisation", _l("Organisasjon")),
+    ("own_account", _l("For egen regning")),
+    ("position", _l("Standpunkt")),
+    ("status", _l("Moderasjonsstatus")),
+    ("status_reason", _l("Begrunnelse")),
+    ("redacted", _l("Sladdet")),
+    ("endorsements", _l("Enig")),
+    ("text", _l("Tekst (original)")),
+    ("public_text", _l("Offentlig tekst (der den er en annen)")),
+)
+
+LABELS = {
+    "kind": {
+        "paragraph": _l("Innspill til avsnitt"),
+        KIND_GENERAL: _l("Høringsuttalelse"),
+        KIND_REPLY: _l("Svar på innspill"),
+    },
+    "respondent_type": {
+        "private": _l("Privatperson"),
+        "organisation": _l("Organisasjon"),
+        "public_agency": _l("Offentlig virksomhet"),
+        "business": _l("Næringsliv"),
+    },
+    "position": {"support": _l("Støtter"), "oppose": _l("Går imot"), "neutral": _l("Nøytral")},
+    "status": {
+        "pending": _l("Venter på moderator"),
+        "published": _l("Publisert"),
+        "hidden": _l("Skjult av moderator"),
+        "rejected": _l("Avvist"),
+        "withdrawn": _l("Trukket tilbake"),
+    },
+}
+
+
+def submission_rows(consultation: Consultation) -> Iterator[dict]:
+    """One dict per innspill (all statuses), oldest first, read in batches (codes, not labels)."""
+    paragraphs = ParagraphIndex(consultation)
+    own = aliased(JournalEntry)
+    parent = aliased(JournalEntry)
+    query = (
+        select(Submission, own.year, own.seq, parent.year, parent.seq)
+        .outerjoin(own, own.submission_id == Submission.id)
+        .outerjoin(parent, parent.submission_id == Submission.parent_id)
+        .where(Submission.consultation_id == consultation.id)
+        .order_by(Submission.id)
+        .execution_options(yield_per=YIELD_PER)
+    )
+    with db.session.execute(query) as rows:
+        for s, year, seq, parent_year, parent_seq in rows:
+            redacted = s.public_body is not None and s.public_body != s.body
+            yield {
+                "journal_number": f"{year}/{seq:06d}" if year else None,
+                "received_at": _iso(s.created_at),
+                "kind": s.kind,
+                "paragraph": paragraphs.label(s.paragraph_id),
+                "version": paragraphs.versions.get(s.version_id),
+                "replies_to": f"{parent_year}/{parent_seq:06d}" if parent_year else None,
+                "respondent_type": s.respondent_type,
+                "author": s.author_name,
+                "name_hidden": s.hide_name,
+                "organisation": s.organisation_name,
+                "own_account": s.own_account,
+                "position": s.position,
+                "status": s.status,
+                "status_reason": s.status_reason,
+                "redacted": redacted,
+                "endorsements": s.endorsement_count,
+                "text": s.body,
+                "public_text": s.public_body if redacted else None,
+            }
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(OSLO).isoformat(timespec="seconds")
+
+
+def csv_header() -> list:
+    return [header for _key, header in COLUMNS]
+
+
+def csv_rows(consultation: Consultation) -> Iterator[list]:
+    """The rows as spreadsheet cells: codes shown as Norwegian labels."""
+    for row in submission_rows(consultation):
+        yield [
+            LABELS[key].get(row[key], row[key]) if key in LABELS else row[key]
+            for key, _h in COLUMNS
+        ]
+
+
+def json_chunks(consultation: Consultation) -> Iterator[str]:
+    """A JSON document {"consultation": {...}, "innspill": [...]}, written piece by piece."""
+    head = {
+        "slug": consultation.slug,
+        "title": consultation.title,
+        "case_number": consultation.case_number,
+        "agency": consultation.agency.name,
+        "status": consultation.status,
+    }
+    yield '{"consultation": ' + json.dumps(head, ensure_ascii=False) + ', "innspill": ['
+    for n, row in enumerate(submission_rows(consultation)):
+        yield ("," if n else "") + "\n" + json.dumps(row, ensure_ascii=False)
+    yield "\n]}\n"

@@ -1,0 +1,179 @@
+"""Walk the hash chains of the journal and of its change log; name the first break in each.
+
+One chain of entries and one chain of change records per agency and year, both headed by the
+JournalCounter row. A chain breaks when an entry or change record is altered (its hash no longer
+matches), removed (a number is missing, or the head points past the last one), inserted (a
+number beyond the head, a chain without a head, a broken previous-hash link), or when the
+journaled document's text was edited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, union
+from sqlalchemy.orm import aliased
+
+from hoering.extensions import db
+from hoering.journal.models import GENESIS_HASH, JournalChange, JournalCounter, JournalEntry
+from hoering.journal.services import change_hash, document_hash, entry_hash
+from hoering.submissions.models import AgencyReply, Submission
+
+
+@dataclass
+class ChainProblem:
+    """The first break in one chain; journal_number names the entry concerned."""
+
+    agency_id: int
+    year: int
+    journal_number: str
+    problem: str
+
+
+@dataclass
+class ChainHead:
+    """An intact chain: how long it is and its last hash (worth writing down elsewhere)."""
+
+    agency_id: int
+    year: int
+    entries: int
+    head: str
+    changes: int
+    change_head: str
+
+
+def _number(year: int, seq: int) -> str:
+    return f"{year}/{seq:06d}"
+
+
+def verify_chain() -> list[ChainProblem]:
+    """Walk every agency's chains; report the first entry altered, removed or inserted per chain."""
+    problems, _heads = verify_chains()
+    return problems
+
+
+def verify_chains() -> tuple[list[ChainProblem], list[ChainHead]]:
+    """Every chain checked: the problems found, and the heads of the chains that are intact."""
+    counters = {(c.agency_id, c.year): c for c in db.session.scalars(select(JournalCounter))}
+    keys = db.session.execute(
+        union(
+            select(JournalEntry.agency_id, JournalEntry.year),
+            select(JournalChange.agency_id, JournalChange.year),
+            select(JournalCounter.agency_id, JournalCounter.year),
+        )
+    ).all()
+    problems: list[ChainProblem] = []
+    heads: list[ChainHead] = []
+    for agency_id, year in sorted(keys):
+        # A chain with no head row was inserted wholesale: check it against an empty head.
+        counter = counters.get((agency_id, year)) or JournalCounter(
+            agency_id=agency_id,
+            year=year,
+            last_seq=0,
+            last_hash=GENESIS_HASH,
+            last_change_seq=0,
+            last_change_hash=GENESIS_HASH,
+        )
+        found = [p for p in (_verify_entries(counter), _verify_changes(counter)) if p]
+        problems += found
+        if not found:
+            heads.append(
+                ChainHead(
+                    agency_id,
+                    year,
+                    counter.last_seq,
+                    counter.last_hash,
+                    counter.last_change_seq,
+                    counter.last_change_hash,
+                )
+            )
+    return problems, heads
+
+
+def _verify_entries(counter: JournalCounter) -> ChainProblem | None:
+    rows = db.session.execute(
+        select(JournalEntry, func.coalesce(Submission.body, AgencyReply.body))
+        .outerjoin(Submission, Submission.id == JournalEntry.submission_id)
+        .outerjoin(AgencyReply, AgencyReply.id == JournalEntry.agency_reply_id)
+        .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
+        .order_by(JournalEntry.seq)
+        .execution_options(yield_per=1000)
+    )
+    # Closing the result also closes PostgreSQL's server-side cursor when we stop early.
+    with rows:
+        return _walk_entries(counter, rows)
+
+
+def _walk_entries(counter: JournalCounter, rows) -> ChainProblem | None:
+    def fail(number: str, message: str) -> ChainProblem:
+        return ChainProblem(counter.agency_id, counter.year, number, message)
+
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    for entry, document in rows:
+        number = entry.journal_number
+        if entry.seq > counter.last_seq:
+            return fail(number, "inserted entry (beyond the head of the chain)")
+        if entry.seq != expected_seq:
+            missing = _number(counter.year, expected_seq)
+            reason = "missing entry (removed)" if entry.seq > expected_seq else "inserted entry"
+            return fail(missing, reason)
+        if entry.prev_hash != expected_prev:
+            return fail(number, "previous-hash link broken (entry inserted or reordered)")
+        if entry_hash(entry) != entry.hash:
+            return fail(number, "content does not match its hash (entry altered)")
+        if document is None or document_hash(document) != entry.document_hash:
+            return fail(number, "the journaled document's text was altered or removed")
+        expected_prev = entry.hash
+        expected_seq += 1
+    if expected_seq - 1 != counter.last_seq or expected_prev != counter.last_hash:
+        last = _number(counter.year, counter.last_seq)
+        return fail(last, "chain head does not match the last entry (entries removed at the end)")
+    return None
+
+
+def _verify_changes(counter: JournalCounter) -> ChainProblem | None:
+    target = aliased(JournalEntry)
+    rows = db.session.execute(
+        select(JournalChange, target.hash, target.year, target.seq)
+        .outerjoin(target, target.id == JournalChange.entry_id)
+        .where(JournalChange.agency_id == counter.agency_id, JournalChange.year == counter.year)
+        .order_by(JournalChange.seq)
+        .execution_options(yield_per=1000)
+    )
+    with rows:
+        return _walk_changes(counter, rows)
+
+
+def _walk_changes(counter: JournalCounter, rows) -> ChainProblem | None:
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    for change, entry_hash_now, entry_year, entry_seq in rows:
+        entry_number = _number(entry_year, entry_seq) if entry_year else "(missing entry)"
+
+        def fail(message: str, entry_number: str = entry_number) -> ChainProblem:
+            return ChainProblem(counter.agency_id, counter.year, entry_number, message)
+
+        label = f"change record {change.change_number}"
+        if change.seq > counter.last_change_seq:
+            return fail(f"{label}: inserted (beyond the head of the change log)")
+        if change.seq != expected_seq:
+            missing = f"change record {_number(counter.year, expected_seq)}"
+            if change.seq > expected_seq:
+                return fail(f"{missing}: missing (removed)")
+            return fail(f"{label}: inserted")
+        if change.prev_hash != expected_prev:
+            return fail(f"{label}: previous-hash link broken (inserted or reordered)")
+        if entry_hash_now is None or change_hash(change, entry_hash_now) != change.hash:
+            return fail(f"{label}: content does not match its hash (change record altered)")
+        expected_prev = change.hash
+        expected_seq += 1
+    if expected_seq - 1 != counter.last_change_seq or expected_prev != counter.last_change_hash:
+        last = f"change record {_number(counter.year, counter.last_change_seq)}"
+        return ChainProblem(
+            counter.agency_id,
+            counter.year,
+            "(change log)",
+            f"{last}: head does not match the last change record (records removed at the end)",
+        )
+    return None

@@ -1,0 +1,163 @@
+"""`flask journal verify` catches every kind of tampering done straight in the database."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+
+from hoering.accounts.models import ROLE_CASE_OFFICER
+from hoering.extensions import db
+from hoering.journal.models import JournalChange, JournalEntry
+from hoering.journal.services import record_change
+from hoering.submissions import services as submissions
+from tests.factories import make_consultation, make_submission, make_user
+
+
+@pytest.fixture
+def journal():
+    """Four entries (three innspill and the agency's reply to the first) and one change record."""
+    consultation = make_consultation()
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
+    author = make_user()
+    first = make_submission(consultation, author=author)
+    make_submission(consultation, author=author)
+    make_submission(consultation, author=author)
+    submissions.reply_as_agency(first, "Takk for innspillet.", by=officer)
+    entries = db.session.scalars(select(JournalEntry).order_by(JournalEntry.seq)).all()
+    record_change(entries[1], "screened_name", False, True, reason="Ønske", by=officer)
+    db.session.commit()
+    return entries
+
+
+def _verify(runner):
+    db.session.commit()
+    return runner.invoke(args=["journal", "verify"])
+
+
+def _sql(statement: str, **params) -> None:
+    db.session.execute(text(statement), params)
+    db.session.commit()
+
+
+def test_intact_journal_verifies_and_prints_the_heads(runner, journal):
+    result = _verify(runner)
+    assert result.exit_code == 0, result.output
+    assert "Journal OK: 4 entries, 1 change records, every chain intact." in result.output
+    assert journal[-1].hash in result.output
+
+
+def test_altered_title_is_caught(runner, journal):
+    _sql("UPDATE journal_entries SET title = 'Noe annet' WHERE id = :id", id=journal[2].id)
+    result = _verify(runner)
+    assert result.exit_code == 1
+    assert f"BROKEN at {journal[2].journal_number}" in result.output
+    assert "entry altered" in result.output
+
+
+def test_removed_entry_is_caught(runner, journal):
+    number = journal[2].journal_number
+    _sql("DELETE FROM journal_entries WHERE id = :id", id=journal[2].id)
+    result = _verify(runner)
+    assert result.exit_code == 1
+    assert f"BROKEN at {number}" in result.output
+    assert "missing entry (removed)" in result.output
+
+
+def test_removed_last_entry_is_caught(runner, journal):
+    number = journal[3].journal_number
+    _sql("DELETE FROM journal_entries WHERE id = :id", id=journal[3].id)
+    result = _verify(runner)
+    assert result.exit_code == 1
+    assert f"BROKEN at {number}" in result.output
+    assert "removed at the end" in result.output
+
+
+def test_forged_entry_with_a_valid_looking_hash_is_caught(runner, journal):
+    last = journal[-1]
+    _sql(
+        """INSERT INTO journal_entries (system_id, agency_id, year, seq, consultation_id,
+        case_number, record_number, document_type, journal_date, registered_at,
+        correspondent_name, title, status, screened_name, document_hash, prev_hash, hash)
+        SELECT 'forged-0000-0000-0000-000000000000', agency_id, year, seq + 1, consultation_id,
+        case_number, record_number + 1, document_type, journal_date, registered_at,
+        'Falsk Avsender', 'Forfalsket', status, screened_name, document_hash, hash, hash
+        FROM journal_entries WHERE id = :id""",
+        id=last.id,
+    )
+    result = _verify(runner)
+    assert result.exit_code == 1
+    forged = f"{last.year}/{last.seq + 1:06d}"
+    assert f"BROKEN at {forged}" in result.output
+    assert "inserted entry" in result.output
+
+
+def test_entry_forged_into_a_year_without_a_chain_is_caught(runner, journal):
+    _sql(
+        """INSERT INTO journal_entries (system_id, agency_id, year, seq, consultation_id,
+        case_number, record_number, document_type, journal_date, registered_at,
+        correspondent_name, title, status, screened_name, document_hash, prev_hash, hash)
+        SELECT 'forged-1111-0000-0000-000000000000', agency_id, 2020, 1, consultation_id,
+        case_number, 99, document_type, journal_date, registered_at, correspondent_name, title,
+        status, screened_name, document_hash, :genesis, hash
+        FROM journal_entries WHERE id = :id""",
+        id=journal[0].id,
+        genesis="0" * 64,
+    )
+    result = _verify(runner)
+    assert result.exit_code == 1
+    assert "BROKEN at 2020/000001" in result.output
+
+
+def test_edited_innspill_text_is_caught(runner, journal):
+    submission_id = journal[1].submission_id
+    _sql("UPDATE submissions SET body = 'Noe jeg aldri skrev.' WHERE id = :id", id=submission_id)
+    result = _verify(runner)
+    assert result.exit_code == 1
+    assert f"BROKEN at {journal[1].journal_number}" in result.output
+    assert "document's text was altered" in result.output
+
+
+def test_edited_agency_reply_is_caught(runner, journal):
+    _sql("UPDATE agency_replies SET body = 'Vi er uenige.'")
+    result = _verify(runner)
+    assert result.exit_code == 1
+    assert f"BROKEN at {journal[3].journal_number}" in result.output
+
+
+def test_altered_change_record_is_caught(runner, journal):
+    _sql("UPDATE journal_changes SET new_value = 'false'")
+    result = _verify(runner)
+    assert result.exit_code == 1
+    change = db.session.scalar(select(JournalChange))
+    assert f"BROKEN at {journal[1].journal_number}" in result.output
+    assert f"change record {change.change_number}" in result.output
+    assert "change record altered" in result.output
+
+
+def test_change_record_moved_to_another_entry_is_caught(runner, journal):
+    _sql("UPDATE journal_changes SET entry_id = :id", id=journal[2].id)
+    result = _verify(runner)
+    assert result.exit_code == 1
+    assert "change record altered" in result.output
+
+
+def test_removed_change_record_is_caught(runner, journal):
+    _sql("DELETE FROM journal_changes")
+    result = _verify(runner)
+    assert result.exit_code == 1
+    assert "records removed at the end" in result.output
+
+
+def test_the_orm_refuses_to_change_or_delete_journal_rows(journal):
+    from hoering.journal.models import JournalImmutableError
+
+    entry = db.session.get(JournalEntry, journal[0].id)
+    entry.title = "Endret"
+    with pytest.raises(JournalImmutableError):
+        db.session.flush()
+    db.session.rollback()
+    change = db.session.scalar(select(JournalChange))
+    db.session.delete(change)
+    with pytest.raises(JournalImmutableError):
+        db.session.flush()
+    db.session.rollback()

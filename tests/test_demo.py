@@ -1,0 +1,31 @@
+"""The demo loads, and its closed consultation exports as a valid arkivuttrekk."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from hoering import demo
+from hoering.archive.check import check_extraction, format_report
+from hoering.archive.export import export_consultation
+from hoering.consultations.models import STATUS_CLOSED, Consultation
+from hoering.extensions import db
+from hoering.journal.verify import verify_chain
+from hoering.submissions.models import Submission
+
+
+def test_demo_closed_consultation_holds_every_kind_and_exports(tmp_path):
+    assert demo.load() is True
+    assert demo.load() is False
+    closed = db.session.scalar(select(Consultation).where(Consultation.status == STATUS_CLOSED))
+    innspill = db.session.scalars(
+        select(Submission).where(Submission.consultation_id == closed.id)
+    ).all()
+    assert any(s.hide_name for s in innspill)
+    assert any(s.is_redacted for s in innspill)
+    assert any(s.status == "hidden" for s in innspill)
+    assert any(s.is_visible and s.parent_id for s in innspill)
+    assert verify_chain() == []
+
+    path = export_consultation(closed, tmp_path / "demo.tar", produced_by="Arkivar", workers=1)
+    results = check_extraction(path)
+    assert all(r.passed for r in results), format_report(results)
