@@ -17,6 +17,7 @@
 
   function show(findings) {
     hint.textContent = "";
+    hint.className = findings.length ? "privacy-hint alert alert-warning" : "privacy-hint";
     if (!findings.length) {
       return;
     }
