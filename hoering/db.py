@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from flask import has_request_context, request
 from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.engine import Engine
 
@@ -59,3 +60,23 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     # NORMAL in WAL mode never corrupts the database; a power cut may lose the last commits.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLAlchemy, not pysqlite, begins transactions (see _sqlite_begin); savepoints work too.
+    dbapi_connection.isolation_level = None
+
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    """A writer takes SQLite's write lock when its transaction begins, not at its first write.
+
+    A transaction that read first and writes later fails at once with "database is locked" when
+    another worker committed in between (its snapshot is stale; the busy timeout cannot help).
+    Taking the lock up front makes writers queue on busy_timeout instead. Pages that only read
+    keep a deferred BEGIN, so readers never wait for writers (WAL).
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    read_only = has_request_context() and request.method in READ_ONLY_METHODS
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import time
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, abort, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -14,6 +15,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from hoering.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 request_log = logging.getLogger("hoering.requests")
+
+# A request id from the proxy is kept only if it is a plain token (no log injection, ASVS 7.3.1).
+REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -67,17 +71,28 @@ def register_blueprints(app: Flask) -> None:
     from hoering.accounts.views import bp as accounts_bp
     from hoering.consultations.views import bp as consultations_bp
     from hoering.consultations.views import manage_bp as consultations_manage_bp
+    from hoering.ops.views import bp as ops_bp
     from hoering.submissions.views import bp as submissions_bp
 
-    for blueprint in (accounts_bp, consultations_bp, consultations_manage_bp, submissions_bp):
+    for blueprint in (
+        accounts_bp,
+        consultations_bp,
+        consultations_manage_bp,
+        submissions_bp,
+        ops_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
 def configure_requests(app: Flask) -> None:
     @app.before_request
     def start_request():
-        g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if REQUEST_ID_RE.fullmatch(given) else secrets.token_hex(8)
         g.started = time.perf_counter()
+        # Refuse an oversized body from its Content-Length alone, before a byte of it is read.
+        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
+            abort(413)
 
     @app.after_request
     def finish_request(response):
