@@ -209,9 +209,10 @@ def submit(
         created_at=now,
         published_at=None if held else now,
     )
-    db.session.add(submission)
     try:
+        # Added inside the savepoint: begin_nested() flushes what is pending before it starts.
         with db.session.begin_nested():
+            db.session.add(submission)
             db.session.flush()
     except IntegrityError:
         # The same form posted twice at once: the other request won; answer with its innspill.
