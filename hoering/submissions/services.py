@@ -180,7 +180,12 @@ def submit(
     hide_name = bool(
         data.hide_name and respondent_type == "private" and consultation.agency.allow_hidden_names
     )
-    _refuse_duplicate(author, consultation, kind, paragraph, parent, body)
+    twin = _same_text(author, consultation, kind, paragraph, parent, body)
+    if twin is not None:
+        if data.form_token and twin.form_token == data.form_token:
+            # The same form posted twice at once: the other request committed while this ran.
+            return twin
+        raise DuplicateSubmissionError(field="body")
 
     findings = _scan(body)
     if findings and not data.confirm_personal_data:
@@ -236,8 +241,9 @@ def submit(
     return submission
 
 
-def _refuse_duplicate(author, consultation, kind, paragraph, parent, body) -> None:
-    query = select(Submission.id).where(
+def _same_text(author, consultation, kind, paragraph, parent, body) -> Submission | None:
+    """This person's innspill with exactly this text in the same place, if there is one."""
+    query = select(Submission).where(
         Submission.author_id == author.id,
         Submission.consultation_id == consultation.id,
         Submission.kind == kind,
@@ -245,8 +251,7 @@ def _refuse_duplicate(author, consultation, kind, paragraph, parent, body) -> No
         Submission.parent_id == (parent.id if parent else None),
         Submission.body == body,
     )
-    if db.session.scalar(query.limit(1)) is not None:
-        raise DuplicateSubmissionError(field="body")
+    return db.session.scalar(query.limit(1))
 
 
 def adjust_counts(submission: Submission, delta: int) -> None:

@@ -23,21 +23,16 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from argon2 import PasswordHasher
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, make_url, text
 
 from hoering import create_app
-from hoering.accounts import services as accounts
 from hoering.config import PROJECT_ROOT
 from hoering.extensions import db
 from tests.conftest import TEST_DB_URL
 
 SECRET = "production-test-secret"
 PORTS = range(5121, 5140)
-# Only the test process makes accounts with this: the server verifies them and rehashes each
-# password with the production cost at its first sign-in, as it would after a cost change.
-CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def fresh_database(tmp_path: Path, name: str) -> str:
@@ -65,7 +60,17 @@ def fresh_database(tmp_path: Path, name: str) -> str:
 @contextmanager
 def database_app(url: str):
     """An app context on a server's database, for seeding and checking it with the services."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "TESTING": True})
+    # Accounts made here get a cheap hash; the server (production cost) verifies it and rehashes
+    # the password at the first sign-in, as it would after a cost change.
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": SECRET,
+            "TESTING": True,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+        }
+    )
     with app.app_context():
         try:
             yield app
@@ -77,11 +82,6 @@ def database_app(url: str):
 def migrate(url: str) -> None:
     with database_app(url):
         upgrade()
-
-
-@pytest.fixture
-def cheap_passwords(monkeypatch):
-    monkeypatch.setattr(accounts, "_hasher", CHEAP_HASHER)
 
 
 def free_port() -> int:

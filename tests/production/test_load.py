@@ -19,7 +19,6 @@ from hoering.submissions.models import Endorsement, Submission
 from tests.conftest import PASSWORD
 from tests.factories import make_consultation, make_submission, make_user
 from tests.production.conftest import (
-    CHEAP_HASHER,
     Browser,
     Response,
     database_app,
@@ -71,8 +70,7 @@ def site(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("load")
     url = fresh_database(tmp_path, "load")
     migrate(url)
-    with pytest.MonkeyPatch.context() as patch, database_app(url):
-        patch.setattr("hoering.accounts.services._hasher", CHEAP_HASHER)
+    with database_app(url):
         consultation = make_consultation()
         people = [make_user() for _ in range(CLIENTS + 1)]
         endorsed = make_submission(consultation, body="Et innspill mange er enige i.")
