@@ -70,8 +70,8 @@ def test_sigkill_mid_posting_loses_nothing_acknowledged(tmp_path):
         for round_number in range(ROUNDS):
             stop = threading.Event()
 
-            def post_until_killed(browser: Browser) -> None:
-                browser.port = server.port
+            def post_until_killed(browser: Browser, port=server.port, stop=stop) -> None:
+                browser.port = port
                 while not stop.is_set():
                     try:
                         form = {
