@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import uuid
 from datetime import UTC, datetime
 
@@ -59,6 +61,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     # NORMAL in WAL mode never corrupts the database; a power cut may lose the last commits.
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Fresh planner statistics, sampled so it takes milliseconds at any size: without them SQLite
+    # walks the parent_id index (mostly NULL) for a paragraph's innspill instead of the listing
+    # index. Only a shortcut: if another worker holds the write lock, keep the old statistics.
+    cursor.execute("PRAGMA analysis_limit=400")
+    with contextlib.suppress(sqlite3.OperationalError):
+        cursor.execute("ANALYZE")
     cursor.close()
     # SQLAlchemy, not pysqlite, begins transactions (see _sqlite_begin); savepoints work too.
     dbapi_connection.isolation_level = None

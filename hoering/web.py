@@ -105,7 +105,9 @@ def configure_requests(app: Flask) -> None:
         headers["X-Request-Id"] = g.get("request_id", "")
         if app.config["SESSION_COOKIE_SECURE"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if current_user and current_user.is_authenticated:
+        # Flask-Login keeps the sign-in under "_user_id"; reading the session, not the person,
+        # spares a query after the view has committed.
+        if session.get("_user_id"):
             # Pages for a signed-in person never go into a shared cache.
             headers.setdefault("Cache-Control", "private, no-store")
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
