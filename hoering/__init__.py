@@ -24,9 +24,10 @@ def create_app(config: Mapping | None = None) -> Flask:
     from hoering import web
 
     web.configure_proxy(app)
+    # First, so every request (even one CSRF or a rate limit refuses) has its request id.
+    web.configure_requests(app)
     web.configure_extensions(app)
     web.register_blueprints(app)
-    web.configure_requests(app)
     web.configure_templates(app)
 
     from hoering.errors import register_error_handlers

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import uuid
 from datetime import UTC, datetime
 
+from flask import has_request_context, request
 from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.engine import Engine
 
@@ -58,4 +61,30 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     # NORMAL in WAL mode never corrupts the database; a power cut may lose the last commits.
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Fresh planner statistics, sampled so it takes milliseconds at any size: without them SQLite
+    # walks the parent_id index (mostly NULL) for a paragraph's innspill instead of the listing
+    # index. Only a shortcut: if another worker holds the write lock, keep the old statistics.
+    cursor.execute("PRAGMA analysis_limit=400")
+    with contextlib.suppress(sqlite3.OperationalError):
+        cursor.execute("ANALYZE")
     cursor.close()
+    # SQLAlchemy, not pysqlite, begins transactions (see _sqlite_begin); savepoints work too.
+    dbapi_connection.isolation_level = None
+
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    """A writer takes SQLite's write lock when its transaction begins, not at its first write.
+
+    A transaction that read first and writes later fails at once with "database is locked" when
+    another worker committed in between (its snapshot is stale; the busy timeout cannot help).
+    Taking the lock up front makes writers queue on busy_timeout instead. Pages that only read
+    keep a deferred BEGIN, so readers never wait for writers (WAL).
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    read_only = has_request_context() and request.method in READ_ONLY_METHODS
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from hoering.extensions import db
+from hoering.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +109,14 @@ def register_error_handlers(app: Flask) -> None:
     def database_busy(error: OperationalError):
         db.session.rollback()
         log.warning("database unavailable: %s", type(error.orig).__name__)
+        # The page must render without the database: the layout sees a signed-out visitor, as
+        # loading the person (again) would wait on the same lock or the same dead connection.
+        g._login_user = login_manager.anonymous_user()
         return error_response(
-            503, str(_MESSAGES[503]), title=str(_TITLES[503]), headers={"Retry-After": "5"}
+            503,
+            str(_MESSAGES[503]),
+            title=str(_TITLES[503]),
+            headers={"Retry-After": "5", "Cache-Control": "no-store"},
         )
 
     @app.errorhandler(HTTPException)

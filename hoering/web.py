@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import time
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, abort, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_timedelta, get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -14,6 +15,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from hoering.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 request_log = logging.getLogger("hoering.requests")
+
+# A request id from the proxy is kept only if it is a plain token (no log injection, ASVS 7.3.1).
+REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -73,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from hoering.journal.views import bp as journal_bp
     from hoering.moderation.views import bp as moderation_bp
     from hoering.moderation.views import public_bp as reports_bp
+    from hoering.ops.views import bp as ops_bp
     from hoering.privacy.views import bp as privacy_bp
     from hoering.submissions.views import bp as submissions_bp
 
@@ -88,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
         journal_bp,
         archive_bp,
         api_bp,
+        ops_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -95,8 +101,12 @@ def register_blueprints(app: Flask) -> None:
 def configure_requests(app: Flask) -> None:
     @app.before_request
     def start_request():
-        g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if REQUEST_ID_RE.fullmatch(given) else secrets.token_hex(8)
         g.started = time.perf_counter()
+        # Refuse an oversized body from its Content-Length alone, before a byte of it is read.
+        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
+            abort(413)
 
     @app.after_request
     def finish_request(response):
@@ -109,7 +119,9 @@ def configure_requests(app: Flask) -> None:
         headers["X-Request-Id"] = g.get("request_id", "")
         if app.config["SESSION_COOKIE_SECURE"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if current_user and current_user.is_authenticated:
+        # Flask-Login keeps the sign-in under "_user_id"; reading the session, not the person,
+        # spares a query after the view has committed.
+        if session.get("_user_id"):
             # Pages for a signed-in person never go into a shared cache.
             headers.setdefault("Cache-Control", "private, no-store")
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000

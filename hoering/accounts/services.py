@@ -187,6 +187,8 @@ def load_session_user(token: str) -> User | None:
     now = utcnow()
     # Refresh the idle clock at most once a minute, so reads stay read-only.
     if now - login_session.last_seen_at > timedelta(minutes=1):
+        # End the read first: on SQLite a read turned write fails if another worker wrote since.
+        db.session.commit()
         login_session.last_seen_at = now
         db.session.commit()
     user.session_token = token

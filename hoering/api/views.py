@@ -21,7 +21,7 @@ from hoering.journal import public
 from hoering.journal.services import entries_for_submissions
 from hoering.paging import after_param
 from hoering.submissions.models import AgencyReply, Submission
-from hoering.submissions.queries import PUBLIC_STATUSES, current_draft
+from hoering.submissions.queries import PUBLIC_STATUSES, anchor_counts, current_draft
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -105,7 +105,8 @@ def consultation(slug: str):
 @bp.route("/hoeringer/<slug>/utkast")
 def draft(slug: str):
     c = _consultation(slug)
-    sections, paragraphs, counts = current_draft(c)
+    sections, paragraphs = current_draft(c)
+    counts = anchor_counts(c)
     return jsonify(
         consultation=c.slug,
         version=c.current_version.number if c.current_version else None,

@@ -7,10 +7,12 @@ from functools import wraps
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
+from hoering import cache
 from hoering.accounts.models import ROLE_CASE_OFFICER, Agency
 from hoering.consultations import services
 from hoering.consultations.forms import ConsultationForm, ConsulteeForm, DraftForm
@@ -90,7 +92,30 @@ def _escape_like(value: str) -> str:
 @bp.route("/hoeringer/<slug>/")
 def show(slug: str):
     consultation = services.get_consultation(slug, viewer=current_user)
-    sections, paragraphs, counts = queries.current_draft(consultation)
+    now = utcnow()
+    counts = queries.anchor_counts(consultation)
+    accepting = consultation.accepts_submissions(now)
+
+    def render_draft() -> str:
+        sections, paragraphs = queries.current_draft(consultation)
+        return render_template(
+            "consultations/_draft.html",
+            consultation=consultation,
+            sections=sections,
+            paragraphs=paragraphs,
+            counts=counts,
+            accepting=accepting,
+        )
+
+    draft_key = cache.key(
+        "draft",
+        consultation.id,
+        consultation.slug,
+        consultation.current_version_id,
+        sorted(counts.items()),
+        accepting,
+        str(get_locale()),
+    )
     page = queries.general_page(
         consultation,
         after=after_param(request.args),
@@ -105,12 +130,10 @@ def show(slug: str):
     return render_template(
         "consultations/show.html",
         consultation=consultation,
-        sections=sections,
-        paragraphs=paragraphs,
-        counts=counts,
+        draft_html=cache.fragment(draft_key, render_draft),
         page=page,
         consultees=consultees,
-        now=utcnow(),
+        now=now,
         can_manage=services.can_manage(current_user, consultation),
         removals=moderation_queries.removal_counts(consultation),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hoering.db import UTCDateTime, new_system_id, utcnow
@@ -53,7 +53,11 @@ class JournalEntry(db.Model):
     """A journalpost. Never updated or deleted; later changes are JournalChange records."""
 
     __tablename__ = "journal_entries"
-    __table_args__ = (UniqueConstraint("agency_id", "year", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("agency_id", "year", "seq"),
+        # The next record number of a case is max() + 1: an index lookup, not a scan of the case.
+        Index("ix_journal_entries_case_record", "consultation_id", "record_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     system_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_system_id)

@@ -168,31 +168,31 @@ def anchor_versions(consultation: Consultation, anchor: str) -> tuple[int, dict[
 
 
 def current_draft(consultation: Consultation):
-    """Sections, their paragraphs and each paragraph's public innspill summed over every version
-    of the draft (innspill follow their anchor), in one query whatever the draft's size."""
+    """Sections of the current version and their paragraphs, in one query whatever the size."""
     if consultation.current_version_id is None:
-        return [], {}, {}
-    other = aliased(Paragraph)
-    total = (
-        select(func.coalesce(func.sum(other.submission_count), 0))
-        .where(other.consultation_id == Paragraph.consultation_id, other.anchor == Paragraph.anchor)
-        .correlate(Paragraph)
-        .scalar_subquery()
-    )
+        return [], {}
     rows = db.session.execute(
-        select(Section, Paragraph, total)
+        select(Section, Paragraph)
         .outerjoin(Paragraph, Paragraph.section_id == Section.id)
         .where(Section.version_id == consultation.current_version_id)
         .order_by(Section.position, Paragraph.position)
     )
     sections: list[Section] = []
     paragraphs: dict[int, list[Paragraph]] = {}
-    counts: dict[str, int] = {}
-    for section, paragraph, count in rows:
+    for section, paragraph in rows:
         if section.id not in paragraphs:
             sections.append(section)
             paragraphs[section.id] = []
         if paragraph is not None:
             paragraphs[section.id].append(paragraph)
-            counts[paragraph.anchor] = int(count)
-    return sections, paragraphs, counts
+    return sections, paragraphs
+
+
+def anchor_counts(consultation: Consultation) -> dict[str, int]:
+    """Public innspill per paragraph anchor, summed over every version of the draft."""
+    rows = db.session.execute(
+        select(Paragraph.anchor, func.sum(Paragraph.submission_count))
+        .where(Paragraph.consultation_id == consultation.id)
+        .group_by(Paragraph.anchor)
+    )
+    return {anchor: int(total or 0) for anchor, total in rows}

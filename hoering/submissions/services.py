@@ -181,7 +181,12 @@ def submit(
     hide_name = bool(
         data.hide_name and respondent_type == "private" and consultation.agency.allow_hidden_names
     )
-    _refuse_duplicate(author, consultation, kind, paragraph, parent, body)
+    twin = _same_text(author, consultation, kind, paragraph, parent, body)
+    if twin is not None:
+        if data.form_token and twin.form_token == data.form_token:
+            # The same form posted twice at once: the other request committed while this ran.
+            return twin
+        raise DuplicateSubmissionError(field="body")
 
     findings = _scan(body)
     if findings and not data.confirm_personal_data:
@@ -210,9 +215,10 @@ def submit(
         created_at=now,
         published_at=None if held else now,
     )
-    db.session.add(submission)
     try:
+        # Added inside the savepoint: begin_nested() flushes what is pending before it starts.
         with db.session.begin_nested():
+            db.session.add(submission)
             db.session.flush()
     except IntegrityError:
         # The same form posted twice at once: the other request won; answer with its innspill.
@@ -237,8 +243,9 @@ def submit(
     return submission
 
 
-def _refuse_duplicate(author, consultation, kind, paragraph, parent, body) -> None:
-    query = select(Submission.id).where(
+def _same_text(author, consultation, kind, paragraph, parent, body) -> Submission | None:
+    """This person's innspill with exactly this text in the same place, if there is one."""
+    query = select(Submission).where(
         Submission.author_id == author.id,
         Submission.consultation_id == consultation.id,
         Submission.kind == kind,
@@ -246,8 +253,7 @@ def _refuse_duplicate(author, consultation, kind, paragraph, parent, body) -> No
         Submission.parent_id == (parent.id if parent else None),
         Submission.body == body,
     )
-    if db.session.scalar(query.limit(1)) is not None:
-        raise DuplicateSubmissionError(field="body")
+    return db.session.scalar(query.limit(1))
 
 
 def adjust_counts(submission: Submission, delta: int) -> None:

@@ -83,10 +83,12 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
             field.errors = [*field.errors, str(error.message)]
             status = error.status
         else:
-            db.session.commit()
-            return redirect(
-                url_for("submissions.receipt", slug=consultation.slug, submission_id=submission.id)
+            # The address first: after the commit every loaded row would be read again.
+            receipt = url_for(
+                "submissions.receipt", slug=consultation.slug, submission_id=submission.id
             )
+            db.session.commit()
+            return redirect(receipt)
     elif request.method == "POST":
         status = 400
     return render_template(

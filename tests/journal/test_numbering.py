@@ -19,8 +19,10 @@ PER_THREAD = 10
 def test_concurrent_posting_gives_unique_gap_free_numbers(app):
     consultation = make_consultation()
     authors = [make_user() for _ in range(THREADS)]
-    db.session.commit()
     consultation_id, author_ids = consultation.id, [a.id for a in authors]
+    # Nothing read after the commit: outside a request every SQLite transaction takes the write
+    # lock when it begins (hoering/db.py), and this thread would hold it while the others wait.
+    db.session.commit()
     errors: list[BaseException] = []
     start = threading.Barrier(THREADS)
 
