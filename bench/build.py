@@ -33,13 +33,13 @@ from hoering.consultations.models import MODE_REACTIVE, Consultation, Paragraph
 from hoering.db import new_system_id, utcnow
 from hoering.extensions import db
 from hoering.journal import services as journal
-from hoering.journal.verify import verify_chain
 from hoering.journal.models import (
     DOC_INCOMING,
     GENESIS_HASH,
     JournalCounter,
     JournalEntry,
 )
+from hoering.journal.verify import verify_chain
 from hoering.submissions.models import Submission
 
 CHAPTERS, SECTIONS, PARAGRAPHS = 10, 3, 10  # 300 paragraphs

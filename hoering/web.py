@@ -98,6 +98,18 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def _revalidatable(response) -> bool:
+    """A public page (HTML, JSON, Atom) whose body is the same for every anonymous visitor."""
+    return (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not response.is_streamed
+        and response.mimetype in ("text/html", "application/json", "application/atom+xml")
+        and "ETag" not in response.headers
+        and not session.modified
+    )
+
+
 def configure_requests(app: Flask) -> None:
     @app.before_request
     def start_request():
@@ -124,6 +136,12 @@ def configure_requests(app: Flask) -> None:
         if session.get("_user_id"):
             # Pages for a signed-in person never go into a shared cache.
             headers.setdefault("Cache-Control", "private, no-store")
+        elif _revalidatable(response):
+            # Public pages as anyone sees them: a browser or proxy asks again each time and gets
+            # 304 Not Modified while the page is unchanged.
+            response.add_etag()
+            headers.setdefault("Cache-Control", "no-cache")
+            response.make_conditional(request)
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         # One line per request; the path only (no query string, which may carry search text).
         request_log.info(

@@ -139,12 +139,15 @@ def account():
     ), status
 
 
-@bp.route("/sprak", methods=["POST"])
-def set_language():
-    locale = request.form.get("locale", "")
+@bp.route("/sprak/<locale>")
+def set_language(locale: str):
+    """A plain link, so public pages carry no per-visitor form token and can be cached.
+
+    Changing someone's display language is harmless, so it needs no CSRF protection.
+    """
     if locale in current_app.config["LANGUAGES"]:
         session["locale"] = locale
         if current_user.is_authenticated:
             current_user.locale = locale
             db.session.commit()
-    return redirect(safe_next(request.form.get("next"), url_for("consultations.index")))
+    return redirect(safe_next(request.args.get("next"), url_for("consultations.index")))

@@ -99,7 +99,7 @@ def test_case_officers_edit_their_agencys_statement(client, signed_in):
 def _check(client, payload, *, token=True, **kwargs):
     headers = {}
     if token:
-        headers["X-CSRFToken"] = csrf_from(client.get("/").get_data(as_text=True))
+        headers["X-CSRFToken"] = csrf_from(client.get("/logg-inn").get_data(as_text=True))
     return client.post(
         "/api/v1/personvern/sjekk",
         data=json.dumps(payload),
