@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import build  # noqa: E402
+from settings import BENCH_SETTINGS  # noqa: E402
 
 from hoering import create_app  # noqa: E402
 from hoering.extensions import db  # noqa: E402
@@ -58,9 +59,7 @@ def pages(site: dict) -> dict[str, str]:
 
 def count_queries(url: str, site: dict) -> tuple[dict[str, tuple[int, int]], int]:
     """(queries, bytes) per page for an anonymous visitor, and queries for one post."""
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "SUBMIT_LIMIT": "1000 per hour"}
-    )
+    app = create_app({**BENCH_SETTINGS, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET})
     figures = {}
     statements: list[str] = []
 

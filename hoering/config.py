@@ -57,6 +57,7 @@ def load_config() -> dict:
         "MAIL_SMTP_PORT": int(os.environ.get("HOERING_SMTP_PORT", "25")),
         "MAIL_FROM": os.environ.get("HOERING_MAIL_FROM", "ikke-svar@hoering.invalid"),
         "BASE_URL": os.environ.get("HOERING_BASE_URL", "http://127.0.0.1:5000"),
+        "REPORT_HIDE_THRESHOLD": int(os.environ.get("HOERING_REPORT_HIDE_THRESHOLD", "3")),
         "DEBUG": False,
         "TESTING": False,
     }
@@ -96,7 +97,6 @@ DEFAULTS: dict = {
     # The live personal-data hint asks at most every ~second while someone types.
     "PRIVACY_CHECK_LIMIT": "60 per minute",
     "REPORT_LIMIT": "10 per hour",
-    "REPORT_HIDE_THRESHOLD": 3,
     "MIN_FORM_SECONDS": 3,
     # Worker processes rendering PDF/A for an arkivuttrekk downloaded from the web. One keeps a
     # web worker from forking; the CLI (`flask archive export --workers`) uses two by default.
