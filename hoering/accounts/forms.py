@@ -12,6 +12,14 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from hoering.accounts.services import PASSWORD_MAX, PASSWORD_MIN
 
+PASSWORD_LENGTH = Length(
+    min=PASSWORD_MIN,
+    max=PASSWORD_MAX,
+    message=_l(
+        "Passordet må ha mellom %(min)s og %(max)s tegn.", min=PASSWORD_MIN, max=PASSWORD_MAX
+    ),
+)
+
 
 class RegisterForm(FlaskForm):
     name = StringField(
@@ -31,15 +39,7 @@ class RegisterForm(FlaskForm):
         _l("Passord"),
         validators=[
             InputRequired(_l("Velg et passord.")),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=_l(
-                    "Passordet må ha mellom %(min)s og %(max)s tegn.",
-                    min=PASSWORD_MIN,
-                    max=PASSWORD_MAX,
-                ),
-            ),
+            PASSWORD_LENGTH,
         ],
         description=_l("Minst 12 tegn. Gjerne en setning du husker."),
     )
@@ -64,15 +64,7 @@ class PasswordForm(FlaskForm):
         _l("Nytt passord"),
         validators=[
             InputRequired(_l("Velg et nytt passord.")),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=_l(
-                    "Passordet må ha mellom %(min)s og %(max)s tegn.",
-                    min=PASSWORD_MIN,
-                    max=PASSWORD_MAX,
-                ),
-            ),
+            PASSWORD_LENGTH,
         ],
     )
 

@@ -185,26 +185,34 @@ def entries_for_submissions(submission_ids: list[int]) -> dict[int, JournalEntry
     return {entry.submission_id: entry for entry in entries}
 
 
+def _about(submission: Submission) -> dict:
+    """What an innspill's entry and the entries of the agency's answers to it share: the case,
+    the correspondent (the innspill's author) and the paragraph and version it concerns."""
+    consultation: Consultation = submission.consultation
+    return {
+        "agency_id": consultation.agency_id,
+        "consultation_id": consultation.id,
+        "case_number": consultation.case_number,
+        "correspondent_name": submission.author_name,
+        "correspondent_organisation": submission.organisation_name,
+        "respondent_type": submission.respondent_type,
+        "paragraph_id": submission.paragraph_id,
+        "version_id": submission.version_id,
+        "screened_name": submission.hide_name,
+    }
+
+
 def record_incoming(submission: Submission) -> JournalEntry:
     """Journal an innspill as an incoming document (inngående, I)."""
-    consultation: Consultation = submission.consultation
     parent_entry = entry_for_submission(submission.parent_id) if submission.parent_id else None
     entry = JournalEntry(
-        agency_id=consultation.agency_id,
-        consultation_id=consultation.id,
-        case_number=consultation.case_number,
+        **_about(submission),
         submission_id=submission.id,
         replies_to_id=parent_entry.id if parent_entry else None,
         document_type=DOC_INCOMING,
         registered_at=submission.created_at or utcnow(),
-        correspondent_name=submission.author_name,
-        correspondent_organisation=submission.organisation_name,
-        respondent_type=submission.respondent_type,
         title=submission_title(submission, parent_entry),
-        paragraph_id=submission.paragraph_id,
-        version_id=submission.version_id,
         status="Journalført",
-        screened_name=submission.hide_name,
         document_hash=document_hash(submission.body),
     )
     return _append(entry)
@@ -213,24 +221,15 @@ def record_incoming(submission: Submission) -> JournalEntry:
 def record_outgoing(reply: AgencyReply) -> JournalEntry:
     """Journal the agency's answer as an outgoing document (utgående, U) tied to the innspill."""
     submission = reply.submission
-    consultation = submission.consultation
     answered = entry_for_submission(submission.id)
     entry = JournalEntry(
-        agency_id=consultation.agency_id,
-        consultation_id=consultation.id,
-        case_number=consultation.case_number,
+        **_about(submission),
         agency_reply_id=reply.id,
         replies_to_id=answered.id if answered else None,
         document_type=DOC_OUTGOING,
         registered_at=reply.created_at or utcnow(),
-        correspondent_name=submission.author_name,
-        correspondent_organisation=submission.organisation_name,
-        respondent_type=submission.respondent_type,
         title=f"Svar på innspill {answered.journal_number}" if answered else "Svar på innspill",
-        paragraph_id=submission.paragraph_id,
-        version_id=submission.version_id,
         status="Ekspedert",
-        screened_name=submission.hide_name,
         document_hash=document_hash(reply.body),
     )
     return _append(entry)
