@@ -110,31 +110,36 @@ def _take_number(agency_id: int, year: int, *, changes: bool = False) -> tuple[i
 
     changes=True takes from the chain of change records instead of the chain of entries.
     """
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(JournalCounter)
-        .values(
-            agency_id=agency_id,
-            year=year,
-            last_seq=0,
-            last_hash=GENESIS_HASH,
-            last_change_seq=0,
-            last_change_hash=GENESIS_HASH,
-        )
-        .on_conflict_do_nothing()
-    )
     seq, head = (
         (JournalCounter.last_change_seq, JournalCounter.last_change_hash)
         if changes
         else (JournalCounter.last_seq, JournalCounter.last_hash)
     )
-    row = db.session.execute(
+    take = (
         update(JournalCounter)
         .where(JournalCounter.agency_id == agency_id, JournalCounter.year == year)
         .values({seq: seq + 1})
         .returning(seq, head)
         .execution_options(synchronize_session=False)
-    ).one()
+    )
+    row = db.session.execute(take).one_or_none()
+    if row is None:
+        # The agency's first entry of the year: make the counter (another writer may race us to
+        # it; ON CONFLICT lets both go on), then take the number as usual.
+        insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+        db.session.execute(
+            insert(JournalCounter)
+            .values(
+                agency_id=agency_id,
+                year=year,
+                last_seq=0,
+                last_hash=GENESIS_HASH,
+                last_change_seq=0,
+                last_change_hash=GENESIS_HASH,
+            )
+            .on_conflict_do_nothing()
+        )
+        row = db.session.execute(take).one()
     return row[0], row[1]
 
 
