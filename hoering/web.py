@@ -70,6 +70,7 @@ def configure_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from hoering.accounts.views import bp as accounts_bp
+    from hoering.agencies.views import bp as agencies_bp
     from hoering.api.views import bp as api_bp
     from hoering.archive.views import bp as archive_bp
     from hoering.consultations.views import bp as consultations_bp
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         moderation_bp,
         privacy_bp,
+        agencies_bp,
         journal_bp,
         archive_bp,
         api_bp,

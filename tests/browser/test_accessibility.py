@@ -75,6 +75,12 @@ def _hide_without_reason(page: Page) -> None:
     expect(page.locator(".action-skjul .error-message").first).to_be_visible()
 
 
+def _choose_pale_colour(page: Page) -> None:
+    page.get_by_label("Profilfarge").fill("#ffcc00")
+    page.get_by_role("main").get_by_role("button", name="Lagre").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Checked:
     """A page to check: who looks at it, where, and what they do first (send a form...)."""
@@ -91,6 +97,7 @@ PAGES = [
     Checked("front page", "/"),
     Checked("consultation list, filtered", "/hoeringer/?status=open"),
     Checked("consultation", "/hoeringer/{open}/"),
+    Checked("consultation in an agency's own colour, with its logo", "/hoeringer/{themed}/"),
     Checked("consultation, sections without chapters", "/hoeringer/{plain}/"),
     Checked("closed consultation", "/hoeringer/{closed}/"),
     Checked("paragraph with comments", "/hoeringer/{open}/p-1-1"),
@@ -150,6 +157,13 @@ PAGES = [
         then=_send_empty("Publiser svaret"),
     ),
     Checked("edit the privacy statement", "/admin/virksomheter/{agency}/personvern", "officer"),
+    Checked("agency appearance", "/admin/virksomheter/{agency}/utseende", "officer"),
+    Checked(
+        "agency appearance, colour refused",
+        "/admin/virksomheter/{agency}/utseende",
+        "officer",
+        then=_choose_pale_colour,
+    ),
     Checked("exports of a closed consultation", "/admin/hoeringer/{closed}/rediger", "officer"),
     # public pages about the agency
     Checked("privacy statement", "/virksomheter/{agency}/personvern"),
@@ -207,12 +221,21 @@ def site(live_server) -> dict:
         closed = make_consultation(agency=agency, officer=officer, title="Høring om gamle skilt")
         make_submission(closed, author=other, general=True, body="For sent ute?")
         consultations.close_consultation(closed, by=officer)
+        themed = make_consultation(
+            agency=make_agency(
+                name="Direktoratet med egen farge",
+                theme_color="#1a5e20",
+                logo_url="/static/vendor/finnes-ikke.svg",
+            ),
+            title="Høring i egen farge",
+        )
         draft = make_consultation(
             agency=agency, officer=officer, title="Høring under arbeid", draft=None, publish=False
         )
         return {
             "open": opened.slug,
             "plain": plain.slug,
+            "themed": themed.slug,
             "closed": closed.slug,
             "draft": draft.slug,
             "agency": agency.slug,
