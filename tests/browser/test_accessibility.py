@@ -197,7 +197,12 @@ def site(live_server) -> dict:
     with live_server.data():
         agency = make_agency(name="Direktoratet for tilgjengelighet")
         officer = make_user(roles=[ROLE_CASE_OFFICER], agency=agency, name="Siri Saksbehandler")
-        organisation = make_organisation(name="Blindeforbundet for testing")
+        organisation = make_organisation(
+            # Not the factory's default number: the live database is shared by the whole run,
+            # and the export journey's make_closed_consultation() takes that one.
+            name="Blindeforbundet for testing",
+            org_number="921000022",
+        )
         citizen = make_user(name="Ola Nordmann", organisations=[organisation])
         other = make_user(name="Kari Nordmann")
         opened = make_consultation(agency=agency, officer=officer, title="Høring om tilgang")
