@@ -19,8 +19,9 @@ request_log = logging.getLogger("hoering.requests")
 # A request id from the proxy is kept only if it is a plain token (no log injection, ASVS 7.3.1).
 REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
+# img-src allows https: for an agency's logo on its own site (Agency.logo_url is https or /static).
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
@@ -69,6 +70,7 @@ def configure_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from hoering.accounts.views import bp as accounts_bp
+    from hoering.agencies.views import bp as agencies_bp
     from hoering.api.views import bp as api_bp
     from hoering.archive.views import bp as archive_bp
     from hoering.consultations.views import bp as consultations_bp
@@ -90,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         moderation_bp,
         privacy_bp,
+        agencies_bp,
         journal_bp,
         archive_bp,
         api_bp,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Download, Locator, Page, expect
 
 _FOCUSED = """() => {
   const e = document.activeElement;
@@ -194,6 +194,10 @@ class SubmissionCard:
         self.root.get_by_role("link", name="Svar", exact=True).click()
         return WriteForm(self.page)
 
+    def report(self) -> ReportForm:
+        self.root.get_by_role("link", name="Rapporter innspillet").click()
+        return ReportForm(self.page)
+
 
 class SubmissionPage(BasePage):
     """An innspill's permalink page."""
@@ -201,6 +205,9 @@ class SubmissionPage(BasePage):
     def open(self, slug: str, submission_id: int) -> SubmissionPage:
         self.page.goto(f"/hoeringer/{slug}/innspill/{submission_id}")
         return self
+
+    def submission(self, submission_id: int) -> SubmissionCard:
+        return SubmissionCard(self.page, submission_id)
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -268,6 +275,22 @@ class ReceiptPage(BasePage):
         return ConsultationPage(self.page)
 
 
+class ReportForm(BasePage):
+    """The form anyone (signed in or not) uses to report an innspill to the moderators."""
+
+    def choose_reason(self, label: str) -> ReportForm:
+        self.page.get_by_role("radio", name=label, exact=True).check()
+        return self
+
+    def write(self, text: str) -> ReportForm:
+        self.page.get_by_label("Utdyp gjerne (valgfritt)").fill(text)
+        return self
+
+    def send(self) -> SubmissionPage:
+        self.page.get_by_role("button", name="Send rapport").click()
+        return SubmissionPage(self.page)
+
+
 # --- case officer (/admin) ------------------------------------------------------------------
 
 
@@ -302,6 +325,12 @@ class ManageConsultationPage(BasePage):
         self.page.get_by_role("link", name="Se den offentlige siden").click()
         return ConsultationPage(self.page)
 
+    def download(self, link_name: str) -> Download:
+        """Click one of the export links and wait for the file it downloads."""
+        with self.page.expect_download(timeout=60_000) as download:
+            self.page.get_by_role("link", name=link_name).click()
+        return download.value
+
 
 class ManageDraftPage(BasePage):
     def open(self, slug: str) -> ManageDraftPage:
@@ -328,3 +357,55 @@ class ManageDraftPage(BasePage):
     def publish_version(self) -> ManageConsultationPage:
         self.page.get_by_role("button", name="Publiser denne versjonen").click()
         return ManageConsultationPage(self.page)
+
+
+# --- moderators (/admin/moderering) ---------------------------------------------------------
+
+
+class ModerationQueuePage(BasePage):
+    def open(self) -> ModerationQueuePage:
+        self.page.goto("/admin/moderering/")
+        return self
+
+    def item(self, submission_id: int) -> Locator:
+        return self.page.locator(".queue-item").filter(
+            has=self.page.get_by_role("link", name=f"Innspill {submission_id}", exact=True)
+        )
+
+    def open_item(self, submission_id: int) -> ModerationItemPage:
+        self.page.get_by_role("link", name=f"Innspill {submission_id}", exact=True).click()
+        return ModerationItemPage(self.page)
+
+
+class ModerationItemPage(BasePage):
+    """One innspill as a moderator sees it: the original text, reports and one form per action."""
+
+    @property
+    def status(self) -> Locator:
+        return self.page.locator(".item-status")
+
+    @property
+    def public_version(self) -> Locator:
+        return self.page.locator(".public-version")
+
+    def _action(self, slug: str) -> Locator:
+        return self.page.locator(f"form.action-{slug}")
+
+    def hide(self, category: str, reason: str) -> ModerationItemPage:
+        form = self._action("skjul")
+        form.get_by_label("Grunn", exact=True).select_option(label=category)
+        form.get_by_label("Begrunnelse", exact=True).fill(reason)
+        form.get_by_role("button", name="Skjul innspillet").click()
+        return self
+
+    def redact(self, spans: str) -> ModerationItemPage:
+        form = self._action("sladd")
+        form.get_by_label("Andre områder som skal sladdes").fill(spans)
+        form.get_by_role("button", name="Sladd", exact=True).click()
+        return self
+
+    def back_to_queue(self) -> ModerationQueuePage:
+        self.page.get_by_role("navigation", name="Brødsmuler").get_by_role(
+            "link", name="Moderering"
+        ).click()
+        return ModerationQueuePage(self.page)

@@ -5,7 +5,7 @@ PAGES below is the one list of what is checked. Each page gets axe-core (zero vi
 wcag2a, wcag2aa, wcag21a, wcag21aa) and the checks axe cannot make: one h1 and no skipped
 heading level, the landmarks, the skip link, errors tied to their fields, status told in words,
 and text that reflows at 320 CSS px and at 200 % zoom without horizontal scrolling. A new page
-(the moderation queue, the export pages) is one more line in PAGES.
+is one more line in PAGES.
 
 The list of pages checked is printed and written to test-artifacts/accessibility-pages.txt.
 """
@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from hoering.accounts.models import ROLE_CASE_OFFICER
+from hoering.accounts.models import ROLE_CASE_OFFICER, ROLE_MODERATOR
 from hoering.config import PROJECT_ROOT
 from hoering.consultations import services as consultations
+from hoering.moderation import services as moderation
 from hoering.submissions import services as submissions
 from tests.browser.conftest import AXE_SCRIPT, DESKTOP
 from tests.browser.pages import LoginPage, ManageDraftPage, WriteForm, tab_to
@@ -69,6 +70,17 @@ def _preview_with_problems(page: Page) -> None:
     ManageDraftPage(page).paste(DRAFT + "\n| en | tabell |\n").show_preview()
 
 
+def _hide_without_reason(page: Page) -> None:
+    page.locator("form.action-skjul").get_by_role("button", name="Skjul innspillet").click()
+    expect(page.locator(".action-skjul .error-message").first).to_be_visible()
+
+
+def _choose_pale_colour(page: Page) -> None:
+    page.get_by_label("Profilfarge").fill("#ffcc00")
+    page.get_by_role("main").get_by_role("button", name="Lagre").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Checked:
     """A page to check: who looks at it, where, and what they do first (send a form...)."""
@@ -85,6 +97,7 @@ PAGES = [
     Checked("front page", "/"),
     Checked("consultation list, filtered", "/hoeringer/?status=open"),
     Checked("consultation", "/hoeringer/{open}/"),
+    Checked("consultation in an agency's own colour, with its logo", "/hoeringer/{themed}/"),
     Checked("consultation, sections without chapters", "/hoeringer/{plain}/"),
     Checked("closed consultation", "/hoeringer/{closed}/"),
     Checked("paragraph with comments", "/hoeringer/{open}/p-1-1"),
@@ -143,6 +156,37 @@ PAGES = [
         "officer",
         then=_send_empty("Publiser svaret"),
     ),
+    Checked("edit the privacy statement", "/admin/virksomheter/{agency}/personvern", "officer"),
+    Checked("agency appearance", "/admin/virksomheter/{agency}/utseende", "officer"),
+    Checked(
+        "agency appearance, colour refused",
+        "/admin/virksomheter/{agency}/utseende",
+        "officer",
+        then=_choose_pale_colour,
+    ),
+    Checked("exports of a closed consultation", "/admin/hoeringer/{closed}/rediger", "officer"),
+    # public pages about the agency
+    Checked("privacy statement", "/virksomheter/{agency}/personvern"),
+    Checked("public journal", "/virksomheter/{agency}/offentlig-journal"),
+    Checked("public journal, filtered", "/virksomheter/{agency}/offentlig-journal?hoering={open}"),
+    Checked("report an innspill", "/hoeringer/{open}/innspill/{comment}/rapporter"),
+    Checked(
+        "report an innspill, errors shown",
+        "/hoeringer/{open}/innspill/{comment}/rapporter",
+        then=_send_empty("Send rapport"),
+    ),
+    # signed in as a moderator
+    Checked("moderation queue", "/admin/moderering/", "moderator"),
+    Checked("moderation queue, filtered", "/admin/moderering/?grunn=funn", "moderator"),
+    Checked("moderation item with findings", "/admin/moderering/innspill/{held}", "moderator"),
+    Checked("moderation item, reported", "/admin/moderering/innspill/{reported}", "moderator"),
+    Checked(
+        "moderation item, errors shown",
+        "/admin/moderering/innspill/{reported}",
+        "moderator",
+        then=_hide_without_reason,
+    ),
+    Checked("moderation log", "/admin/moderering/logg", "moderator"),
 ]
 
 
@@ -153,7 +197,12 @@ def site(live_server) -> dict:
     with live_server.data():
         agency = make_agency(name="Direktoratet for tilgjengelighet")
         officer = make_user(roles=[ROLE_CASE_OFFICER], agency=agency, name="Siri Saksbehandler")
-        organisation = make_organisation(name="Blindeforbundet for testing")
+        organisation = make_organisation(
+            # Not the factory's default number: the live database is shared by the whole run,
+            # and the export journey's make_closed_consultation() takes that one.
+            name="Blindeforbundet for testing",
+            org_number="921000022",
+        )
         citizen = make_user(name="Ola Nordmann", organisations=[organisation])
         other = make_user(name="Kari Nordmann")
         opened = make_consultation(agency=agency, officer=officer, title="Høring om tilgang")
@@ -162,30 +211,49 @@ def site(live_server) -> dict:
         submissions.endorse(comment, citizen)
         submissions.reply_as_agency(comment, "Takk, vi ser på det.", by=officer)
         mine = make_submission(opened, author=citizen, anchor="p-2-1", position="support")
-        make_submission(
+        held = make_submission(
             opened,
             author=citizen,
             general=True,
             body=f"Mitt nummer er {FNR}.",
             confirm_personal_data=True,
         )
+        reported = make_submission(opened, author=other, anchor="p-1-2", body="Kjøp billig nå!")
+        moderation.report(reported, reason="spam", note="Reklame.", user=citizen, address=None)
+        moderator = make_user(roles=[ROLE_MODERATOR], agency=agency, name="Mona Moderator")
         consultations.add_consultee(opened, organisation.name, organisation.org_number, "")
         plain = make_consultation(agency=agency, officer=officer, draft=DRAFT_WITHOUT_CHAPTERS)
         closed = make_consultation(agency=agency, officer=officer, title="Høring om gamle skilt")
         make_submission(closed, author=other, general=True, body="For sent ute?")
         consultations.close_consultation(closed, by=officer)
+        themed = make_consultation(
+            agency=make_agency(
+                name="Direktoratet med egen farge",
+                theme_color="#1a5e20",
+                logo_url="/static/vendor/finnes-ikke.svg",
+            ),
+            title="Høring i egen farge",
+        )
         draft = make_consultation(
             agency=agency, officer=officer, title="Høring under arbeid", draft=None, publish=False
         )
         return {
             "open": opened.slug,
             "plain": plain.slug,
+            "themed": themed.slug,
             "closed": closed.slug,
             "draft": draft.slug,
+            "agency": agency.slug,
             "comment": comment.id,
             "mine": mine.id,
+            "held": held.id,
+            "reported": reported.id,
             # Who signs in to look at pages: one browser context each.
-            "emails": {"citizen": citizen.email, "officer": officer.email},
+            "emails": {
+                "citizen": citizen.email,
+                "officer": officer.email,
+                "moderator": moderator.email,
+            },
         }
 
 

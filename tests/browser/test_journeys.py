@@ -2,31 +2,44 @@
 endorsing, and the case officer's import and publication.
 
 Each journey is Given/When/Then in its comments and talks to the page objects in pages.py.
-The moderator's journey (handling the queue) and the case officer's export download belong
-here too, as journeys of their own, with their pages added to pages.py.
+A moderator handles the queue (hides one innspill with a reason, redacts part of another), and
+a case officer downloads the exports of a closed consultation.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import tarfile
 
 import pytest
 from playwright.sync_api import expect
 
-from hoering.accounts.models import ROLE_CASE_OFFICER
+from hoering.accounts.models import ROLE_CASE_OFFICER, ROLE_MODERATOR, User
+from hoering.consultations.models import Consultation
 from hoering.extensions import db
+from hoering.moderation import services as moderation
 from hoering.submissions.models import Submission
 from tests.browser.pages import (
     ConsultationListPage,
     ConsultationPage,
     DashboardPage,
     LoginPage,
+    ModerationQueuePage,
     ParagraphPage,
     RegisterPage,
     SubmissionPage,
 )
 from tests.conftest import PASSWORD
-from tests.factories import DRAFT, make_agency, make_consultation, make_user
+from tests.factories import (
+    DRAFT,
+    make_agency,
+    make_closed_consultation,
+    make_consultation,
+    make_submission,
+    make_user,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -156,3 +169,95 @@ def test_case_officer_imports_previews_and_publishes_a_draft(page, live_server):
     public = manage.view_public_page()
     expect(public.paragraph("p-2-1")).to_contain_text("Loven gjelder for alle organer.")
     expect(page).to_have_url(re.compile(f"/hoeringer/{slug}/$"))
+
+
+def test_moderator_hides_a_reported_innspill_and_redacts_another(page, scene, live_server):
+    # Given two innspill reported by a citizen, and a moderator of the agency
+    name = "Per Hansen"
+    with live_server.data():
+        consultation = db.session.scalar(
+            db.select(Consultation).where(Consultation.slug == scene.slug)
+        )
+        citizen = db.session.scalar(db.select(User).where(User.email == scene.citizen.email))
+        named = make_submission(consultation, body=f"Naboen min {name} mener det samme.")
+        for submission, reason in (
+            (db.session.get(Submission, scene.comment_id), "harassment"),
+            (named, "personal_data"),
+        ):
+            moderation.report(submission, reason=reason, note="", user=citizen, address=None)
+        moderator = make_user(
+            roles=[ROLE_MODERATOR], agency=consultation.agency, name="Mona Moderator"
+        )
+        named_id, named_body, email = named.id, named.body, moderator.email
+    LoginPage(page).open().sign_in(email, PASSWORD)
+
+    # When the moderator opens the queue from the menu
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Moderering").click()
+    queue = ModerationQueuePage(page)
+    # Then both reported innspill wait there, each with its report counted by reason
+    expect(queue.item(scene.comment_id)).to_contain_text("Trakassering eller trusler: 1")
+    expect(queue.item(named_id)).to_contain_text("Personopplysninger: 1")
+
+    # When they open the first and hide it with a reason
+    item = queue.open_item(scene.comment_id)
+    expect(item.heading).to_have_text(f"Innspill {scene.comment_id}")
+    item.hide("Trakassering eller trusler", "Personangrep på en annen deltaker.")
+    # Then the page says so, and the public page shows a tombstone with the reason in its place
+    expect(item.flash).to_contain_text("Lagret: Skjult.")
+    expect(item.status).to_contain_text("Skjult av moderator")
+    public = SubmissionPage(page.context.new_page()).open(scene.slug, scene.comment_id)
+    expect(public.submission(scene.comment_id).root).to_have_text(
+        "Fjernet av moderator — Personangrep på en annen deltaker."
+    )
+    expect(public.main).not_to_contain_text("Avsnittet er for vagt.")
+
+    # When they open the second from the queue and redact the name by its character positions
+    item = item.back_to_queue().open_item(named_id)
+    start = named_body.index(name)
+    item.redact(f"{start}-{start + len(name)}")
+    # Then the public version shows "[sladdet]" where the name was, and the original is kept
+    expect(item.flash).to_contain_text("Lagret: Sladdet.")
+    expect(item.public_version).to_contain_text("Naboen min [sladdet] mener det samme.")
+    public.open(scene.slug, named_id)
+    expect(public.submission(named_id).root).to_contain_text("[sladdet]")
+    expect(public.main).not_to_contain_text(name)
+    with live_server.data():
+        hidden = db.session.get(Submission, scene.comment_id)
+        assert hidden.status == "hidden"
+        assert hidden.status_reason == "Personangrep på en annen deltaker."
+        redacted = db.session.get(Submission, named_id)
+        assert redacted.body == named_body
+        assert redacted.is_redacted
+
+
+def test_case_officer_downloads_the_archive_extraction_and_the_csv(page, live_server, tmp_path):
+    # Given a closed consultation with innspill of every kind, and its case officer
+    with live_server.data():
+        made = make_closed_consultation(agency=make_agency(name="Arkivverket for testing"))
+        title, email = made["consultation"].title, made["officer"].email
+        first_body, hidden_body = made["first"].body, made["hidden"].body
+    LoginPage(page).open().sign_in(email, PASSWORD)
+    manage = DashboardPage(page).open().manage(title)
+    expect(manage.status_badge).to_have_text("Avsluttet")
+
+    # When they download the archive extraction from the manage page
+    download = manage.download("Arkivuttrekk (Noark 5, .tar med PDF/A-dokumenter)")
+    # Then it is a tar file with the Noark 5 structure inside, holding the innspill
+    assert re.fullmatch(r"arkivuttrekk-.+\.tar", download.suggested_filename)
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    with tarfile.open(path) as tar:
+        structure = next(n for n in tar.getnames() if n.endswith("arkivstruktur.xml"))
+        xml = tar.extractfile(structure).read().decode("utf-8")
+    assert "<arkiv" in xml
+    assert "<journalpost" in xml
+
+    # When they download the innspill as CSV for Excel
+    download = manage.download("Innspill som CSV (semikolon, for Excel)")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    # Then every innspill is a row with its journal number, hidden ones included
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert all(JOURNAL_NUMBER.match(row["Journalnummer"]) for row in rows)
+    texts = {row["Tekst (original)"] for row in rows}
+    assert {first_body, hidden_body} <= texts

@@ -1,7 +1,5 @@
 """With JavaScript off, everything a participant does still works: the pages are plain HTML
 forms and links, and the script only improves them.
-
-Reporting an innspill joins this file when it exists, as one more journey on SubmissionCard.
 """
 
 from __future__ import annotations
@@ -12,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from hoering.extensions import db
+from hoering.moderation.models import Report
 from hoering.submissions.models import Submission
 from tests.browser.pages import (
     ConsultationPage,
@@ -78,3 +77,31 @@ def test_read_comment_reply_and_endorse_without_javascript(page, scene, live_ser
         assert db.session.get(Submission, comment_id).status == "published"
         assert db.session.get(Submission, scene.comment_id).endorsement_count == 1
         assert db.session.get(Submission, scene.comment_id).reply_count == 1
+
+
+def test_report_an_innspill_without_javascript(page, scene, live_server):
+    # Given a visitor without JavaScript, not signed in, reading the comments on a paragraph
+    paragraph = ParagraphPage(page).open(scene.slug, "p-1-1")
+    # When they report a comment, first forgetting to say why
+    form = paragraph.submission(scene.comment_id).report()
+    expect(form.heading).to_have_text("Rapporter innspill")
+    form.send()
+    # Then the form comes back with the question marked, and nothing is stored
+    expect(page.locator(".error-summary")).to_contain_text(
+        "Velg hvorfor du rapporterer innspillet."
+    )
+    # When they choose a reason, explain, and send again
+    thread = form.choose_reason("Spam eller reklame").write("Lenker til en nettbutikk.").send()
+    # Then they are back on the innspill with a thank-you, and the moderators have the report
+    expect(thread.flash).to_contain_text("Takk. Rapporten er sendt til moderatorene.")
+    expect(thread.submission(scene.comment_id).root).to_contain_text("Avsnittet er for vagt.")
+    with live_server.data():
+        report = db.session.scalar(
+            db.select(Report).where(Report.submission_id == scene.comment_id)
+        )
+        assert (report.reason, report.text, report.reporter_id) == (
+            "spam",
+            "Lenker til en nettbutikk.",
+            None,
+        )
+        assert db.session.get(Submission, scene.comment_id).needs_review
