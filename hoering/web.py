@@ -19,9 +19,8 @@ request_log = logging.getLogger("hoering.requests")
 # A request id from the proxy is kept only if it is a plain token (no log injection, ASVS 7.3.1).
 REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
-# img-src allows https: for an agency's logo on its own site (Agency.logo_url is https or /static).
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )

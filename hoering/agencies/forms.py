@@ -16,9 +16,9 @@ class AppearanceForm(FlaskForm):
         _l("Adresse til logoen"),
         validators=[Length(max=LOGO_URL_MAX)],
         description=_l(
-            "En https://-adresse eller en sti under /static/. Logoen vises øverst på høringene, "
-            "med navnet på virksomheten som alternativ tekst. La feltet stå tomt for å vise "
-            "navnet i stedet."
+            "En sti under /static/, der driftsmiljøet har lagt logoen. Den vises øverst på "
+            "høringene, med navnet på virksomheten som alternativ tekst. La feltet stå tomt for "
+            "å vise navnet i stedet."
         ),
     )
     theme_color = StringField(

@@ -1,5 +1,5 @@
 """An agency's own name, logo and accent colour: the edit page, the generated stylesheet, and
-the checks that keep it safe (https or /static logos only) and readable (4.5:1 on white)."""
+the checks that keep it safe (logos only from /static) and readable (4.5:1 on white)."""
 
 from __future__ import annotations
 
@@ -52,13 +52,11 @@ def test_colours_that_fail_aa_against_white_are_refused():
             services.clean_theme_color(bad)
 
 
-def test_logos_only_from_https_or_static():
-    assert services.clean_logo_url("https://www.example.no/logo.svg") == (
-        "https://www.example.no/logo.svg"
-    )
+def test_logos_only_from_this_service():
     assert services.clean_logo_url("/static/logos/etat.png") == "/static/logos/etat.png"
     assert services.clean_logo_url("  ") is None
     for bad in (
+        "https://www.example.no/logo.svg",
         "javascript:alert(1)",
         "JavaScript:alert(1)",
         "data:image/svg+xml;base64,PHN2Zz4=",
@@ -108,7 +106,7 @@ def test_low_contrast_colour_is_refused_with_a_message_and_kept(signed_in, offic
     page = _soup(response)
     # The first refusal is shown at its field; what was typed is kept
     error = page.select_one("#logo_url-error").get_text()
-    assert "https://" in error
+    assert "/static/" in error
     assert page.select_one("#logo_url")["value"] == "javascript:alert(1)"
     assert page.select_one("#logo_url")["aria-invalid"] == "true"
     response = post_form(
@@ -138,7 +136,7 @@ def test_only_the_agency_s_case_officers_may_edit(client, signed_in, who):
 
 
 def test_theme_stylesheet_sets_the_accent_and_is_linked_from_the_agency_s_pages(client):
-    agency = make_agency(theme_color="#1a5e20", logo_url="https://www.example.no/logo.svg")
+    agency = make_agency(theme_color="#1a5e20", logo_url="/static/logos/etat.svg")
     consultation = make_consultation(agency=agency)
     plain = make_consultation(agency=make_agency())
     db.session.commit()
@@ -156,7 +154,7 @@ def test_theme_stylesheet_sets_the_accent_and_is_linked_from_the_agency_s_pages(
     assert sheets[-1] == f"/virksomheter/{agency.slug}/tema.css?v=1a5e20"
     assert not page.select("[style]") and not page.select("style")  # CSP: no inline style
     logo = page.select_one(".consultation-head img.agency-logo")
-    assert (logo["src"], logo["alt"]) == ("https://www.example.no/logo.svg", agency.name)
+    assert (logo["src"], logo["alt"]) == ("/static/logos/etat.svg", agency.name)
     other = _soup(client.get(f"/hoeringer/{plain.slug}/"))
     assert not [link for link in other.select("link[rel=stylesheet]") if "tema.css" in link["href"]]
     assert not other.select("img.agency-logo")
