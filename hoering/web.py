@@ -8,11 +8,12 @@ import secrets
 import time
 
 from flask import Flask, abort, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, format_timedelta, get_locale
+from flask_babel import format_date, format_decimal, format_timedelta, get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hoering.extensions import babel, csrf, db, limiter, login_manager, migrate
+from hoering.formats import format_moment
 
 request_log = logging.getLogger("hoering.requests")
 
@@ -165,7 +166,7 @@ def configure_templates(app: Flask) -> None:
 
     app.jinja_env.filters["markdown"] = text.render_markdown
     app.jinja_env.filters["date"] = lambda value: format_date(value, "long")
-    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "medium")
+    app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["number"] = format_decimal
     # "in 3 days" / "om 3 døgn": the time left until a moment, in the reader's language.
     app.jinja_env.filters["time_until"] = lambda value, now: format_timedelta(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from hoering.errors import NotFoundError
 from hoering.extensions import db
 from hoering.feeds import queries
 from hoering.feeds.atom import MEDIA_TYPE, Entry, Feed, render_feed
+from hoering.formats import format_moment
 from hoering.submissions.models import KIND_GENERAL, KIND_REPLY, Submission
 
 bp = Blueprint("feeds", __name__, url_prefix="/atom")
@@ -29,7 +30,7 @@ FEED_MAX_AGE = 300
 
 def _consultation_entry(consultation: Consultation) -> Entry:
     deadline = Markup("<p>{}</p>").format(
-        _("Frist %(date)s", date=format_datetime(consultation.deadline, "medium"))
+        _("Frist %(date)s", date=format_moment(consultation.deadline))
     )
     return Entry(
         id=f"urn:uuid:{consultation.system_id}",

@@ -17,7 +17,7 @@ from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale, format_datetime, format_timedelta
+from flask_babel import force_locale, format_timedelta
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,7 @@ from hoering.accounts.models import User
 from hoering.consultations.models import STATUS_OPEN, Consultation
 from hoering.db import utcnow
 from hoering.extensions import db
+from hoering.formats import format_moment
 from hoering.notices.models import (
     KIND_AGENCY_ANSWER,
     KIND_CLOSING_SOON,
@@ -219,7 +220,7 @@ def closing_soon(consultations: Iterable[Consultation], now: datetime) -> int:
                             "Høringen «%(title)s», som du har skrevet innspill til, "
                             "har frist %(date)s.",
                             title=consultation.title,
-                            date=format_datetime(consultation.deadline, "medium"),
+                            date=format_moment(consultation.deadline),
                         ),
                         _(
                             "Vil du legge til noe, må du gjøre det før fristen: %(url)s",
