@@ -301,24 +301,32 @@ def archive():
 
 
 class _Progress:
-    """Progress of an export on stderr: one line per stage, rewritten in place on a terminal."""
+    """Progress of an export on stderr: every thousandth journalpost, and each stage's total."""
 
     def __init__(self, every: int = 1000) -> None:
         self.every = every
         self.tty = sys.stderr.isatty()
         self.stage: str | None = None
+        self.count = 0
+        self.shown = 0
+
+    def _show(self, *, final: bool) -> None:
+        line = f"{self.stage}: {self.count} journalposter"
+        click.echo(("\r" + line) if self.tty else line, err=True, nl=final or not self.tty)
+        self.shown = self.count
 
     def __call__(self, stage: str, count: int) -> None:
-        if stage != self.stage and self.stage is not None and self.tty:
-            click.echo("", err=True)
-        self.stage = stage
-        if count % self.every == 0 or count == 1:
-            line = f"{stage}: {count} journalposter"
-            click.echo(("\r" + line) if self.tty else line, err=True, nl=not self.tty)
+        if stage != self.stage:
+            self.done()
+            self.stage, self.shown = stage, 0
+        self.count = count
+        if count % self.every == 0:
+            self._show(final=False)
 
     def done(self) -> None:
-        if self.tty and self.stage is not None:
-            click.echo("", err=True)
+        """The total of the stage under way, unless it was the last line shown."""
+        if self.stage is not None and (self.count != self.shown or self.tty):
+            self._show(final=True)
 
 
 @archive.command("export")
