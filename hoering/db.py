@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from flask import has_request_context, request
 from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from hoering.extensions import db
 
@@ -43,6 +44,21 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def add_unless_taken(row) -> bool:
+    """Insert a row a unique constraint may already hold; False (and nothing changed) if it does.
+
+    The row is added inside a savepoint, so a concurrent twin only rolls back this insert, not
+    the caller's transaction (begin_nested() flushes what is pending before it starts).
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 def is_sqlite() -> bool:

@@ -18,12 +18,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from hoering import text
 from hoering.accounts.models import ROLE_MODERATOR, User
 from hoering.consultations.models import Consultation
-from hoering.db import utcnow
+from hoering.db import add_unless_taken, utcnow
 from hoering.errors import BadInputError, ConflictError, ForbiddenError
 from hoering.extensions import db
 from hoering.journal.services import record_moderation
@@ -129,12 +128,8 @@ def report(
         text=note,
         created_at=now,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise AlreadyReportedError(field="reason") from None
+    if not add_unless_taken(row):
+        raise AlreadyReportedError(field="reason")
     db.session.execute(
         update(Submission)
         .where(Submission.id == submission.id)

@@ -20,11 +20,10 @@ from flask import current_app
 from flask_babel import force_locale, format_timedelta
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from hoering.accounts.models import User
 from hoering.consultations.models import STATUS_OPEN, Consultation
-from hoering.db import utcnow
+from hoering.db import add_unless_taken, utcnow
 from hoering.extensions import db
 from hoering.formats import format_moment
 from hoering.notices.models import (
@@ -105,14 +104,8 @@ def enqueue(
         subject=one_line(subject),
         body=body,
     )
-    try:
-        # Another host may enqueue the same notice at the same moment; the unique key decides.
-        with db.session.begin_nested():
-            db.session.add(message)
-            db.session.flush()
-    except IntegrityError:
-        return None
-    return message
+    # Another host may enqueue the same notice at the same moment; the unique key decides.
+    return message if add_unless_taken(message) else None
 
 
 def notify_reply(reply: Submission) -> OutboxMessage | None:

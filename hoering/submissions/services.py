@@ -14,7 +14,6 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 
 from hoering import text
 from hoering.accounts.models import User
@@ -27,7 +26,7 @@ from hoering.consultations.models import (
     Paragraph,
 )
 from hoering.consultations.services import ConsultationClosedError
-from hoering.db import utcnow
+from hoering.db import add_unless_taken, utcnow
 from hoering.errors import BadInputError, ConflictError, ForbiddenError
 from hoering.extensions import db
 from hoering.journal import services as journal
@@ -215,18 +214,13 @@ def submit(
         created_at=now,
         published_at=None if held else now,
     )
-    try:
-        # Added inside the savepoint: begin_nested() flushes what is pending before it starts.
-        with db.session.begin_nested():
-            db.session.add(submission)
-            db.session.flush()
-    except IntegrityError:
+    if not add_unless_taken(submission):
         # The same form posted twice at once: the other request won; answer with its innspill.
-        existing = db.session.scalar(
+        existing = data.form_token and db.session.scalar(
             select(Submission).where(Submission.form_token == data.form_token)
         )
-        if existing is None:
-            raise
+        if not existing:
+            raise ConflictError(_l("Innspillet kunne ikke lagres. Prøv igjen."))
         return existing
     if submission.status == STATUS_PUBLISHED:
         adjust_counts(submission, +1)
@@ -301,11 +295,7 @@ def set_status(submission: Submission, status: str, *, reason: str | None = None
 def endorse(submission: Submission, user: User, *, now: datetime | None = None) -> bool:
     """Say "Enig": once per person per innspill; True if this call added it."""
     _check_endorsable(submission, user, now or utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(Endorsement(submission_id=submission.id, user_id=user.id))
-            db.session.flush()
-    except IntegrityError:
+    if not add_unless_taken(Endorsement(submission_id=submission.id, user_id=user.id)):
         return False
     db.session.execute(
         update(Submission)
