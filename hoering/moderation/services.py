@@ -41,6 +41,7 @@ from hoering.moderation.models import (
     ModerationAction,
     Report,
 )
+from hoering.notices import services as notices
 from hoering.submissions.models import (
     STATUS_HIDDEN,
     STATUS_PENDING,
@@ -221,6 +222,8 @@ def moderate(
     action = _log(
         submission, decision.action, by, before, category=decision.category, reason=reason, now=now
     )
+    if decision.action in (ACTION_REJECT, ACTION_HIDE, ACTION_REDACT):
+        notices.notify_moderated(submission, action.id, reason)
     log.info("submission %s: %s by user %s", submission.id, decision.action, by.id)
     return action
 

@@ -15,7 +15,8 @@ from hoering.extensions import db
 KIND_REPLY = "reply"
 KIND_CLOSING_SOON = "closing_soon"
 KIND_AGENCY_ANSWER = "agency_answer"
-NOTICE_KINDS = (KIND_REPLY, KIND_CLOSING_SOON, KIND_AGENCY_ANSWER)
+KIND_MODERATED = "moderated"
+NOTICE_KINDS = (KIND_REPLY, KIND_CLOSING_SOON, KIND_AGENCY_ANSWER, KIND_MODERATED)
 
 
 class OutboxMessage(db.Model):

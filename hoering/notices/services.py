@@ -29,6 +29,7 @@ from hoering.formats import format_moment
 from hoering.notices.models import (
     KIND_AGENCY_ANSWER,
     KIND_CLOSING_SOON,
+    KIND_MODERATED,
     KIND_REPLY,
     OutboxMessage,
 )
@@ -178,6 +179,39 @@ def notify_agency_answer(answer: AgencyReply) -> OutboxMessage | None:
         submission.author,
         KIND_AGENCY_ANSWER,
         f"agency-reply:{answer.id}",
+        compose,
+        consultation=consultation,
+    )
+
+
+def notify_moderated(submission: Submission, action_id: int, reason: str | None):
+    """Tell the author that a moderator rejected, hid or redacted their innspill, and why."""
+    consultation = submission.consultation
+
+    def compose() -> tuple[str, str]:
+        title = consultation.title
+        if submission.status == "rejected":
+            subject = _("Innspillet ditt i «%(title)s» ble avvist", title=title)
+        elif submission.status == "hidden":
+            subject = _("Innspillet ditt i «%(title)s» ble skjult av en moderator", title=title)
+        else:
+            subject = _("Deler av innspillet ditt i «%(title)s» ble sladdet", title=title)
+        body = "\n\n".join(
+            (
+                subject + ".",
+                _("Begrunnelse: %(reason)s", reason=reason or "-"),
+                _(
+                    "Du ser status og begrunnelse under «Mine innspill»: %(url)s",
+                    url=absolute_url("submissions.mine"),
+                ),
+            )
+        )
+        return subject, body
+
+    return enqueue(
+        submission.author,
+        KIND_MODERATED,
+        f"moderation:{action_id}",
         compose,
         consultation=consultation,
     )

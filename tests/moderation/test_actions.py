@@ -9,6 +9,7 @@ from hoering.consultations.models import MODE_POST, MODE_PRE
 from hoering.extensions import db
 from hoering.journal.services import entry_for_submission
 from hoering.moderation.models import ModerationAction, ModerationLogImmutableError
+from hoering.notices.models import OutboxMessage
 from hoering.submissions.models import (
     STATUS_HIDDEN,
     STATUS_PENDING,
@@ -84,6 +85,12 @@ def test_reject_tells_the_author_in_mine_innspill(signed_in, setting):
         "Reklame uten sammenheng med høringen.",
     )
     assert (entry.before["status"], entry.after["status"]) == (STATUS_PENDING, STATUS_REJECTED)
+    # And by e-mail, through the outbox.
+    [notice] = db.session.scalars(db.select(OutboxMessage)).all()
+    assert notice.recipient_id == author.id
+    assert notice.kind == "moderated"
+    assert notice.subject.endswith("ble avvist")
+    assert "Begrunnelse: Reklame uten sammenheng med høringen." in notice.body
 
 
 def test_reject_needs_a_reason_and_a_category(signed_in, setting):
