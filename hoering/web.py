@@ -7,7 +7,7 @@ import re
 import secrets
 import time
 
-from flask import Flask, abort, g, has_request_context, request, session
+from flask import Flask, abort, current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_decimal, format_timedelta, get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -35,21 +35,16 @@ def configure_proxy(app: Flask) -> None:
 
 
 def select_locale() -> str:
+    """The visitor's choice, else the signed-in person's, else bokmål."""
     if not has_request_context():
         return "nb"
-    languages = app_languages()
+    languages = current_app.config["LANGUAGES"]
     chosen = session.get("locale")
     if chosen in languages:
         return chosen
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return "nb"
-
-
-def app_languages():
-    from flask import current_app
-
-    return current_app.config["LANGUAGES"]
 
 
 def configure_extensions(app: Flask) -> None:
