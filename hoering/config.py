@@ -84,6 +84,8 @@ DEFAULTS: dict = {
     "API_PAGE_SIZE": 100,
     # Idle and absolute lifetime of a sign-in (ASVS 3.3.2).
     "SESSION_IDLE_MINUTES": 60,
+    "PASSWORD_RESET_MINUTES": 60,
+    "RESET_LIMIT": "5 per hour",
     "SESSION_MAX_HOURS": 12,
     # Per account, so a guessed password cannot lock anyone else out; and per address.
     "LOGIN_LIMIT": "10 per 15 minutes",

@@ -56,6 +56,26 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Passord"), validators=[InputRequired(_l("Skriv passordet."))])
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-postadresse"),
+        validators=[
+            InputRequired(_l("Skriv e-postadressen din.")),
+            Email(_l("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no.")),
+            Length(max=254),
+        ],
+        description=_l("Adressen du registrerte deg med."),
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        _l("Nytt passord"),
+        validators=[InputRequired(_l("Velg et nytt passord.")), PASSWORD_LENGTH],
+        description=_l("Minst 12 tegn. Gjerne en setning du husker."),
+    )
+
+
 class PasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Nåværende passord"), validators=[InputRequired(_l("Skriv nåværende passord."))]

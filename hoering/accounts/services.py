@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
@@ -273,3 +274,60 @@ def get_or_create_organisation(org_number: str, name: str | None, kind: str) -> 
     db.session.add(organisation)
     db.session.flush()
     return organisation
+
+
+RESET_SALT = "password-reset"
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _password_stamp(user: User) -> str:
+    """Changes whenever the password does, so a reset link works only once (ASVS 2.5.6)."""
+    return hashlib.sha256(f"{user.id}:{user.password_hash}".encode()).hexdigest()[:16]
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a one-time link to choose a new password; silent about whether the account exists."""
+    from hoering.notices.services import absolute_url, notify_password_reset
+
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None or not user.is_enabled:
+        log.info("password reset asked for an unknown or disabled account")
+        return
+    token = _reset_serializer().dumps({"u": user.id, "s": _password_stamp(user)})
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    link = absolute_url("accounts.reset_password", token=token)
+    notify_password_reset(user, link, f"reset:{_token_hash(token)}", minutes)
+    log.info("password reset link queued for user %s", user.id)
+
+
+class ResetLinkError(BadInputError):
+    message = _l(
+        "Lenken for å velge nytt passord er ugyldig, utløpt eller allerede brukt. Be om en ny."
+    )
+
+
+def user_for_reset(token: str) -> User:
+    """The person a reset link was made for, while it is unused and fresh."""
+    max_age = current_app.config["PASSWORD_RESET_MINUTES"] * 60
+    try:
+        data = _reset_serializer().loads(token, max_age=max_age)
+    except BadData:
+        raise ResetLinkError() from None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.is_enabled or data.get("s") != _password_stamp(user):
+        raise ResetLinkError()
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set a new password from a reset link; every sign-in of the person ends (ASVS 3.3.3)."""
+    user = user_for_reset(token)
+    check_password_rules(new)
+    user.password_hash = _hasher().hash(new)
+    user.password_changed_at = utcnow()
+    end_sessions(user)
+    log.info("user %s chose a new password from a reset link", user.id)
+    return user

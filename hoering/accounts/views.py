@@ -18,7 +18,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from hoering.accounts import services
-from hoering.accounts.forms import LoginForm, PasswordForm, PreferencesForm, RegisterForm
+from hoering.accounts.forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordForm,
+    PreferencesForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 from hoering.errors import DomainError
 from hoering.extensions import db, limiter
 
@@ -137,6 +144,47 @@ def account():
     return render_template(
         "accounts/account.html", password_form=password_form, preferences_form=preferences_form
     ), status
+
+
+@bp.route("/glemt-passord", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_LIMIT"], methods=["POST"])
+def forgot_password():
+    """Ask for a link to choose a new password; the answer never says whether the account exists."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(
+            _(
+                "Hvis det finnes en konto med denne adressen, har vi sendt en lenke for å velge "
+                "nytt passord. Lenken virker i %(minutes)s minutter.",
+                minutes=current_app.config["PASSWORD_RESET_MINUTES"],
+            ),
+            "success",
+        )
+        return redirect(url_for("accounts.login"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/forgot.html", form=form), status
+
+
+@bp.route("/nytt-passord/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from the link in the e-mail; it works once, for a limited time."""
+    services.user_for_reset(token)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.new_password.data)
+        except DomainError as error:
+            if isinstance(error, services.ResetLinkError):
+                raise
+            form.new_password.errors = [*form.new_password.errors, str(error.message)]
+        else:
+            db.session.commit()
+            flash(_("Passordet er endret. Logg inn med det nye passordet."), "success")
+            return redirect(url_for("accounts.login"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/reset.html", form=form), status
 
 
 @bp.route("/sprak/<locale>")

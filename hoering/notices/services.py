@@ -30,6 +30,7 @@ from hoering.notices.models import (
     KIND_AGENCY_ANSWER,
     KIND_CLOSING_SOON,
     KIND_MODERATED,
+    KIND_PASSWORD_RESET,
     KIND_REPLY,
     OutboxMessage,
 )
@@ -83,9 +84,14 @@ def enqueue(
     compose: Callable[[], tuple[str, str]],
     *,
     consultation: Consultation | None = None,
+    essential: bool = False,
 ) -> OutboxMessage | None:
-    """Queue one notice, written in the person's language; never to someone who said no."""
-    if not recipient.wants_email or not recipient.is_enabled:
+    """Queue one notice, written in the person's language; never to someone who said no.
+
+    essential: a message the person asked for themselves (a password reset), sent even to
+    someone who turned notices off.
+    """
+    if not recipient.is_enabled or not (recipient.wants_email or essential):
         return None
     exists = select(OutboxMessage.id).where(
         OutboxMessage.recipient_id == recipient.id,
@@ -215,6 +221,27 @@ def notify_moderated(submission: Submission, action_id: int, reason: str | None)
         compose,
         consultation=consultation,
     )
+
+
+def notify_password_reset(user: User, link: str, ref: str, valid_minutes: int):
+    """Send the link that lets a person choose a new password (they asked for it)."""
+
+    def compose() -> tuple[str, str]:
+        subject = _("Velg nytt passord")
+        body = "\n\n".join(
+            (
+                _("Noen ba om å få velge nytt passord for kontoen din. Var det deg, følg lenken:"),
+                link,
+                _(
+                    "Lenken virker i %(minutes)s minutter og bare én gang. Var det ikke deg, kan "
+                    "du se bort fra denne e-posten; passordet ditt er ikke endret.",
+                    minutes=valid_minutes,
+                ),
+            )
+        )
+        return subject, body
+
+    return enqueue(user, KIND_PASSWORD_RESET, ref, compose, essential=True)
 
 
 def closing_soon(consultations: Iterable[Consultation], now: datetime) -> int:

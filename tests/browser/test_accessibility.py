@@ -104,6 +104,8 @@ PAGES = [
     Checked("innspill with replies and an agency answer", "/hoeringer/{open}/innspill/{comment}"),
     Checked("sign in", "/logg-inn"),
     Checked("sign in, errors shown", "/logg-inn", status=400, then=_send_empty("Logg inn")),
+    Checked("forgotten password", "/glemt-passord"),
+    Checked("forgotten password, errors shown", "/glemt-passord", then=_send_empty("Send lenken")),
     Checked("register", "/registrer"),
     Checked("register, errors shown", "/registrer", then=_send_empty("Registrer deg")),
     Checked("error 404", "/hoeringer/finnes-ikke/", status=404),
