@@ -9,9 +9,11 @@ import time
 
 from flask import Flask, abort, current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_decimal, format_timedelta, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from hoering.errors import BadInputError
 from hoering.extensions import babel, csrf, db, limiter, login_manager, migrate
 from hoering.formats import format_moment
 
@@ -108,6 +110,21 @@ def _revalidatable(response) -> bool:
     )
 
 
+def _refuse_nul() -> None:
+    """A NUL byte in a parameter or form field is a 400 with a message: PostgreSQL cannot store
+    it, and no person types one. (Innspill text gets the same refusal in its own form.)"""
+    values = list(request.args.values())
+    if request.method == "POST" and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        values += [v for k, v in request.form.items() if k != "body"]
+    if any("\x00" in value for value in values):
+        raise BadInputError(
+            _l("Forespørselen inneholder et ugyldig tegn (NUL). Fjern det og prøv igjen.")
+        )
+
+
 def configure_requests(app: Flask) -> None:
     @app.before_request
     def start_request():
@@ -117,6 +134,7 @@ def configure_requests(app: Flask) -> None:
         # Refuse an oversized body from its Content-Length alone, before a byte of it is read.
         if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
             abort(413)
+        _refuse_nul()
 
     @app.after_request
     def finish_request(response):

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -43,6 +39,7 @@ from hoering.moderation.models import (
     REASONS,
 )
 from hoering.submissions.models import Submission
+from hoering.tabular import csv_response, delimiter_param
 
 bp = Blueprint("moderation", __name__, url_prefix="/admin/moderering")
 public_bp = Blueprint("reports", __name__)
@@ -275,31 +272,21 @@ _CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def _csv_cell(value) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    value = "" if value is None else str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @bp.route("/logg/eksport")
 @login_required
 def export_log():
+    """The moderation log as CSV (UTF-8 with BOM; ?skilletegn=komma for commas), streamed."""
     _require_moderator()
     consultation = _consultation_filter()
-    entries = queries.log_entries(
-        current_user, consultation_id=consultation.id if consultation else None, limit=None
-    )
-
-    def line(values) -> str:
-        buffer = io.StringIO()
-        csv.writer(buffer).writerow(_csv_cell(value) for value in values)
-        return buffer.getvalue()
+    delimiter = delimiter_param(request.args)
 
     def rows():
-        yield line(_CSV_COLUMNS)
-        for entry in entries:
-            yield line(
-                (
+        entries = queries.log_entries(
+            current_user, consultation_id=consultation.id if consultation else None, limit=None
+        )
+        try:
+            for entry in entries:
+                yield (
                     entry.id,
                     entry.created_at.isoformat(),
                     entry.consultation.slug,
@@ -311,13 +298,11 @@ def export_log():
                     _json(entry.before),
                     _json(entry.after),
                 )
-            )
+        finally:
+            # Also when the download is cut short: PostgreSQL's server-side cursor is closed.
+            entries.close()
 
-    return Response(
-        stream_with_context(rows()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="moderasjonslogg.csv"'},
-    )
+    return csv_response("moderasjonslogg.csv", _CSV_COLUMNS, rows(), delimiter)
 
 
 def _json(value) -> str:

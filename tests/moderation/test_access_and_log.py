@@ -79,7 +79,8 @@ def test_a_moderator_of_another_agency_gets_403_everywhere(signed_in, setting, r
     queue = _soup(client.get("/admin/moderering/"))
     assert "Rapportert innspill." not in queue.get_text()
     assert not _soup(client.get("/admin/moderering/logg")).select(".log-row")
-    rows = list(csv.reader(io.StringIO(client.get("/admin/moderering/logg/eksport").text)))
+    export = client.get("/admin/moderering/logg/eksport").text.lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(export), delimiter=";"))
     assert len(rows) == 1, rows  # the header only
     db.session.refresh(reported)
     assert reported.moderation_version == 1  # nothing happened
@@ -200,7 +201,9 @@ def test_the_log_page_and_csv_export(signed_in, setting, reported):
     response = client.get(f"/admin/moderering/logg/eksport?hoering={consultation.slug}")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    header, *lines = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert response.get_data(as_text=True).startswith("\ufeff")  # opens right in Excel
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    header, *lines = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert header[:5] == ["id", "tidspunkt", "hoering", "innspill", "handling"]
     assert [line[4] for line in lines] == ["hide", "approve"]
     assert lines[0][6] == '\'=HYPERLINK("http://x")'  # never run as a formula
