@@ -23,6 +23,15 @@ JUNK_FORM = {
     "email": "a",
     "name": "\x00",
 }
+# Every field far past any column's length (PostgreSQL enforces VARCHAR lengths; SQLite not).
+LONG_FORM = {
+    name: "x" * 5000
+    for name in (
+        "body", "reason", "text", "name", "title", "summary", "case_number", "contact",
+        "org_number", "c-name", "c-org_number", "c-contact", "logo_url", "theme_color",
+        "statement", "note", "expectations", "spans", "password", "confirm",
+    )
+} | {"email": "x" * 300 + "@example.no"}  # fmt: skip
 SKIP = {"/logg-ut"}  # would sign the admin out half way
 
 
@@ -74,6 +83,9 @@ def test_junk_never_gives_a_500(app, who):
                 attempts = [
                     lambda u=url, m=method: client.open(
                         u, method=m, data={"csrf_token": token, **JUNK_FORM}
+                    ),
+                    lambda u=url, m=method: client.open(
+                        u, method=m, data={"csrf_token": token, **LONG_FORM}
                     ),
                     lambda u=url, m=method: client.open(
                         u,

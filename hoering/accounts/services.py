@@ -299,7 +299,8 @@ def request_password_reset(email: str) -> None:
     token = _reset_serializer().dumps({"u": user.id, "s": _password_stamp(user)})
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     link = absolute_url("accounts.reset_password", token=token)
-    notify_password_reset(user, link, f"reset:{_token_hash(token)}", minutes)
+    # The outbox ref names this one link (its hash, cut to fit the column), never the link itself.
+    notify_password_reset(user, link, f"reset:{_token_hash(token)[:40]}", minutes)
     log.info("password reset link queued for user %s", user.id)
 
 
