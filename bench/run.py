@@ -161,7 +161,7 @@ def wrk(url: str, seconds: int, connections: int, script: str = "report.lua", en
         [*command, url],
         capture_output=True,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "BENCH_REPORTER": str(ROOT / "bench" / "report.lua"), **(env or {})},
         check=True,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
