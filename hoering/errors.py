@@ -57,14 +57,31 @@ def wants_json() -> bool:
     )
 
 
-def error_response(status: int, message: str, *, title: str | None = None, headers=None):
+# Free-text fields whose content a refused page shows back, so nothing typed is lost.
+KEPT_FIELDS = ("body", "text", "statement", "summary", "expectations", "source", "reason")
+
+
+def error_response(status: int, message: str, *, title: str | None = None, headers=None, kept=None):
     if wants_json():
         response = jsonify(error=message, status=status, request_id=g.get("request_id"))
     else:
         response = render_template(
-            "errors/error.html", status=status, title=title or message, message=message
+            "errors/error.html",
+            status=status,
+            title=title or message,
+            message=message,
+            kept=kept or [],
         )
     return response, status, headers or {}
+
+
+def _typed_text() -> list[str]:
+    """What the person wrote in the refused form's free-text fields."""
+    return [
+        value
+        for name in KEPT_FIELDS
+        if (value := request.form.get(name, "")).strip() and "\x00" not in value
+    ]
 
 
 _TITLES = {
@@ -103,7 +120,9 @@ def register_error_handlers(app: Flask) -> None:
         message = _(
             "Skjemaet var utløpt eller ugyldig. Gå tilbake, last siden på nytt og send igjen."
         )
-        return error_response(400, message, title=_("Skjemaet må sendes på nytt"))
+        return error_response(
+            400, message, title=_("Skjemaet må sendes på nytt"), kept=_typed_text()
+        )
 
     @app.errorhandler(OperationalError)
     def database_busy(error: OperationalError):

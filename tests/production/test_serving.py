@@ -147,6 +147,8 @@ def test_a_form_posted_after_its_token_expired_gets_a_clear_message(app, client,
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert page.h1.get_text(strip=True) == "Skjemaet må sendes på nytt"
     assert "last siden på nytt og send igjen" in page.get_text()
+    # Nothing typed is lost: the text comes back, ready to copy.
+    assert page.find("textarea", readonly=True).get_text() == "Sent etter lunsj."
     assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
 
 
