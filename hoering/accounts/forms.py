@@ -99,3 +99,53 @@ class PreferencesForm(FlaskForm):
         ],
     )
     wants_email = BooleanField(_l("Send meg e-post om svar og frister"))
+
+
+ROLE_CHOICES = [
+    SelectChoice("case_officer", _l("Saksbehandler")),
+    SelectChoice("moderator", _l("Moderator")),
+    SelectChoice("admin", _l("Administrator")),
+]
+KIND_CHOICES = [
+    SelectChoice("organisation", _l("Organisasjon")),
+    SelectChoice("public_agency", _l("Offentlig virksomhet")),
+    SelectChoice("business", _l("Næringsliv")),
+]
+
+
+class FindUserForm(FlaskForm):
+    class Meta:
+        csrf = False  # a search (GET) changes nothing
+
+    e = EmailField(_l("E-postadresse"), validators=[InputRequired(_l("Skriv e-postadressen din."))])
+
+
+class GrantRoleForm(FlaskForm):
+    role = SelectField(_l("Rolle"), choices=ROLE_CHOICES)
+    agency_id = SelectField(_l("Virksomhet"), choices=[], validate_choice=False)
+
+
+class RepresentativeForm(FlaskForm):
+    org_number = StringField(
+        _l("Organisasjonsnummer"),
+        validators=[InputRequired(_l("Skriv organisasjonsnummeret.")), Length(max=20)],
+    )
+    org_name = StringField(
+        _l("Navn på organisasjonen"),
+        validators=[Length(max=200)],
+        description=_l("Trengs bare første gang organisasjonen blir registrert."),
+    )
+    kind = SelectField(_l("Type"), choices=KIND_CHOICES)
+
+
+class AgencyForm(FlaskForm):
+    slug = StringField(
+        _l("Kortnavn"),
+        validators=[InputRequired(_l("Skriv et kortnavn.")), Length(max=80)],
+        description=_l("Brukes i adresser, for eksempel «ddd». Små bokstaver, tall og bindestrek."),
+    )
+    name = StringField(_l("Navn"), validators=[InputRequired(_l("Skriv navnet.")), Length(max=200)])
+    org_number = StringField(
+        _l("Organisasjonsnummer"),
+        validators=[InputRequired(_l("Skriv organisasjonsnummeret.")), Length(max=20)],
+    )

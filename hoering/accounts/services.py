@@ -214,6 +214,18 @@ def grant_role(user: User, role: str, agency: Agency | None = None) -> UserRole:
     return grant
 
 
+def revoke_role(user: User, grant_id: int, *, by: User) -> None:
+    """Take a role back; an admin cannot take away their own admin role (no lock-out)."""
+    grant = next((g for g in user.roles if g.id == grant_id), None)
+    if grant is None:
+        raise NotFoundError()
+    if grant.role == ROLE_ADMIN and user.id == by.id:
+        raise ConflictError(_l("Du kan ikke fjerne din egen administratorrolle."))
+    db.session.delete(grant)
+    db.session.flush()
+    log.info("role %s revoked from user %s", grant.role, user.id)
+
+
 def add_representative(user: User, organisation: Organisation) -> Representation:
     for rep in user.representations:
         if rep.organisation_id == organisation.id:

@@ -16,17 +16,24 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from hoering.accounts import services
 from hoering.accounts.forms import (
+    AgencyForm,
+    FindUserForm,
     ForgotPasswordForm,
+    GrantRoleForm,
     LoginForm,
     PasswordForm,
     PreferencesForm,
     RegisterForm,
+    RepresentativeForm,
     ResetPasswordForm,
 )
-from hoering.errors import DomainError
+from hoering.accounts.models import Agency, User
+from hoering.errors import DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -199,3 +206,122 @@ def set_language(locale: str):
             current_user.locale = locale
             db.session.commit()
     return redirect(safe_next(request.args.get("next"), url_for("consultations.index")))
+
+
+# --- people, roles and agencies (/admin, administrators only) -------------------------------
+
+
+def _require_admin() -> None:
+    if not current_user.is_admin:
+        raise ForbiddenError()
+
+
+def _user_or_404(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFoundError()
+    return user
+
+
+def _people_page(user=None, *, grant_form=None, rep_form=None, status=200):
+    agencies = list(db.session.scalars(select(Agency).order_by(Agency.name)))
+    grant_form = grant_form or GrantRoleForm(prefix="g")
+    grant_form.agency_id.choices = [SelectChoice("", _("Ingen (for administrator)"))] + [
+        SelectChoice(str(a.id), a.name) for a in agencies
+    ]
+    return render_template(
+        "accounts/manage_people.html",
+        find_form=FindUserForm(request.args),
+        person=user,
+        grant_form=grant_form,
+        rep_form=rep_form or RepresentativeForm(prefix="r"),
+        searched=bool(request.args.get("e")),
+    ), status
+
+
+@bp.route("/admin/brukere")
+@login_required
+def manage_people():
+    """Find a person by e-mail to see and change their roles and organisations."""
+    _require_admin()
+    email = request.args.get("e", "").strip()
+    user = db.session.scalar(select(User).where(User.email == services.normalize_email(email)))
+    return _people_page(user if email else None)
+
+
+@bp.route("/admin/brukere/<int:user_id>/roller", methods=["POST"])
+@login_required
+def manage_grant_role(user_id: int):
+    _require_admin()
+    user = _user_or_404(user_id)
+    form = GrantRoleForm(prefix="g")
+    agency_id = request.form.get("g-agency_id", type=int)
+    agency = db.session.get(Agency, agency_id) if agency_id else None
+    try:
+        services.grant_role(user, form.role.data or "", agency)
+    except DomainError as error:
+        form.role.errors = [str(error.message)]
+        return _people_page(user, grant_form=form, status=error.status)
+    db.session.commit()
+    flash(_("Rollen er gitt."), "success")
+    return redirect(url_for("accounts.manage_people", e=user.email))
+
+
+@bp.route("/admin/brukere/<int:user_id>/roller/<int:grant_id>/fjern", methods=["POST"])
+@login_required
+def manage_revoke_role(user_id: int, grant_id: int):
+    _require_admin()
+    user = _user_or_404(user_id)
+    services.revoke_role(user, grant_id, by=current_user)
+    db.session.commit()
+    flash(_("Rollen er fjernet."), "success")
+    return redirect(url_for("accounts.manage_people", e=user.email))
+
+
+@bp.route("/admin/brukere/<int:user_id>/organisasjoner", methods=["POST"])
+@login_required
+def manage_add_representative(user_id: int):
+    _require_admin()
+    user = _user_or_404(user_id)
+    form = RepresentativeForm(prefix="r")
+    if form.validate_on_submit():
+        try:
+            organisation = services.get_or_create_organisation(
+                form.org_number.data, form.org_name.data, form.kind.data
+            )
+            services.add_representative(user, organisation)
+        except DomainError as error:
+            field = getattr(form, error.field or "org_name", form.org_name)
+            field.errors = [*field.errors, str(error.message)]
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s kan nå skrive på vegne av %(org)s.",
+                    name=user.name,
+                    org=organisation.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.manage_people", e=user.email))
+    return _people_page(user, rep_form=form, status=400)
+
+
+@bp.route("/admin/virksomheter/ny", methods=["GET", "POST"])
+@login_required
+def manage_create_agency():
+    """A new agency that can publish consultations."""
+    _require_admin()
+    form = AgencyForm()
+    if form.validate_on_submit():
+        try:
+            agency = services.create_agency(form.slug.data, form.name.data, form.org_number.data)
+        except DomainError as error:
+            field = getattr(form, error.field or "slug", form.slug)
+            field.errors = [*field.errors, str(error.message)]
+        else:
+            db.session.commit()
+            flash(_("Virksomheten %(name)s er opprettet.", name=agency.name), "success")
+            return redirect(url_for("manage.dashboard"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/manage_agency.html", form=form), status

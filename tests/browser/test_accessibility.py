@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from hoering.accounts.models import ROLE_CASE_OFFICER, ROLE_MODERATOR
+from hoering.accounts.models import ROLE_ADMIN, ROLE_CASE_OFFICER, ROLE_MODERATOR
 from hoering.config import PROJECT_ROOT
 from hoering.consultations import services as consultations
 from hoering.moderation import services as moderation
@@ -135,6 +135,8 @@ PAGES = [
     Checked("error 403", "/admin/", "citizen", 403),
     # signed in as a case officer
     Checked("staff dashboard", "/admin/", "officer"),
+    Checked("people and roles, one person found", "/admin/brukere?e={officer_email}", "admin"),
+    Checked("new agency", "/admin/virksomheter/ny", "admin"),
     Checked("new consultation", "/admin/hoeringer/ny", "officer"),
     Checked(
         "new consultation, errors shown",
@@ -223,6 +225,7 @@ def site(live_server) -> dict:
         reported = make_submission(opened, author=other, anchor="p-1-2", body="Kjøp billig nå!")
         moderation.report(reported, reason="spam", note="Reklame.", user=citizen, address=None)
         moderator = make_user(roles=[ROLE_MODERATOR], agency=agency, name="Mona Moderator")
+        admin = make_user(roles=[ROLE_ADMIN], name="Ada Admin")
         consultations.add_consultee(opened, organisation.name, organisation.org_number, "")
         plain = make_consultation(agency=agency, officer=officer, draft=DRAFT_WITHOUT_CHAPTERS)
         closed = make_consultation(agency=agency, officer=officer, title="Høring om gamle skilt")
@@ -246,6 +249,7 @@ def site(live_server) -> dict:
             "closed": closed.slug,
             "draft": draft.slug,
             "agency": agency.slug,
+            "officer_email": officer.email,
             "comment": comment.id,
             "mine": mine.id,
             "held": held.id,
@@ -255,6 +259,7 @@ def site(live_server) -> dict:
                 "citizen": citizen.email,
                 "officer": officer.email,
                 "moderator": moderator.email,
+                "admin": admin.email,
             },
         }
 
