@@ -122,3 +122,14 @@ def test_only_admins_get_in(app, client):
     assert response.status_code == 403
     db.session.expire_all()
     assert not db.session.get(User, officer.id).is_admin
+
+
+def test_the_dashboard_links_administration_for_admins_only(app, client):
+    admin_client, _admin = _admin_client(app)
+    page = _page(admin_client.get("/admin/"))
+    assert page.title.get_text(strip=True).startswith("Forvaltning")
+    assert page.find("a", string="Brukere og roller")["href"] == "/admin/brukere"
+    officer = make_user(roles=["case_officer"], agency=make_agency())
+    db.session.commit()
+    login(client, officer)
+    assert not _page(client.get("/admin/")).find("a", string="Brukere og roller")
