@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from hoering.accounts.models import Agency, Organisation, User
+from hoering.accounts.models import ROLE_CASE_OFFICER, Agency, Organisation, User
 from hoering.accounts.services import valid_org_number
 from hoering.consultations.draft import ParsedDraft, parse_draft, slugify
 from hoering.consultations.models import (
@@ -281,8 +281,6 @@ def get_consultation(slug: str, *, viewer: User | None = None) -> Consultation:
 
 
 def can_manage(user: User | None, consultation: Consultation) -> bool:
-    from hoering.accounts.models import ROLE_CASE_OFFICER
-
     return bool(
         user is not None
         and user.is_authenticated

@@ -23,6 +23,7 @@ from hoering.consultations.models import (
     MODE_PRE,
     MODE_REACTIVE,
     Consultation,
+    Consultee,
     Paragraph,
 )
 from hoering.consultations.services import ConsultationClosedError
@@ -132,10 +133,6 @@ def _speaker(author: User, consultation: Consultation, data: SubmissionData):
     raise ForbiddenError(_l("Du kan bare skrive på vegne av organisasjoner du representerer."))
 
 
-def _scan(body: str) -> list[Finding]:
-    return find_personal_data(body)
-
-
 def submit(
     consultation: Consultation,
     data: SubmissionData,
@@ -187,7 +184,7 @@ def submit(
             return twin
         raise DuplicateSubmissionError(field="body")
 
-    findings = _scan(body)
+    findings = find_personal_data(body)
     if findings and not data.confirm_personal_data:
         raise PersonalDataFoundError(findings)
 
@@ -347,8 +344,6 @@ def reply_as_agency(submission: Submission, body: str, *, by: User) -> AgencyRep
 
 def _mark_consultee(submission: Submission, response: str, *, replace: bool = False) -> None:
     """An invited høringsinstans that speaks here has answered (its first answer counts)."""
-    from hoering.consultations.models import Consultee
-
     organisation = submission.organisation
     if organisation is None or organisation.org_number is None:
         return

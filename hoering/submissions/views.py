@@ -8,6 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from hoering.accounts.views import safe_next
 from hoering.consultations import services as consultations
 from hoering.consultations.models import Consultation, Paragraph
 from hoering.db import utcnow
@@ -16,6 +17,7 @@ from hoering.extensions import db, limiter
 from hoering.journal.services import entries_for_submissions, entry_for_submission
 from hoering.moderation import services as moderation
 from hoering.moderation.services import can_moderate
+from hoering.paging import after_param
 from hoering.submissions import queries, services
 from hoering.submissions.forms import AgencyReplyForm, SubmissionForm
 from hoering.submissions.models import Submission
@@ -167,7 +169,7 @@ def show(slug: str, submission_id: int):
     thread_root = submission.parent or submission
     replies = queries.replies_page(
         thread_root,
-        after=request.args.get("etter", type=int),
+        after=after_param(request.args),
         size=current_app.config["PAGE_SIZE"],
         viewer=current_user,
     )
@@ -213,8 +215,6 @@ def endorse(slug: str, submission_id: int):
     db.session.commit()
     flash(message, "success")
     back = request.form.get("next", "")
-    from hoering.accounts.views import safe_next
-
     default = url_for("submissions.show", slug=slug, submission_id=submission.id)
     return redirect(safe_next(back, default))
 
