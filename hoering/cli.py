@@ -33,6 +33,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(notices)
     app.cli.add_command(archive)
+    app.cli.add_command(tasks_group)
 
 
 @click.command("demo")
@@ -386,3 +387,17 @@ def archive_check(path: Path):
     click.echo(format_report(results))
     if not all(result.passed for result in results):
         sys.exit(1)
+
+
+@click.group("tasks")
+def tasks_group():
+    """The background task queue (conversions, deliveries, exports)."""
+
+
+@tasks_group.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Worker threads.")
+def tasks_worker(workers: int):
+    """Run the task worker in the foreground until stopped (Ctrl+C)."""
+    from hoering.tasks import run_worker
+
+    run_worker(workers)

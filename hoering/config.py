@@ -103,6 +103,9 @@ DEFAULTS: dict = {
     # Worker processes rendering PDF/A for an arkivuttrekk downloaded from the web. One keeps a
     # web worker from forking; the CLI (`flask archive export --workers`) uses two by default.
     "ARCHIVE_WEB_WORKERS": 1,
+    # True runs each background task in-process as its transaction commits (tests, one-off
+    # scripts); the app itself queues them for `flask --app hoering tasks worker`.
+    "TASKS_IMMEDIATE": False,
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STRATEGY": "moving-window",
     "RATELIMIT_STORAGE_URI": "memory://",

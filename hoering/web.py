@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from hoering import tasks
 from hoering.errors import BadInputError
 from hoering.extensions import babel, csrf, db, limiter, login_manager, migrate
 from hoering.formats import format_moment
@@ -55,6 +56,7 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    tasks.init_app(app)
 
     from hoering.accounts.services import load_session_user
 

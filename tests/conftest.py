@@ -52,6 +52,7 @@ def app_config(tmp_path_factory):
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
         "MIN_FORM_SECONDS": 0,
+        "TASKS_IMMEDIATE": True,
         # A cheap argon2id, only so the suite is fast; production keeps the default cost.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
