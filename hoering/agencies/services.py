@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from hoering import text
@@ -72,7 +73,7 @@ def clean_theme_color(value: str) -> str | None:
     ratio = contrast_ratio(value, WHITE)
     if ratio < MIN_CONTRAST:
         raise BadInputError(
-            _l(
+            _(
                 "Fargen %(color)s har for lav kontrast mot hvit (%(ratio)s:1). Tekst og knapper "
                 "må ha minst 4,5:1 (WCAG 2.1 AA). Velg en mørkere farge.",
                 color=value,

@@ -1,5 +1,6 @@
 import secrets
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -44,8 +45,8 @@ class SubmissionForm(SpamGuardMixin, FlaskForm):
 
     def prepare(self, user, *, allow_position: bool) -> None:
         """Fill the per-person choices; a fresh one-time token and start time on first display."""
-        self.speaker.choices = [SelectChoice("private", _l("som privatperson"))] + [
-            SelectChoice(str(org.id), _l("på vegne av %(name)s", name=org.name))
+        self.speaker.choices = [SelectChoice("private", _("som privatperson"))] + [
+            SelectChoice(str(org.id), _("på vegne av %(name)s", name=org.name))
             for org in user.organisations
         ]
         if not allow_position:
