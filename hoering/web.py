@@ -12,10 +12,12 @@ from flask_babel import format_date, format_decimal, format_timedelta, get_local
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from hoering.errors import BadInputError
 from hoering.extensions import babel, csrf, db, limiter, login_manager, migrate
 from hoering.formats import format_moment
+from hoering.paging import MAX_ID
 
 request_log = logging.getLogger("hoering.requests")
 
@@ -125,7 +127,24 @@ def _refuse_nul() -> None:
         )
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a route: a number past MAX_ID matches no route (404), as it names no row."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+    def to_python(self, value: str) -> int:
+        # Checked before int(): Python refuses to convert more than 4,300 digits (ValueError).
+        if len(value) > len(str(MAX_ID)):
+            raise ValidationError()
+        return super().to_python(value)
+
+
 def configure_requests(app: Flask) -> None:
+    # Before any blueprint adds its rules, so every <int:…> in a route is range-checked.
+    app.url_map.converters["int"] = IdConverter
+
     @app.before_request
     def start_request():
         given = request.headers.get("X-Request-Id", "")

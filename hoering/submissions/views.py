@@ -17,7 +17,7 @@ from hoering.extensions import db, limiter
 from hoering.journal.services import entries_for_submissions, entry_for_submission
 from hoering.moderation import services as moderation
 from hoering.moderation.services import can_moderate
-from hoering.paging import after_param
+from hoering.paging import after_param, whole_number
 from hoering.submissions import queries, services
 from hoering.submissions.forms import AgencyReplyForm, SubmissionForm
 from hoering.submissions.models import Submission
@@ -223,7 +223,7 @@ def endorse(slug: str, submission_id: int):
 @login_required
 def no_comments(slug: str):
     consultation = consultations.get_consultation(slug, viewer=current_user)
-    organisation_id = request.form.get("organisation_id", type=int)
+    organisation_id = request.form.get("organisation_id", type=whole_number)
     if organisation_id is None:
         raise NotFoundError()
     submission = services.answer_no_comments(consultation, organisation_id, author=current_user)
