@@ -66,7 +66,15 @@ def _login_key() -> str:
     return "login:" + services.normalize_email(request.form.get("email", ""))[:254]
 
 
+def _registered(response) -> bool:
+    return response.status_code == 302
+
+
 @bp.route("/registrer", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"], deduct_when=_registered
+)
+@limiter.limit(lambda: current_app.config["REGISTER_ATTEMPT_LIMIT"], methods=["POST"])
 def register():
     form = RegisterForm()
     if form.validate_on_submit():

@@ -24,6 +24,8 @@ POSITION_CHOICES = [
 
 
 class SubmissionForm(SpamGuardMixin, FlaskForm):
+    # An innspill is stored once per form_token; the start token is tied to it.
+    once_field = "form_token"
     body = TextAreaField(
         _l("Ditt innspill"),
         validators=[InputRequired(_l("Skriv innspillet ditt før du sender."))],
