@@ -44,7 +44,7 @@ def test_markdown_renders_and_links_are_marked_user_generated():
     html = str(render_markdown("**Viktig**: se [forslaget](https://example.no/forslag)"))
     assert "<strong>Viktig</strong>" in html
     assert 'href="https://example.no/forslag"' in html
-    assert 'rel="nofollow ugc noopener"' in html
+    assert 'rel="nofollow ugc noopener noreferrer"' in html
 
 
 def test_unicode_edge_cases_survive():

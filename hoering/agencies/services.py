@@ -106,8 +106,8 @@ def update_appearance(
     """The agency's case officers (and admins) set its name, logo and a readable accent colour."""
     if not can_edit_appearance(by, agency):
         raise ForbiddenError()
-    name = (name or "").strip()
-    if not name or text.has_nul(name):
+    name = text.clean_name(name)
+    if not name:
         raise BadInputError(_l("Skriv navnet på virksomheten."), field="name")
     if len(name) > NAME_MAX:
         raise BadInputError(_l("Navnet kan ha høyst %(n)s tegn.", n=NAME_MAX), field="name")

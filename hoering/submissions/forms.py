@@ -11,7 +11,7 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from hoering.moderation.spam import SpamGuardMixin
 
@@ -56,6 +56,11 @@ class SubmissionForm(SpamGuardMixin, FlaskForm):
         if not self.form_token.data:
             self.form_token.data = secrets.token_urlsafe(24)
         self.start_clock()
+
+    def validate_speaker(self, field) -> None:
+        """Left out means "som privatperson"; anything else must be one of the choices shown."""
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_("Velg hvem du skriver som fra listen."))
 
     def organisation_id(self) -> int | None:
         value = self.speaker.data or "private"

@@ -86,7 +86,7 @@ def clean_body(body: str) -> str:
             _l("Teksten inneholder et ugyldig tegn (NUL). Fjern det og prøv igjen."), field="body"
         )
     body = text.normalize_line_endings(body)
-    if not body.strip():
+    if text.is_blank(body):
         raise BadInputError(_l("Skriv innspillet ditt før du sender."), field="body")
     limit = current_app.config["SUBMISSION_MAX_LENGTH"]
     if text.plain_length(body) > limit:
