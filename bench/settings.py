@@ -4,6 +4,7 @@ work, not the spam defences."""
 
 BENCH_SETTINGS = {
     "SUBMIT_LIMIT": "1000000 per hour",
+    "SUBMIT_ATTEMPT_LIMIT": "1000000 per hour",
     "SUBMIT_ADDRESS_LIMIT": "1000000 per hour",
     "LOGIN_ADDRESS_LIMIT": "1000 per minute",
     "MIN_FORM_SECONDS": 0,

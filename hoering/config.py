@@ -93,9 +93,15 @@ DEFAULTS: dict = {
     "ARGON2_TIME_COST": 3,
     "ARGON2_MEMORY_COST": 65536,
     "LOGIN_ADDRESS_LIMIT": "50 per 15 minutes",
+    # Accepted innspill per account, across every route that takes one (ASVS 11.1.3)...
     "SUBMIT_LIMIT": "20 per hour",
+    # ...and posts per account, accepted or refused, so refusals cannot be used to probe freely.
+    "SUBMIT_ATTEMPT_LIMIT": "60 per hour",
     # Several people may share an address (an office, a school): well above one person's limit.
     "SUBMIT_ADDRESS_LIMIT": "300 per hour",
+    # New accounts per address, and registration posts per address (each costs an argon2 hash).
+    "REGISTER_LIMIT": "10 per hour",
+    "REGISTER_ATTEMPT_LIMIT": "30 per hour",
     # The live personal-data hint asks at most every ~second while someone types.
     "PRIVACY_CHECK_LIMIT": "60 per minute",
     "REPORT_LIMIT": "10 per hour",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 import uuid
 from datetime import UTC, datetime
@@ -10,9 +11,11 @@ from datetime import UTC, datetime
 from flask import has_request_context, request
 from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from hoering.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -59,6 +62,20 @@ def add_unless_taken(row) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def discard_transaction() -> None:
+    """Roll back what the request began; a connection that died is dropped, never raised.
+
+    A connection killed after the request's last statement is only found out by the rollback.
+    Raised from an error handler or the end-of-request clean-up, that would turn a 503 (or a
+    finished 200) into a 500 and return the dead connection to the pool for the next request.
+    """
+    try:
+        db.session.rollback()
+    except DBAPIError as error:
+        log.warning("database connection lost: %s", type(error.orig).__name__)
+        db.session().invalidate()
 
 
 def is_sqlite() -> bool:

@@ -11,7 +11,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from hoering.extensions import db, login_manager
+from hoering.db import discard_transaction
+from hoering.extensions import login_manager
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +110,15 @@ _MESSAGES = {
 
 
 def register_error_handlers(app: Flask) -> None:
+    # Registered after Flask-SQLAlchemy's own clean-up, so it runs first (teardowns run in
+    # reverse): what the request left open is rolled back here, a dead connection dropped.
+    @app.teardown_appcontext
+    def end_transaction(error: BaseException | None) -> None:
+        discard_transaction()
+
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        db.session.rollback()
+        discard_transaction()
         return error_response(error.status, str(error.message), title=_TITLES.get(error.status))
 
     @app.errorhandler(CSRFError)
@@ -126,7 +133,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_busy(error: OperationalError):
-        db.session.rollback()
+        discard_transaction()
         log.warning("database unavailable: %s", type(error.orig).__name__)
         # The page must render without the database: the layout sees a signed-out visitor, as
         # loading the person (again) would wait on the same lock or the same dead connection.
@@ -153,6 +160,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        db.session.rollback()
+        discard_transaction()
         log.exception("unhandled error")
         return error_response(500, str(_MESSAGES[500]), title=str(_TITLES[500]))

@@ -29,7 +29,13 @@ ORGANISATION_NUMBER_PATTERN = rf"[0-9]{{3}}{SPACE}?[0-9]{{3}}{SPACE}?[0-9]{{3}}"
 ACCOUNT_NUMBER_PATTERN = (
     rf"[0-9]{{4}}(?:(?P<sep>{SPACE}|\.)[0-9]{{2}}(?P=sep)|[0-9]{{2}})[0-9]{{5}}"
 )
-NATIONAL_ID_PATTERN = rf"[0-9]{{6}}(?:{SPACE}|\.)?[0-9]{{5}}"
+# DDMMYY then five digits. People write the date with dots (13.09.72) and put a space, a dot or a
+# hyphen before the last five (130972 48022, 130972-48022): the digits decide, not the separators.
+_DASH = "[-\u2010\u2011\u2013]"
+NATIONAL_ID_PATTERN = (
+    r"[0-9]{2}(?P<date_sep>\.?)[0-9]{2}(?P=date_sep)[0-9]{2}"
+    rf"(?:{SPACE}|\.|{_DASH})?[0-9]{{5}}"
+)
 
 _ORGANISATION_NUMBER_RE = re.compile(ORGANISATION_NUMBER_PATTERN)
 _ACCOUNT_NUMBER_RE = re.compile(ACCOUNT_NUMBER_PATTERN)
@@ -85,7 +91,7 @@ def is_valid_account_number(value: str) -> bool:
 
 
 def normalize_national_id(value: str) -> str | None:
-    """Return the 11 digits of a national identity number; one space or dot may follow DDMMYY."""
+    """Return the 11 digits of a national identity number, however its parts are separated."""
     return _digits_if_matches(value, _NATIONAL_ID_RE)
 
 

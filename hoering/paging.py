@@ -12,15 +12,30 @@ from hoering.errors import BadInputError
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
+# Row ids are 64-bit signed integers: a larger number names no row, and SQLite cannot even bind
+# it (OverflowError). The "int" URL converter and every id read from a query or form stop here.
+MAX_ID = 2**63 - 1
+
+
+def whole_number(value: str) -> int:
+    """A whole number from 0 to MAX_ID written in ASCII digits; ValueError otherwise.
+
+    Fits `request.args.get(name, type=whole_number)`, which gives None for a bad value.
+    """
+    if not value.isascii() or not value.isdigit() or len(value) > 19 or int(value) > MAX_ID:
+        raise ValueError(value)
+    return int(value)
+
 
 def after_param(args: Mapping[str, str], name: str = "etter") -> int | None:
-    """The keyset cursor `?etter=<id>`: a positive whole number, or nothing (400 otherwise)."""
+    """The keyset cursor `?etter=<id>`: a whole number, or nothing (400 otherwise)."""
     value = args.get(name)
     if value is None or value == "":
         return None
-    if not value.isascii() or not value.isdigit() or len(value) > 12:
-        raise BadInputError(_l("Ugyldig sidevalg."), field=name)
-    return int(value)
+    try:
+        return whole_number(value)
+    except ValueError:
+        raise BadInputError(_l("Ugyldig sidevalg."), field=name) from None
 
 
 def date_param(args: Mapping[str, str], name: str) -> date | None:

@@ -6,17 +6,20 @@ import logging
 import re
 import secrets
 import time
+from urllib.parse import parse_qsl
 
 from flask import Flask, abort, current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_decimal, format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from hoering import tasks
 from hoering.errors import BadInputError
 from hoering.extensions import babel, csrf, db, limiter, login_manager, migrate
 from hoering.formats import format_moment
+from hoering.paging import MAX_ID
 
 request_log = logging.getLogger("hoering.requests")
 
@@ -28,6 +31,29 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
+
+
+# Characters that could end a log line early or disguise it: C0/C1 controls (CR, LF, ESC …),
+# the Unicode line and paragraph separators, and the bidi overrides.
+_LOG_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_log_character(match: re.Match) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
+class EscapedLogRecord(logging.LogRecord):
+    """One record, one line: control characters in any logged value are escaped (ASVS 7.3.1),
+    so a request path with CR/LF in it cannot forge a log line. Tracebacks are not the message
+    and keep their lines."""
+
+    def getMessage(self) -> str:  # noqa: N802 - the logging module's name
+        return _LOG_UNSAFE.sub(_escape_log_character, super().getMessage())
+
+
+def escape_log_records() -> None:
+    """Every logger in the process (ours, gunicorn's, the libraries') makes escaped records."""
+    logging.setLogRecordFactory(EscapedLogRecord)
 
 
 def configure_proxy(app: Flask) -> None:
@@ -112,22 +138,68 @@ def _revalidatable(response) -> bool:
     )
 
 
-def _refuse_nul() -> None:
-    """A NUL byte in a parameter or form field is a 400 with a message: PostgreSQL cannot store
-    it, and no person types one. (Innspill text gets the same refusal in its own form.)"""
-    values = list(request.args.values())
-    if request.method == "POST" and request.mimetype in (
+def _is_utf8_query(raw: bytes) -> bool:
+    try:
+        parse_qsl(raw.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return True
+
+
+def _refuse_unreadable() -> None:
+    """Parameters and form fields that are not valid UTF-8, or hold a NUL byte, are a 400 with a
+    message. Werkzeug would keep undecodable "%FF" as those three characters, or drop the field;
+    PostgreSQL cannot store NUL, and no person types one. (Innspill text gets the NUL refusal
+    in its own form, which keeps the text.)"""
+    form_post = request.method == "POST" and request.mimetype in (
         "application/x-www-form-urlencoded",
         "multipart/form-data",
-    ):
+    )
+    readable = _is_utf8_query(request.query_string)
+    if form_post and request.mimetype == "application/x-www-form-urlencoded":
+        # Read (and kept for the form parser) before Werkzeug decodes it leniently.
+        readable = readable and _is_utf8_query(request.get_data(cache=True))
+    elif form_post:
+        # Werkzeug decodes multipart fields with "replace": a bad byte arrives as U+FFFD.
+        readable = readable and not any("\ufffd" in v for v in request.form.values())
+    values = list(request.args.values())
+    if form_post:
         values += [v for k, v in request.form.items() if k != "body"]
+    if not readable:
+        raise BadInputError(
+            _l("Forespørselen inneholder tegn som ikke er gyldig UTF-8. Send skjemaet på nytt.")
+        )
     if any("\x00" in value for value in values):
         raise BadInputError(
             _l("Forespørselen inneholder et ugyldig tegn (NUL). Fjern det og prøv igjen.")
         )
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a route: a number past MAX_ID matches no route (404), as it names no row."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+    def to_python(self, value: str) -> int:
+        # Checked before int(): Python refuses to convert more than 4,300 digits (ValueError).
+        if len(value) > len(str(MAX_ID)):
+            raise ValidationError()
+        return super().to_python(value)
+
+
 def configure_requests(app: Flask) -> None:
+    escape_log_records()
+    if app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == "session":
+        # Over HTTPS the __Host- prefix makes browsers refuse the cookie unless it is Secure,
+        # for this host only and for every path: no subdomain can set or shadow it (ASVS 3.4.4).
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        app.config["SESSION_COOKIE_DOMAIN"] = None
+        app.config["SESSION_COOKIE_PATH"] = "/"
+    # Before any blueprint adds its rules, so every <int:…> in a route is range-checked.
+    app.url_map.converters["int"] = IdConverter
+
     @app.before_request
     def start_request():
         given = request.headers.get("X-Request-Id", "")
@@ -136,7 +208,7 @@ def configure_requests(app: Flask) -> None:
         # Refuse an oversized body from its Content-Length alone, before a byte of it is read.
         if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
             abort(413)
-        _refuse_nul()
+        _refuse_unreadable()
 
     @app.after_request
     def finish_request(response):
@@ -144,7 +216,10 @@ def configure_requests(app: Flask) -> None:
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        # Nothing of our addresses (which name consultations and innspill) goes to other sites.
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers["X-Request-Id"] = g.get("request_id", "")
         if app.config["SESSION_COOKIE_SECURE"]:

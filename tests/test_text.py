@@ -1,9 +1,11 @@
 """User text is rendered by one sanitizer: nothing executable survives, text stays readable."""
 
+import time
+
 import pytest
 from bs4 import BeautifulSoup
 
-from hoering.text import render_markdown
+from hoering.text import MAX_MARKDOWN_LENGTH, MAX_NESTING, render_markdown
 
 
 @pytest.mark.parametrize(
@@ -42,7 +44,7 @@ def test_markdown_renders_and_links_are_marked_user_generated():
     html = str(render_markdown("**Viktig**: se [forslaget](https://example.no/forslag)"))
     assert "<strong>Viktig</strong>" in html
     assert 'href="https://example.no/forslag"' in html
-    assert 'rel="nofollow ugc noopener"' in html
+    assert 'rel="nofollow ugc noopener noreferrer"' in html
 
 
 def test_unicode_edge_cases_survive():
@@ -54,3 +56,50 @@ def test_unicode_edge_cases_survive():
 def test_bidi_overrides_and_controls_are_removed_from_display():
     html = str(render_markdown("a\u202eb\x07c"))
     assert "\u202e" not in html and "\x07" not in html
+
+
+PATHOLOGICAL = {
+    "brackets": "[" * 10_000,
+    "parentheses": "(" * 10_000,
+    "unclosed links": "[a](" * 2_500,
+    "unclosed images": "![" * 5_000,
+    "angle brackets": "<" * 10_000,
+    "asterisks": "*" * 10_000,
+    "underscores": "_" * 10_000,
+    "backticks": "`" * 10_000,
+    "bracket lines": "[\n" * 5_000,
+    "nested brackets": "[[" * 2_500 + "]]" * 2_500,
+    "alternating emphasis": "*_" * 5_000,
+    "code spans": "`x" * 5_000,
+    "nested lists": "\n".join("  " * depth + "- x" for depth in range(500)),
+    "nested quotes": ">" * 10_000 + " x",
+    "quoted lists": "> - " * 2_500 + "x",
+}
+
+
+@pytest.mark.parametrize("source", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_rendering_cost_is_bounded_whatever_the_text(source):
+    # CPU time of this process only, so other work on the machine does not count against it.
+    started = time.process_time()
+    html = str(render_markdown.__wrapped__(source))
+    assert time.process_time() - started < 2.0
+    assert "<script" not in html and html.strip()
+
+
+def test_deep_nesting_is_capped_and_the_text_kept():
+    html = str(render_markdown(">" * 1_000 + " innerst"))
+    assert html.count("<blockquote>") <= MAX_NESTING
+    assert "innerst" in html
+
+
+def test_text_beyond_the_parsing_limit_is_shown_as_escaped_text():
+    source = "**ikke fet** <b>x</b>\n\n" + "a" * MAX_MARKDOWN_LENGTH
+    html = str(render_markdown(source))
+    assert "<strong>" not in html and "<b>" not in html
+    assert "**ikke fet** &lt;b&gt;x&lt;/b&gt;" in html and html.count("<p>") == 2
+
+
+def test_links_in_parentheses_are_still_found():
+    html = str(render_markdown("((se www.regjeringen.no)) og (https://example.no/a)"))
+    assert 'href="http://www.regjeringen.no"' in html
+    assert 'href="https://example.no/a"' in html

@@ -17,6 +17,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
+from hoering import text
 from hoering.accounts.models import (
     AGENCY_ROLES,
     ORG_KINDS,
@@ -88,9 +89,8 @@ def create_user(email: str, name: str, password: str, *, locale: str | None = No
     email = normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise EmailTakenError(field="email")
-    user = User(
-        email=email, name=name.strip(), password_hash=_hasher().hash(password), locale=locale
-    )
+    name = text.clean_name(name)
+    user = User(email=email, name=name, password_hash=_hasher().hash(password), locale=locale)
     db.session.add(user)
     db.session.flush()
     log.info("user %s registered", user.id)
@@ -267,7 +267,8 @@ def create_agency(slug: str, name: str, org_number: str) -> Agency:
         raise BadInputError(_l("Kortnavnet kan bare ha små bokstaver a-z, tall og bindestrek."))
     if db.session.scalar(select(Agency.id).where(Agency.slug == slug)) is not None:
         raise ConflictError(_l("Det finnes allerede en virksomhet med dette kortnavnet."))
-    agency = Agency(slug=slug, name=name.strip(), org_number=valid_org_number(org_number))
+    name = text.clean_name(name)
+    agency = Agency(slug=slug, name=name, org_number=valid_org_number(org_number))
     db.session.add(agency)
     db.session.flush()
     return agency
@@ -282,7 +283,7 @@ def get_or_create_organisation(org_number: str, name: str | None, kind: str) -> 
         raise BadInputError(_l("Oppgi navnet på organisasjonen første gang den registreres."))
     if kind not in ORG_KINDS:
         raise BadInputError(_l("Ukjent type organisasjon."))
-    organisation = Organisation(name=name.strip(), org_number=number, kind=kind)
+    organisation = Organisation(name=text.clean_name(name), org_number=number, kind=kind)
     db.session.add(organisation)
     db.session.flush()
     return organisation

@@ -35,6 +35,7 @@ from hoering.accounts.forms import (
 from hoering.accounts.models import Agency, User
 from hoering.errors import DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db, limiter
+from hoering.paging import whole_number
 
 bp = Blueprint("accounts", __name__)
 
@@ -65,7 +66,15 @@ def _login_key() -> str:
     return "login:" + services.normalize_email(request.form.get("email", ""))[:254]
 
 
+def _registered(response) -> bool:
+    return response.status_code == 302
+
+
 @bp.route("/registrer", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"], deduct_when=_registered
+)
+@limiter.limit(lambda: current_app.config["REGISTER_ATTEMPT_LIMIT"], methods=["POST"])
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
@@ -255,7 +264,7 @@ def manage_grant_role(user_id: int):
     _require_admin()
     user = _user_or_404(user_id)
     form = GrantRoleForm(prefix="g")
-    agency_id = request.form.get("g-agency_id", type=int)
+    agency_id = request.form.get("g-agency_id", type=whole_number)
     agency = db.session.get(Agency, agency_id) if agency_id else None
     try:
         services.grant_role(user, form.role.data or "", agency)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from hoering import text
@@ -72,7 +73,7 @@ def clean_theme_color(value: str) -> str | None:
     ratio = contrast_ratio(value, WHITE)
     if ratio < MIN_CONTRAST:
         raise BadInputError(
-            _l(
+            _(
                 "Fargen %(color)s har for lav kontrast mot hvit (%(ratio)s:1). Tekst og knapper "
                 "må ha minst 4,5:1 (WCAG 2.1 AA). Velg en mørkere farge.",
                 color=value,
@@ -105,8 +106,8 @@ def update_appearance(
     """The agency's case officers (and admins) set its name, logo and a readable accent colour."""
     if not can_edit_appearance(by, agency):
         raise ForbiddenError()
-    name = (name or "").strip()
-    if not name or text.has_nul(name):
+    name = text.clean_name(name)
+    if not name:
         raise BadInputError(_l("Skriv navnet på virksomheten."), field="name")
     if len(name) > NAME_MAX:
         raise BadInputError(_l("Navnet kan ha høyst %(n)s tegn.", n=NAME_MAX), field="name")

@@ -30,6 +30,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def open_to_every_origin(response):
     """Public data, never personalised: any web page may read it (no credentials are sent)."""
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
 
 

@@ -30,6 +30,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -462,9 +463,9 @@ def export_consultation(
         return write_extraction(extraction, out_path, progress=progress, workers=workers)
     except DestinationError as error:
         raise ExportDestinationError(
-            _l("Arkivuttrekket kan ikke skrives til %(path)s.", path=str(out_path))
+            _("Arkivuttrekket kan ikke skrives til %(path)s.", path=str(out_path))
         ) from error
     except ArchiveError as error:
         raise ConflictError(
-            _l("Arkivuttrekket kunne ikke lages: %(reason)s", reason=str(error))
+            _("Arkivuttrekket kunne ikke lages: %(reason)s", reason=str(error))
         ) from error

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from hoering import text
 from hoering.accounts.models import ROLE_CASE_OFFICER, Agency, Organisation, User
 from hoering.accounts.services import valid_org_number
 from hoering.consultations.draft import ParsedDraft, parse_draft, slugify
@@ -146,7 +147,7 @@ def add_consultee(
     organisation = db.session.scalar(select(Organisation).where(Organisation.org_number == number))
     consultee = Consultee(
         consultation=consultation,
-        name=name.strip(),
+        name=text.clean_name(name),
         org_number=number,
         contact=(contact or "").strip() or None,
         organisation=organisation,

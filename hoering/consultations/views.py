@@ -29,7 +29,7 @@ from hoering.db import utcnow
 from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db
 from hoering.moderation import queries as moderation_queries
-from hoering.paging import after_param
+from hoering.paging import after_param, whole_number
 from hoering.submissions import queries
 
 bp = Blueprint("consultations", __name__)
@@ -142,7 +142,9 @@ def show(slug: str):
 @bp.route("/hoeringer/<slug>/<anchor>")
 def paragraph(slug: str, anchor: str):
     consultation = services.get_consultation(slug, viewer=current_user)
-    version_id = request.args.get("versjon", type=int)
+    version_id = request.args.get("versjon", type=whole_number)
+    if version_id is None and request.args.get("versjon"):
+        raise NotFoundError()
     query = select(Paragraph).where(
         Paragraph.consultation_id == consultation.id, Paragraph.anchor == anchor
     )
@@ -241,7 +243,7 @@ def create():
     if not agencies:
         raise ForbiddenError()
     form = ConsultationForm()
-    agency_id = request.form.get("agency_id", type=int) or agencies[0].id
+    agency_id = request.form.get("agency_id", type=whole_number) or agencies[0].id
     agency = next((a for a in agencies if a.id == agency_id), None)
     if request.method == "GET":
         form.expectations.data = services.default_expectations()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
@@ -172,7 +173,7 @@ def parse_spans(value: str) -> list[tuple[int, int]]:
         match = _SPAN_RE.match(part)
         if match is None:
             raise BadInputError(
-                _l(
+                _(
                     "«%(part)s» er ikke et gyldig tegnområde. Skriv start-slutt, for eksempel "
                     "12-23, og skill flere med komma.",
                     part=part.strip()[:40],
@@ -296,7 +297,7 @@ def _check_spans(body: str, spans: list[tuple[int, int]]) -> None:
     for start, end in spans:
         if not 0 <= start < end <= len(body):
             raise BadInputError(
-                _l(
+                _(
                     "Området %(start)s-%(end)s er utenfor teksten. Teksten har %(n)s tegn "
                     "(0-%(n)s), og start må være mindre enn slutt.",
                     start=start,
@@ -322,7 +323,7 @@ def _clean_text(value: str, *, field_name: str, limit: int) -> str:
         raise BadInputError(_l("Teksten inneholder et ugyldig tegn (NUL)."), field=field_name)
     value = text.normalize_line_endings(value)
     if len(value) > limit:
-        raise BadInputError(_l("Teksten kan ha høyst %(n)s tegn.", n=limit), field=field_name)
+        raise BadInputError(_("Teksten kan ha høyst %(n)s tegn.", n=limit), field=field_name)
     return value
 
 

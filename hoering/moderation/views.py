@@ -38,6 +38,7 @@ from hoering.moderation.models import (
     ACTION_REJECT,
     REASONS,
 )
+from hoering.paging import whole_number
 from hoering.submissions.models import Submission
 from hoering.tabular import csv_response, delimiter_param
 
@@ -223,15 +224,18 @@ def act(submission_id: int, handling: str):
         abort(404)
     form = ModerationForm(prefix=handling)
     try:
-        version = form.version.data or ""
-        if not version.isdigit():
-            raise BadInputError(_("Skjemaet mangler versjonen av innspillet. Last siden på nytt."))
+        try:
+            version = whole_number(form.version.data or "")
+        except ValueError:
+            raise BadInputError(
+                _("Skjemaet mangler versjonen av innspillet. Last siden på nytt.")
+            ) from None
         spans = []
         if ACTION_SLUGS[handling] == ACTION_REDACT:
             spans = services.parse_spans(",".join([*form.found.data, form.spans.data or ""]))
         decision = services.Decision(
             action=ACTION_SLUGS[handling],
-            version=int(version),
+            version=version,
             category=form.category.data or None,
             reason=form.reason.data or "",
             spans=spans,

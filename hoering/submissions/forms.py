@@ -1,5 +1,6 @@
 import secrets
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -10,7 +11,7 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from hoering.moderation.spam import SpamGuardMixin
 
@@ -23,6 +24,8 @@ POSITION_CHOICES = [
 
 
 class SubmissionForm(SpamGuardMixin, FlaskForm):
+    # An innspill is stored once per form_token; the start token is tied to it.
+    once_field = "form_token"
     body = TextAreaField(
         _l("Ditt innspill"),
         validators=[InputRequired(_l("Skriv innspillet ditt før du sender."))],
@@ -44,8 +47,8 @@ class SubmissionForm(SpamGuardMixin, FlaskForm):
 
     def prepare(self, user, *, allow_position: bool) -> None:
         """Fill the per-person choices; a fresh one-time token and start time on first display."""
-        self.speaker.choices = [SelectChoice("private", _l("som privatperson"))] + [
-            SelectChoice(str(org.id), _l("på vegne av %(name)s", name=org.name))
+        self.speaker.choices = [SelectChoice("private", _("som privatperson"))] + [
+            SelectChoice(str(org.id), _("på vegne av %(name)s", name=org.name))
             for org in user.organisations
         ]
         if not allow_position:
@@ -53,6 +56,11 @@ class SubmissionForm(SpamGuardMixin, FlaskForm):
         if not self.form_token.data:
             self.form_token.data = secrets.token_urlsafe(24)
         self.start_clock()
+
+    def validate_speaker(self, field) -> None:
+        """Left out means "som privatperson"; anything else must be one of the choices shown."""
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_("Velg hvem du skriver som fra listen."))
 
     def organisation_id(self) -> int | None:
         value = self.speaker.data or "private"

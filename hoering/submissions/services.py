@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
@@ -85,17 +86,17 @@ def clean_body(body: str) -> str:
             _l("Teksten inneholder et ugyldig tegn (NUL). Fjern det og prøv igjen."), field="body"
         )
     body = text.normalize_line_endings(body)
-    if not body.strip():
+    if text.is_blank(body):
         raise BadInputError(_l("Skriv innspillet ditt før du sender."), field="body")
     limit = current_app.config["SUBMISSION_MAX_LENGTH"]
     if text.plain_length(body) > limit:
         raise BadInputError(
-            _l("Innspillet kan ha høyst %(n)s tegn.", n=f"{limit:,}".replace(",", " ")),
+            _("Innspillet kan ha høyst %(n)s tegn.", n=f"{limit:,}".replace(",", " ")),
             field="body",
         )
     if text.count_links(body) > current_app.config["SUBMISSION_MAX_LINKS"]:
         raise BadInputError(
-            _l(
+            _(
                 "Innspillet har for mange lenker (høyst %(n)s).",
                 n=current_app.config["SUBMISSION_MAX_LINKS"],
             ),
@@ -107,7 +108,7 @@ def clean_body(body: str) -> str:
 def _check_author(author: User, now: datetime) -> None:
     if author.blocked_until is not None and author.blocked_until > now:
         raise AuthorBlockedError(
-            _l(
+            _(
                 "Du kan ikke sende innspill før %(date)s. Begrunnelse: %(reason)s",
                 date=author.blocked_until.date().isoformat(),
                 reason=author.blocked_reason or "-",
@@ -120,7 +121,7 @@ def _speaker(author: User, consultation: Consultation, data: SubmissionData):
     if data.organisation_id is None:
         if author.works_for(consultation.agency_id) and not data.own_account:
             raise BadInputError(
-                _l(
+                _(
                     "Du er ansatt i %(agency)s. Kryss av for at du skriver for egen regning.",
                     agency=consultation.agency.name,
                 ),

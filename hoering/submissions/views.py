@@ -17,7 +17,7 @@ from hoering.extensions import db, limiter
 from hoering.journal.services import entries_for_submissions, entry_for_submission
 from hoering.moderation import services as moderation
 from hoering.moderation.services import can_moderate
-from hoering.paging import after_param
+from hoering.paging import after_param, whole_number
 from hoering.submissions import queries, services
 from hoering.submissions.forms import AgencyReplyForm, SubmissionForm
 from hoering.submissions.models import Submission
@@ -25,17 +25,42 @@ from hoering.submissions.models import Submission
 bp = Blueprint("submissions", __name__)
 
 
-def _submit_limit() -> str:
-    return current_app.config["SUBMIT_LIMIT"]
-
-
-def _submit_address_limit() -> str:
-    return current_app.config["SUBMIT_ADDRESS_LIMIT"]
-
-
 def _user_key() -> str:
     # Per account, not per sign-in: get_id() is the session token, which a new sign-in renews.
     return f"user:{current_user.id}" if current_user.is_authenticated else "anon"
+
+
+def _accepted(response) -> bool:
+    """The post was taken: every route that creates an innspill then redirects to its receipt."""
+    return response.status_code == 302
+
+
+# Shared limits (one count per scope, whichever route is used): accepted innspill per account,
+# every post per account, every post per address.
+_accepted_limit = limiter.shared_limit(
+    lambda: current_app.config["SUBMIT_LIMIT"],
+    scope="innspill",
+    key_func=_user_key,
+    methods=["POST"],
+    deduct_when=_accepted,
+)
+_attempt_limit = limiter.shared_limit(
+    lambda: current_app.config["SUBMIT_ATTEMPT_LIMIT"],
+    scope="innspill-attempts",
+    key_func=_user_key,
+    methods=["POST"],
+)
+_address_limit = limiter.shared_limit(
+    lambda: current_app.config["SUBMIT_ADDRESS_LIMIT"],
+    scope="innspill-address",
+    key_func=get_remote_address,
+    methods=["POST"],
+)
+
+
+def write_limits(view):
+    """The limits of every route that creates an innspill."""
+    return _accepted_limit(_attempt_limit(_address_limit(view)))
 
 
 def _get_submission(consultation: Consultation, submission_id: int) -> Submission:
@@ -111,8 +136,7 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
 
 @bp.route("/hoeringer/<slug>/<anchor>/skriv", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_submit_limit, key_func=_user_key, methods=["POST"])
-@limiter.limit(_submit_address_limit, key_func=get_remote_address, methods=["POST"])
+@write_limits
 def write_paragraph(slug: str, anchor: str):
     consultation = consultations.get_consultation(slug, viewer=current_user)
     paragraph = db.session.scalar(
@@ -127,8 +151,7 @@ def write_paragraph(slug: str, anchor: str):
 
 @bp.route("/hoeringer/<slug>/skriv", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_submit_limit, key_func=_user_key, methods=["POST"])
-@limiter.limit(_submit_address_limit, key_func=get_remote_address, methods=["POST"])
+@write_limits
 def write_general(slug: str):
     consultation = consultations.get_consultation(slug, viewer=current_user)
     return _write(consultation)
@@ -136,8 +159,7 @@ def write_general(slug: str):
 
 @bp.route("/hoeringer/<slug>/innspill/<int:submission_id>/svar", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_submit_limit, key_func=_user_key, methods=["POST"])
-@limiter.limit(_submit_address_limit, key_func=get_remote_address, methods=["POST"])
+@write_limits
 def write_reply(slug: str, submission_id: int):
     consultation = consultations.get_consultation(slug, viewer=current_user)
     parent = _get_submission(consultation, submission_id)
@@ -221,9 +243,10 @@ def endorse(slug: str, submission_id: int):
 
 @bp.route("/hoeringer/<slug>/ingen-merknader", methods=["POST"])
 @login_required
+@write_limits
 def no_comments(slug: str):
     consultation = consultations.get_consultation(slug, viewer=current_user)
-    organisation_id = request.form.get("organisation_id", type=int)
+    organisation_id = request.form.get("organisation_id", type=whole_number)
     if organisation_id is None:
         raise NotFoundError()
     submission = services.answer_no_comments(consultation, organisation_id, author=current_user)

@@ -164,3 +164,4 @@ def test_only_get(client, closed, method):
 def test_open_to_every_origin(client, closed):
     response = client.get("/api/v1/hoeringer")
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"

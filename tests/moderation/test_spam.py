@@ -10,10 +10,11 @@ import redis
 from bs4 import BeautifulSoup
 from freezegun import freeze_time
 
+from hoering.accounts.models import LoginSession
 from hoering.config import load_config
 from hoering.db import utcnow
 from hoering.extensions import db, limiter
-from hoering.moderation.spam import start_token
+from hoering.moderation.spam import form_binding, start_token
 from hoering.submissions.models import Submission
 from tests.conftest import csrf_from
 from tests.factories import make_consultation, make_user
@@ -82,9 +83,14 @@ def test_a_form_sent_too_fast_is_a_400_that_keeps_the_text(app, writer, monkeypa
     assert forged.status_code == 400
     assert "Skjemaet var ugyldig" in forged.get_data(as_text=True)
 
+    soup = BeautifulSoup(client.get(_page(consultation)).get_data(as_text=True), "html.parser")
+    form_token = soup.select_one("input[name=form_token]")["value"]
+    signed_in_as = db.session.scalar(db.select(LoginSession.user_id))
+    binding = form_binding(_page(consultation), signed_in_as)
     with freeze_time(utcnow() - timedelta(seconds=10)):
-        earlier = start_token()
-    assert _post(client, consultation, "Rask tekst.", started=earlier).status_code == 302
+        earlier = start_token(binding=binding, nonce=form_token)
+    response = _post(client, consultation, "Rask tekst.", started=earlier, form_token=form_token)
+    assert response.status_code == 302
     assert _count() == 1
 
 

@@ -32,7 +32,11 @@ pytestmark = pytest.mark.load
 CLIENTS = 50
 EACH = 20
 # Generous limits: this test is about exactly-once, not about rate limiting.
-LOAD_LIMITS = {"SUBMIT_LIMIT": "100000 per hour", "LOGIN_ADDRESS_LIMIT": "100000 per hour"}
+LOAD_LIMITS = {
+    "SUBMIT_LIMIT": "100000 per hour",
+    "SUBMIT_ATTEMPT_LIMIT": "100000 per hour",
+    "LOGIN_ADDRESS_LIMIT": "100000 per hour",
+}
 RECEIPT_RE = re.compile(r"/innspill/(\d+)/kvittering$")
 
 

@@ -11,7 +11,13 @@ from hoering.extensions import db
 from hoering.journal.models import JournalEntry
 from hoering.submissions.models import Submission
 from tests.conftest import csrf_from, login, post_form
-from tests.factories import make_consultation, make_organisation, make_submission, make_user
+from tests.factories import (
+    make_agency,
+    make_consultation,
+    make_organisation,
+    make_submission,
+    make_user,
+)
 
 
 def _page(response):
@@ -167,7 +173,8 @@ def test_hostile_names_and_titles_are_inert_everywhere(client):
     hostile = '<img src=x onerror=alert(1)><script>alert("x")</script>'
     organisation = make_organisation(name=f"Org {hostile}")
     author = make_user(name=f"Navn {hostile}", organisations=[organisation])
-    consultation = make_consultation(title=f"Tittel {hostile}")
+    agency = make_agency(name=f"Etat {hostile}")
+    consultation = make_consultation(title=f"Tittel {hostile}", agency=agency)
     submission = make_submission(
         consultation, author=author, organisation_id=organisation.id, body=f"Tekst {hostile}"
     )
@@ -182,6 +189,53 @@ def test_hostile_names_and_titles_are_inert_everywhere(client):
         assert not page.find("script", string=lambda s: s and "alert" in s), url
         assert not page.find("img"), url
         assert "Tittel <img" in page.get_text()
+
+
+def _assert_inert(page, where):
+    assert not page.find("script", string=lambda s: s and "alert" in s), where
+    assert not page.find("img"), where
+
+
+def test_hostile_organisation_name_is_text_in_the_speaker_choice(client):
+    hostile = '<img src=x onerror=alert(1)><script>alert("x")</script>'
+    organisation = make_organisation(name=f"Org {hostile}")
+    author = make_user(name=f"Navn {hostile}", organisations=[organisation])
+    consultation = make_consultation()
+    parent = make_submission(consultation, body="Et innspill å svare på.")
+    db.session.commit()
+    login(client, author)
+    for url in (
+        f"/hoeringer/{consultation.slug}/p-1-1/skriv",
+        f"/hoeringer/{consultation.slug}/skriv",
+        f"/hoeringer/{consultation.slug}/innspill/{parent.id}/svar",
+    ):
+        page = _page(client.get(url))
+        _assert_inert(page, url)
+        options = [option.get_text() for option in page.select("select[name=speaker] option")]
+        assert f"på vegne av Org {hostile}" in options, url
+
+
+def test_hostile_agency_name_and_block_reason_are_text_in_refusals(client):
+    hostile = '<img src=x onerror=alert(1)><script>alert("x")</script>'
+    agency = make_agency(name=f"Etat {hostile}")
+    consultation = make_consultation(agency=agency)
+    employee = make_user(roles=[ROLE_CASE_OFFICER], agency=agency)
+    blocked = make_user()
+    blocked.blocked_until = utcnow() + timedelta(days=3)
+    blocked.blocked_reason = f"Grunn {hostile}"
+    db.session.commit()
+    url = f"/hoeringer/{consultation.slug}/p-1-1/skriv"
+    login(client, employee)
+    response = _submit(client, url, {"body": "Jeg mener noe om dette."})
+    page = _page(response)
+    _assert_inert(page, "employee")
+    assert f"Du er ansatt i Etat {hostile}." in page.get_text()
+    client.post("/logg-ut", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    login(client, blocked)
+    page = _page(_submit(client, url, {"body": "Jeg mener noe annet om dette."}))
+    _assert_inert(page, "blocked")
+    assert f"Begrunnelse: Grunn {hostile}" in page.get_text()
+    assert db.session.scalar(select(func.count(Submission.id))) == 0
 
 
 def test_organisation_representative_answers_no_comments_in_one_click(client):
