@@ -98,6 +98,14 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def connect_domains(app: Flask) -> None:
+    """Domains that act when a lower one reports an event (they listen; it never calls up)."""
+    from hoering.analysis.campaigns import on_submission_accepted
+    from hoering.submissions.services import accepted
+
+    accepted.connect(on_submission_accepted)
+
+
 def _revalidatable(response) -> bool:
     """A public page (HTML, JSON, Atom) whose body is the same for every anonymous visitor."""
     return (
