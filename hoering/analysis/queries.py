@@ -126,9 +126,11 @@ def conditions(consultation: Consultation, wanted: Filter) -> list:
     if wanted.anchor:
         where.append(
             Submission.paragraph_id.in_(
-                select(Paragraph.id).where(
+                select(Paragraph.id)
+                .where(
                     Paragraph.consultation_id == consultation.id, Paragraph.anchor == wanted.anchor
                 )
+                .correlate(None)
             )
         )
     if wanted.section:
@@ -206,6 +208,7 @@ def section_paragraphs(consultation: Consultation, key: str):
             Section.position > heading.position,
             Section.level <= heading.level,
         )
+        .correlate(heading)
         .scalar_subquery()
     )
     return (
@@ -220,6 +223,7 @@ def section_paragraphs(consultation: Consultation, key: str):
             Section.position >= heading.position,
             or_(following.is_(None), Section.position < following),
         )
+        .correlate(None)
     )
 
 

@@ -250,3 +250,20 @@ def test_the_item_page_takes_notes_quotes_and_moves_out_of_a_campaign(signed_in)
     campaigns.detect_campaigns(consultation)
     db.session.commit()
     assert db.session.scalar(select(Campaign)).size == 2
+
+
+def test_the_draft_filter_takes_a_chapter_with_its_sections(signed_in):
+    consultation, officer, _letters, own = _setup()  # `own` is on p-1-1, in § 1
+    on_section_one = make_submission(consultation, anchor="p-1-2", body="Om formålet.")
+    db.session.commit()
+    client = signed_in(officer)
+    base = f"/admin/hoeringer/{consultation.slug}/behandling"
+    _r, page = _page(client, base)
+    options = {
+        o.get_text(strip=True): o["value"] for o in page.select("#f-del option") if o["value"]
+    }
+    chapter = next(v for text, v in options.items() if text.startswith("Kapittel 1"))
+    section_two = next(v for text, v in options.items() if "§ 2" in text)
+    for key, expected in ((chapter, {own.id, on_section_one.id}), (section_two, set())):
+        _r, page = _page(client, f"{base}?del={key}")
+        assert {int(b["value"]) for b in page.select("input[name=innspill]")} == expected
