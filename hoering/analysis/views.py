@@ -11,15 +11,71 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hoering.accounts.models import User
-from hoering.analysis import campaigns, queries, services
+from hoering.analysis import campaigns, public, queries, services
 from hoering.analysis.models import PROCESSING_STATUSES, CampaignMember, Note, ThemeTag
 from hoering.consultations.models import Consultation
-from hoering.consultations.services import can_manage
+from hoering.consultations.services import can_manage, get_consultation
+from hoering.db import utcnow
 from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db
-from hoering.submissions.models import Submission
+from hoering.paging import after_param
+from hoering.submissions.models import RESPONDENT_TYPES, Submission
 
 bp = Blueprint("analysis", __name__)
+
+
+@bp.route("/hoeringer/<slug>/like/<int:campaign_id>")
+def alike(slug: str, campaign_id: int):
+    """The published innspill of one campaign: what "N like innspill" links to."""
+    consultation = get_consultation(slug, viewer=current_user)
+    members, next_after = public.members_page(
+        consultation,
+        campaign_id,
+        after=after_param(request.args),
+        size=current_app.config["PAGE_SIZE"],
+    )
+    if not members and request.args.get("etter") is None:
+        raise NotFoundError()
+    return render_template(
+        "analysis/alike.html",
+        consultation=consultation,
+        campaign_id=campaign_id,
+        members=members,
+        next_after=next_after,
+        now=utcnow(),
+    )
+
+
+@bp.route("/hoeringer/<slug>/svar")
+def answers(slug: str):
+    """Every answer, listed by respondent: invited høringsinstanser, organisations, persons."""
+    consultation = get_consultation(slug, viewer=current_user)
+    respondent = request.args.get("type", "")
+    if respondent and respondent not in RESPONDENT_TYPES:
+        raise BadInputError(_("Ukjent avsendertype."))
+    group = request.args.get("gruppe", "")
+    if group and group not in public.ANSWER_GROUPS:
+        raise BadInputError(_("Ukjent gruppe."))
+    after = after_param(request.args)
+    pages = {
+        name: public.answers_page(
+            consultation,
+            name,
+            respondent=respondent,
+            after=after if group == name else None,
+            size=current_app.config["PAGE_SIZE"],
+        )
+        for name in public.ANSWER_GROUPS
+        if not group or group == name
+    }
+    return render_template(
+        "analysis/answers.html",
+        consultation=consultation,
+        pages=pages,
+        respondent=respondent,
+        group=group,
+        now=utcnow(),
+    )
 
 
 def officer_only(view):
