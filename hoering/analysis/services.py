@@ -246,3 +246,17 @@ def history(submission_id: int) -> list[ProcessingEvent]:
             .order_by(ProcessingEvent.id)
         )
     )
+
+
+def theme_names(consultation: Consultation) -> dict[int, list[str]]:
+    """Innspill id -> the names of its themes, for the whole consultation in one query."""
+    names: dict[int, list[str]] = {}
+    for submission_id, name in db.session.execute(
+        select(ThemeTag.submission_id, Theme.name)
+        .join(Theme, Theme.id == ThemeTag.theme_id)
+        .where(Theme.consultation_id == consultation.id)
+        .distinct()
+        .order_by(ThemeTag.submission_id, Theme.name)
+    ):
+        names.setdefault(submission_id, []).append(name)
+    return names
