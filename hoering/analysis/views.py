@@ -5,13 +5,22 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hoering.accounts.models import User
-from hoering.analysis import campaigns, public, queries, services
+from hoering.analysis import campaigns, overview, public, queries, services
 from hoering.analysis.models import PROCESSING_STATUSES, CampaignMember, Note, ThemeTag
 from hoering.consultations.models import Consultation
 from hoering.consultations.services import can_manage, get_consultation
@@ -20,6 +29,7 @@ from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundE
 from hoering.extensions import db
 from hoering.paging import after_param
 from hoering.submissions.models import RESPONDENT_TYPES, Submission
+from hoering.tabular import csv_response, delimiter_param
 
 bp = Blueprint("analysis", __name__)
 
@@ -317,3 +327,33 @@ def change_campaigns(consultation: Consultation):
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("analysis.campaign_list", slug=consultation.slug))
+
+
+@bp.route("/admin/hoeringer/<slug>/oversikt")
+@officer_only
+def overview_page(consultation: Consultation):
+    figures = overview.compute(consultation)
+    return render_template(
+        "analysis/overview.html",
+        consultation=consultation,
+        figures=figures,
+        chart=overview.day_chart(figures.days),
+    )
+
+
+@bp.route("/admin/hoeringer/<slug>/oversikt.json")
+@officer_only
+def overview_json(consultation: Consultation):
+    return jsonify(overview.compute(consultation).as_dict())
+
+
+@bp.route("/admin/hoeringer/<slug>/oversikt.csv")
+@officer_only
+def overview_csv(consultation: Consultation):
+    delimiter = delimiter_param(request.args)
+    return csv_response(
+        f"oversikt-{consultation.slug}.csv",
+        [_("Tabell"), _("Element"), _("Mål"), _("Verdi")],
+        overview.compute(consultation).rows(),
+        delimiter,
+    )

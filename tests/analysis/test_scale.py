@@ -1,4 +1,5 @@
-"""At 20,000 innspill the behandling page and each of its filters stay at a few SQL queries."""
+"""At 20,000 innspill the behandling page, each of its filters, the campaign list and the
+overview stay at a few SQL queries."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def test_the_behandling_page_takes_a_constant_number_of_queries(signed_in, count
         f"{base}?q=nummer",
         f"{base}?del=1&respondent=private&invitert=nei&standpunkt=ingen&type=paragraph",
         f"{base}?avsnitt=p-1-1&organisasjon=forening",
+        f"/admin/hoeringer/{consultation.slug}/oversikt",
+        f"/admin/hoeringer/{consultation.slug}/kampanjer",
     ]
     figures = {}
     for url in urls:
