@@ -299,7 +299,7 @@ def _closed_consultation(agency, users, friluft, now):
         comment, "Takk! Vi tar med dette i den endelige veilederen.", by=officer
     )
     _moderated_innspill(consultation, users, at + timedelta(days=2))
-    _form_letters(consultation, users, at + timedelta(days=4))
+    form_letters(consultation, at + timedelta(days=4), password_hash=users["citizen"].password_hash)
     consultations.close_consultation(consultation, by=officer, now=consultation.deadline)
     campaigns.detect_campaigns(consultation)
     return consultation
@@ -323,11 +323,10 @@ FIRST_NAMES = ("Anne", "Bjørn", "Camilla", "Dag", "Eva", "Frode", "Guro", "Håk
 LAST_NAMES = ("Aasen", "Bakke", "Dahl", "Eide", "Fjeld", "Lie", "Moen", "Strand")
 
 
-def _form_letters(consultation, users, at, copies: int = 60):
+def form_letters(consultation, at, *, password_hash: str, copies: int = 60) -> None:
     """A form letter sent `copies` times with small edits (a campaign the case officer finds),
-    each from its own sender, each journaled on its own."""
+    each from its own sender (demo people who share one password), each journaled on its own."""
     rng = random.Random(2026)  # noqa: S311 - varied demo text, not security
-    password_hash = users["citizen"].password_hash
     for n in range(copies):
         name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[n % len(LAST_NAMES)]}"
         sender = User(
