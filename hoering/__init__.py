@@ -28,6 +28,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     web.configure_requests(app)
     web.configure_extensions(app)
     web.register_blueprints(app)
+    web.connect_domains(app)
     web.configure_templates(app)
 
     from hoering.errors import register_error_handlers

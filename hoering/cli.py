@@ -34,6 +34,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(notices)
     app.cli.add_command(archive)
     app.cli.add_command(tasks_group)
+    app.cli.add_command(analysis)
 
 
 @click.command("demo")
@@ -401,3 +402,38 @@ def tasks_worker(workers: int):
     from hoering.tasks import run_worker
 
     run_worker(workers)
+
+
+@click.group("analysis")
+def analysis():
+    """The case officer's work after the deadline: campaigns of near-identical innspill."""
+
+
+@analysis.command("campaigns")
+@click.option("--consultation", "slug", required=True, help="The consultation's slug.")
+@click.option("--json", "as_json", is_flag=True, help="Print the groups as JSON.")
+def analysis_campaigns(slug: str, as_json: bool):
+    """Detect campaigns (form letters) anew and print them; manual decisions are kept."""
+    import json
+
+    from sqlalchemy import select
+
+    from hoering.analysis import campaigns
+    from hoering.consultations.models import Consultation
+
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        raise click.ClickException(f"No consultation with the slug {slug!r}.")
+    campaigns.detect_campaigns(consultation)
+    db.session.commit()
+    groups = [view.as_dict() for view in campaigns.listing(consultation)]
+    if as_json:
+        click.echo(json.dumps(groups, ensure_ascii=False, indent=2))
+        return
+    for entry in groups:
+        click.echo(
+            f"campaign {entry['id']}: {entry['size']} innspill, template {entry['template']}"
+        )
+        for member in entry["members"]:
+            click.echo(f"  innspill {member['id']}  similarity {member['similarity']:.3f}")
+    click.echo(f"{len(groups)} campaigns")

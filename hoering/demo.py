@@ -3,13 +3,15 @@
 The open consultation also holds one of each moderation case: an innspill with a test
 fødselsnummer held for review, a reported one, a hidden one (tombstone) and a redacted one.
 The closed one is ready for `flask archive export`: it holds published innspill, a reply, the
-agency's answer, an innspill with a screened name, one redacted and one hidden by a moderator.
+agency's answer, an innspill with a screened name, one redacted and one hidden by a moderator,
+and a form letter sent 60 times with small edits: a campaign for the case officer to process.
 
 Everything goes through the same services as the web, so the demo's innspill are journaled.
 """
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +24,9 @@ from hoering.accounts.models import (
     ROLE_MODERATOR,
     Agency,
     Organisation,
+    User,
 )
+from hoering.analysis import campaigns
 from hoering.consultations import services as consultations
 from hoering.consultations.models import MODE_POST, MODE_REACTIVE, Paragraph
 from hoering.db import utcnow
@@ -295,8 +299,54 @@ def _closed_consultation(agency, users, friluft, now):
         comment, "Takk! Vi tar med dette i den endelige veilederen.", by=officer
     )
     _moderated_innspill(consultation, users, at + timedelta(days=2))
+    form_letters(consultation, at + timedelta(days=4), password_hash=users["citizen"].password_hash)
     consultations.close_consultation(consultation, by=officer, now=consultation.deadline)
+    campaigns.detect_campaigns(consultation)
     return consultation
+
+
+FORM_LETTER = (
+    "Jeg støtter at staten får felles retningslinjer for klart språk i skjema.",
+    "Mange skjema i dag er så vanskelige at folk må ringe etaten for å få hjelp.",
+    "Det koster tid for både innbyggerne og forvaltningen.",
+    "Retningslinjene bør også gjelde brev og vedtak, ikke bare skjema.",
+    "Klarspråk er et spørsmål om rettssikkerhet og likebehandling.",
+)
+GREETINGS = ("", "Hei!", "Til direktoratet.", "God dag,")
+SIGN_OFFS = ("", "Hilsen {name}", "Med vennlig hilsen {name}", "{name}, Fjordvik")
+EXTRA = (
+    "Min mor på 84 år klarer ikke skjemaene på egen hånd.",
+    "Jeg jobber selv i en kommune og ser dette hver dag.",
+    "Takk for at dere spør oss.",
+)
+FIRST_NAMES = ("Anne", "Bjørn", "Camilla", "Dag", "Eva", "Frode", "Guro", "Håkon", "Ida", "Jon")
+LAST_NAMES = ("Aasen", "Bakke", "Dahl", "Eide", "Fjeld", "Lie", "Moen", "Strand")
+
+
+def form_letters(consultation, at, *, password_hash: str, copies: int = 60) -> None:
+    """A form letter sent `copies` times with small edits (a campaign the case officer finds),
+    each from its own sender (demo people who share one password), each journaled on its own."""
+    rng = random.Random(2026)  # noqa: S311 - varied demo text, not security
+    for n in range(copies):
+        name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[n % len(LAST_NAMES)]}"
+        sender = User(
+            email=f"avsender{n + 1}@demo.hoering.no", name=name, password_hash=password_hash
+        )
+        db.session.add(sender)
+        db.session.flush()
+        sentences = list(FORM_LETTER)
+        if rng.random() < 0.3:
+            sentences.insert(rng.randrange(len(sentences)), rng.choice(EXTRA))
+        if rng.random() < 0.2:
+            sentences.pop(rng.randrange(len(sentences)))
+        parts = [rng.choice(GREETINGS), " ".join(sentences), rng.choice(SIGN_OFFS)]
+        body = "\n\n".join(part.format(name=name) for part in parts if part)
+        submissions.submit(
+            consultation,
+            SubmissionData(body=body, position="support"),
+            author=sender,
+            now=at + timedelta(minutes=7 * n),
+        )
 
 
 def _moderated_innspill(consultation, users, at):

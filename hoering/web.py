@@ -96,6 +96,7 @@ def configure_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hoering.accounts.views import bp as accounts_bp
     from hoering.agencies.views import bp as agencies_bp
+    from hoering.analysis.views import bp as analysis_bp
     from hoering.api.views import bp as api_bp
     from hoering.archive.views import bp as archive_bp
     from hoering.consultations.views import bp as consultations_bp
@@ -122,8 +123,17 @@ def register_blueprints(app: Flask) -> None:
         archive_bp,
         api_bp,
         ops_bp,
+        analysis_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def connect_domains(app: Flask) -> None:
+    """Domains that act when a lower one reports an event (they listen; it never calls up)."""
+    from hoering.analysis.campaigns import on_submission_accepted
+    from hoering.submissions.services import accepted
+
+    accepted.connect(on_submission_accepted)
 
 
 def _revalidatable(response) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from hoering import demo
+from hoering.analysis.models import Campaign
 from hoering.archive.check import check_extraction, format_report
 from hoering.archive.export import export_consultation
 from hoering.consultations.models import STATUS_CLOSED, Consultation
@@ -29,3 +30,12 @@ def test_demo_closed_consultation_holds_every_kind_and_exports(tmp_path):
     path = export_consultation(closed, tmp_path / "demo.tar", produced_by="Arkivar", workers=1)
     results = check_extraction(path)
     assert all(r.passed for r in results), format_report(results)
+
+
+def test_demo_closed_consultation_holds_a_form_letter_campaign():
+    demo.load()
+    closed = db.session.scalar(select(Consultation).where(Consultation.status == STATUS_CLOSED))
+    sizes = db.session.scalars(
+        select(Campaign.size).where(Campaign.consultation_id == closed.id)
+    ).all()
+    assert sizes == [60]

@@ -15,6 +15,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from hoering.accounts.models import User
+from hoering.analysis import services as analysis
+from hoering.analysis.models import (
+    PROCESSING_ACTIVE,
+    PROCESSING_DONE,
+    PROCESSING_NEW,
+    Campaign,
+    CampaignMember,
+    Processing,
+)
 from hoering.archive.export import YIELD_PER, ParagraphIndex
 from hoering.consultations.models import Consultation
 from hoering.extensions import db
@@ -42,6 +52,11 @@ COLUMNS = (
     ("endorsements", _l("Enig")),
     ("text", _l("Tekst (original)")),
     ("public_text", _l("Offentlig tekst (der den er en annen)")),
+    ("id", _l("Innspill-id")),
+    ("campaign", _l("Kampanje (id og antall innspill)")),
+    ("themes", _l("Temaer")),
+    ("processing_status", _l("Behandlingsstatus")),
+    ("assigned_to", _l("Saksbehandler")),
 )
 
 LABELS = {
@@ -64,6 +79,11 @@ LABELS = {
         "rejected": _l("Avvist"),
         "withdrawn": _l("Trukket tilbake"),
     },
+    "processing_status": {
+        PROCESSING_NEW: _l("Ikke behandlet"),
+        PROCESSING_ACTIVE: _l("Under behandling"),
+        PROCESSING_DONE: _l("Ferdig vurdert"),
+    },
 }
 
 
@@ -72,16 +92,31 @@ def submission_rows(consultation: Consultation) -> Iterator[dict]:
     paragraphs = ParagraphIndex(consultation)
     own = aliased(JournalEntry)
     parent = aliased(JournalEntry)
+    themes = analysis.theme_names(consultation)
     query = (
-        select(Submission, own.year, own.seq, parent.year, parent.seq)
+        select(
+            Submission,
+            own.year,
+            own.seq,
+            parent.year,
+            parent.seq,
+            Campaign.id,
+            Campaign.size,
+            Processing.status,
+            User.name,
+        )
         .outerjoin(own, own.submission_id == Submission.id)
         .outerjoin(parent, parent.submission_id == Submission.parent_id)
+        .outerjoin(CampaignMember, CampaignMember.submission_id == Submission.id)
+        .outerjoin(Campaign, Campaign.id == CampaignMember.campaign_id)
+        .outerjoin(Processing, Processing.submission_id == Submission.id)
+        .outerjoin(User, User.id == Processing.assigned_to_id)
         .where(Submission.consultation_id == consultation.id)
         .order_by(Submission.id)
         .execution_options(yield_per=YIELD_PER)
     )
     with db.session.execute(query) as rows:
-        for s, year, seq, parent_year, parent_seq in rows:
+        for s, year, seq, parent_year, parent_seq, campaign, size, processing, officer in rows:
             redacted = s.public_body is not None and s.public_body != s.body
             yield {
                 "journal_number": f"{year}/{seq:06d}" if year else None,
@@ -102,6 +137,11 @@ def submission_rows(consultation: Consultation) -> Iterator[dict]:
                 "endorsements": s.endorsement_count,
                 "text": s.body,
                 "public_text": s.public_body if redacted else None,
+                "id": s.id,
+                "campaign": {"id": campaign, "size": size} if campaign else None,
+                "themes": themes.get(s.id, []),
+                "processing_status": processing or PROCESSING_NEW,
+                "assigned_to": officer,
             }
 
 
@@ -116,6 +156,9 @@ def csv_header() -> list:
 def csv_rows(consultation: Consultation) -> Iterator[list]:
     """The rows as spreadsheet cells: codes shown as Norwegian labels."""
     for row in submission_rows(consultation):
+        campaign, themes = row["campaign"], row["themes"]
+        row["campaign"] = f"{campaign['id']} ({campaign['size']})" if campaign else None
+        row["themes"] = "; ".join(themes)
         yield [
             LABELS[key].get(row[key], row[key]) if key in LABELS else row[key]
             for key, _h in COLUMNS

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 
 from hoering import cache
 from hoering.accounts.models import ROLE_CASE_OFFICER, Agency
+from hoering.analysis import public as campaigns_public
 from hoering.consultations import services
 from hoering.consultations.forms import ConsultationForm, ConsulteeForm, DraftForm
 from hoering.consultations.models import (
@@ -121,6 +122,7 @@ def show(slug: str):
         after=after_param(request.args),
         size=current_app.config["PAGE_SIZE"],
         viewer=current_user,
+        fold=campaigns_public.folding(consultation),
     )
     consultees = db.session.scalars(
         select(Consultee)
@@ -157,6 +159,7 @@ def paragraph(slug: str, anchor: str):
         after=after_param(request.args),
         size=current_app.config["PAGE_SIZE"],
         viewer=current_user,
+        fold=campaigns_public.folding(consultation),
     )
     total, versions = queries.anchor_versions(consultation, anchor)
     return render_template(

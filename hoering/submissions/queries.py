@@ -44,6 +44,8 @@ class Page:
     threads: list[Thread]
     next_after: int | None
     endorsed_ids: set[int]
+    # Shown innspill id -> (group id, how many like it are folded under it), when folded.
+    alike: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def anchor_paragraph_ids(paragraph: Paragraph):
@@ -54,12 +56,17 @@ def anchor_paragraph_ids(paragraph: Paragraph):
     )
 
 
-def _page(query, *, after: int | None, size: int, viewer) -> Page:
+def list_page(query, *, after: int | None, size: int, viewer, fold=None) -> Page:
+    """`fold`, if given, is (clause, columns) from the caller: a clause the listed innspill must
+    also meet (copies folded away) and, per innspill, (group id, how many alike) columns."""
     if after is not None:
         query = query.where(Submission.id > after)
-    rows = list(db.session.scalars(query.order_by(Submission.id).limit(size + 1)))
-    has_more = len(rows) > size
-    rows = rows[:size]
+    if fold is not None:
+        query = query.where(fold[0]).add_columns(*fold[1])
+    found = db.session.execute(query.order_by(Submission.id).limit(size + 1)).all()
+    has_more = len(found) > size
+    found = found[:size]
+    rows = [row[0] for row in found]
     threads = [Thread(row) for row in rows]
     _attach_replies(threads)
     return Page(
@@ -68,25 +75,30 @@ def _page(query, *, after: int | None, size: int, viewer) -> Page:
         endorsed_ids=endorsed_ids(
             viewer, [s.id for t in threads for s in [t.submission, *t.replies]]
         ),
+        alike={row[0].id: (row[1], row[2]) for row in found if fold and row[1] is not None},
     )
 
 
-def paragraph_page(paragraph: Paragraph, *, after: int | None, size: int, viewer) -> Page:
+def paragraph_page(
+    paragraph: Paragraph, *, after: int | None, size: int, viewer, fold=None
+) -> Page:
     query = select(Submission).where(
         Submission.paragraph_id.in_(anchor_paragraph_ids(paragraph)),
         Submission.parent_id.is_(None),
         is_public(),
     )
-    return _page(query, after=after, size=size, viewer=viewer)
+    return list_page(query, after=after, size=size, viewer=viewer, fold=fold)
 
 
-def general_page(consultation: Consultation, *, after: int | None, size: int, viewer) -> Page:
+def general_page(
+    consultation: Consultation, *, after: int | None, size: int, viewer, fold=None
+) -> Page:
     query = select(Submission).where(
         Submission.consultation_id == consultation.id,
         Submission.kind == KIND_GENERAL,
         is_public(),
     )
-    return _page(query, after=after, size=size, viewer=viewer)
+    return list_page(query, after=after, size=size, viewer=viewer, fold=fold)
 
 
 def replies_page(parent: Submission, *, after: int | None, size: int, viewer) -> Page:

@@ -11,6 +11,7 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from blinker import Namespace
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -47,6 +48,10 @@ from hoering.submissions.models import (
 )
 
 log = logging.getLogger(__name__)
+
+# Sent with each newly accepted innspill, inside the caller's transaction, so domains above this
+# one (campaign grouping) can act on it without submit() knowing them.
+accepted = Namespace().signal("submission-accepted")
 
 
 class PersonalDataFoundError(BadInputError):
@@ -232,6 +237,7 @@ def submit(
         consultation.id,
     )
     notices.notify_reply(submission)
+    accepted.send(submission)
     return submission
 
 

@@ -1,0 +1,1 @@
+"""After the deadline: campaigns (form letters), themes, notes, processing status, overview."""
