@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
@@ -69,14 +70,14 @@ class Filter:
 def _choice(args: Mapping[str, str], name: str, allowed) -> str:
     value = (args.get(name) or "").strip()
     if value and value not in allowed:
-        raise BadInputError(_l("Ukjent verdi i filteret «%(name)s».", name=name), field=name)
+        raise BadInputError(_("Ukjent verdi i filteret «%(name)s».", name=name), field=name)
     return value
 
 
 def _number_or(args: Mapping[str, str], name: str, words=()) -> str:
     value = (args.get(name) or "").strip()
     if value and value not in words and not (value.isascii() and value.isdigit()):
-        raise BadInputError(_l("Ukjent verdi i filteret «%(name)s».", name=name), field=name)
+        raise BadInputError(_("Ukjent verdi i filteret «%(name)s».", name=name), field=name)
     return value[:12]
 
 
