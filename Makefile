@@ -18,6 +18,7 @@ install: $(BIN)/python ## Install the app into .venv, with its translations and 
 	$(BIN)/pip install --quiet -e .
 	$(FLASK) translate compile
 	scripts/vendor-assets.sh
+	scripts/ensure-fonts.sh
 
 run: install ## Set up the embedded SQLite database with demo data and serve on 127.0.0.1:5000
 	$(FLASK) db upgrade

@@ -86,11 +86,23 @@ def journal():
 
 
 @journal.command("verify")
-def journal_verify():
-    """Walk every hash chain; name the first entry altered, removed or inserted."""
+@click.option(
+    "--expect-head",
+    "expected_heads",
+    multiple=True,
+    metavar="HASH",
+    help="A head written down earlier (printed here, published daily in the public journal); "
+    "it must still be in the chain. May be given more than once.",
+)
+def journal_verify(expected_heads: tuple[str, ...]):
+    """Walk every hash chain; name the first entry altered, removed or inserted.
+
+    Also checks that every innspill and agency reply has its journal entry, and that every
+    --expect-head is still in the chain: together they catch entries cut from the end.
+    """
     from hoering.journal.verify import verify_chains
 
-    problems, heads = verify_chains()
+    problems, heads = verify_chains(expected_heads)
     if not problems:
         entries = sum(head.entries for head in heads)
         changes = sum(head.changes for head in heads)
@@ -102,10 +114,9 @@ def journal_verify():
             )
         return
     for problem in problems:
+        where = f" (agency {problem.agency_id}, {problem.year})" if problem.agency_id else ""
         click.echo(
-            f"Journal BROKEN at {problem.journal_number} (agency {problem.agency_id}, "
-            f"{problem.year}): {problem.problem}",
-            err=True,
+            f"Journal BROKEN at {problem.journal_number}{where}: {problem.problem}", err=True
         )
     sys.exit(1)
 

@@ -9,9 +9,9 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
-from sqlalchemy import DateTime, TypeDecorator, event
+from sqlalchemy import DateTime, Executable, TypeDecorator, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from hoering.extensions import db
 
@@ -78,8 +78,39 @@ def discard_transaction() -> None:
         db.session().invalidate()
 
 
+def write_unless_busy(statement: Executable) -> bool:
+    """Run one optional write in a transaction of its own; skip it (False) if the database is busy.
+
+    For what a page that only reads writes on the side: the sign-in's idle clock, a language
+    preference. The read is ended first (on SQLite a read turned write fails at once if another
+    worker committed since), and on SQLite the write waits for the lock only briefly: a reader
+    never queues behind a burst of writers for something that can as well be written next time.
+    """
+    db.session.commit()
+    sqlite = is_sqlite()
+    try:
+        if sqlite:
+            db.session.execute(text(f"PRAGMA busy_timeout={OPTIONAL_WRITE_WAIT_MS}"))
+        try:
+            db.session.execute(statement)
+        finally:
+            if sqlite:
+                db.session.execute(text(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"))
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        log.info("optional write skipped: the database is busy")
+        return False
+    return True
+
+
 def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
+
+
+# How long a SQLite writer queues for the write lock, and how long an optional write may.
+BUSY_TIMEOUT_MS = 5000
+OPTIONAL_WRITE_WAIT_MS = 50
 
 
 @event.listens_for(Engine, "connect")
@@ -90,7 +121,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     # NORMAL in WAL mode never corrupts the database; a power cut may lose the last commits.
     cursor.execute("PRAGMA synchronous=NORMAL")

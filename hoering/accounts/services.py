@@ -30,7 +30,7 @@ from hoering.accounts.models import (
     User,
     UserRole,
 )
-from hoering.db import utcnow
+from hoering.db import utcnow, write_unless_busy
 from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
 from hoering.identifiers import is_valid_organisation_number, normalize_organisation_number
@@ -186,15 +186,20 @@ def load_session_user(token: str) -> User | None:
     if not user.is_enabled:
         return None
     now = utcnow()
-    # Refresh the idle clock at most once a minute, so reads stay read-only.
+    # Refresh the idle clock at most once a minute, and only when the database is free: a skipped
+    # refresh is made on a later request, long before the idle limit.
     if now - login_session.last_seen_at > timedelta(minutes=1):
-        # End the read first: on SQLite a read turned write fails if another worker wrote since.
-        db.session.commit()
-        login_session.last_seen_at = now
-        db.session.commit()
+        write_unless_busy(
+            update(LoginSession).where(LoginSession.id == login_session.id).values(last_seen_at=now)
+        )
     user.session_token = token
     user.login_session = login_session
     return user
+
+
+def remember_locale(user: User, locale: str) -> bool:
+    """Keep a person's language choice on their account, unless the database is busy."""
+    return write_unless_busy(update(User).where(User.id == user.id).values(locale=locale))
 
 
 def grant_role(user: User, role: str, agency: Agency | None = None) -> UserRole:

@@ -211,9 +211,10 @@ def set_language(locale: str):
     """
     if locale in current_app.config["LANGUAGES"]:
         session["locale"] = locale
-        if current_user.is_authenticated:
-            current_user.locale = locale
-            db.session.commit()
+        if current_user.is_authenticated and current_user.locale != locale:
+            # The session carries the choice; the account keeps it too unless the database is
+            # busy, and then it is kept at the next change.
+            services.remember_locale(current_user, locale)
     return redirect(safe_next(request.args.get("next"), url_for("consultations.index")))
 
 

@@ -20,6 +20,24 @@ SRGB_PROFILE = ASSETS / "sRGB.icc"
 REDACTED = "[sladdet]"
 PRIVATE_PERSON = "Privatperson"
 _FAMILY = "DejaVuSans"
+# Debian's Noto fonts (fonts-noto-core, fonts-noto-cjk) for what DejaVu cannot show: Hangul and
+# Han, scripts of languages spoken in Norway, symbols. A document embeds only those its text
+# needs, so most documents carry DejaVu alone. Where none is installed, or none covers a
+# character, the document says which characters it could not show.
+NOTO_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/opentype/noto"))
+FALLBACK_FONTS = (
+    "NotoSansCJK-Regular.ttc",
+    "NotoSansEthiopic-Regular.ttf",
+    "NotoSansDevanagari-Regular.ttf",
+    "NotoSansBengali-Regular.ttf",
+    "NotoSansGurmukhi-Regular.ttf",
+    "NotoSansTamil-Regular.ttf",
+    "NotoSansSinhala-Regular.ttf",
+    "NotoSansThai-Regular.ttf",
+    "NotoSansMath-Regular.ttf",
+    "NotoSansSymbols-Regular.ttf",
+    "NotoSansSymbols2-Regular.ttf",
+)
 _LINE = 5.5
 
 
@@ -98,9 +116,26 @@ def _font_coverage() -> frozenset[int]:
     return frozenset(maps[0] & maps[1])
 
 
+@functools.cache
+def _fallback_fonts() -> tuple[tuple[str, Path, frozenset[int]], ...]:
+    """(family, file, code points) of each installed fallback font, in order of preference."""
+    found = []
+    for name in FALLBACK_FONTS:
+        path = next((folder / name for folder in NOTO_DIRS if (folder / name).is_file()), None)
+        if path is not None:
+            with TTFont(path, fontNumber=0, lazy=True) as font:
+                found.append((path.stem, path, frozenset(font.getBestCmap())))
+    return tuple(found)
+
+
+@functools.cache
+def _all_coverage() -> frozenset[int]:
+    return _font_coverage().union(*(cover for _family, _path, cover in _fallback_fonts()))
+
+
 def printable(text: str) -> str:
-    """Text the embedded font can draw: controls dropped, missing glyphs shown as U+FFFD."""
-    coverage = _font_coverage()
+    """Text the fonts can draw: controls dropped, glyphs no font has shown as U+FFFD."""
+    coverage = _all_coverage()
     out = []
     for char in unicodedata.normalize("NFC", text):
         if char in "\n\t":
@@ -112,6 +147,64 @@ def printable(text: str) -> str:
         else:
             out.append("\ufffd")
     return "".join(out)
+
+
+def unshowable(text: str) -> list[str]:
+    """The characters of a text that no font can draw (each once, in order)."""
+    coverage = _all_coverage()
+    return list(
+        dict.fromkeys(
+            char
+            for char in unicodedata.normalize("NFC", text)
+            if ord(char) not in coverage
+            and char not in "\n\t"
+            and unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+        )
+    )
+
+
+class _Document(FPDF):
+    """An FPDF that embeds fallback fonts as its text needs them and notes what none can show."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.fallbacks: list[str] = []
+        self.missing: dict[str, None] = {}
+
+    def prepare(self, text: str) -> str:
+        """Make the text drawable: fonts for it embedded, what cannot be drawn recorded."""
+        needed = {ord(char) for char in text} - _font_coverage()
+        for family, path, cover in _fallback_fonts():
+            if not needed:
+                break
+            if needed & cover:
+                if family not in self.fallbacks:
+                    self.add_font(family, "", path)
+                    self.fallbacks.append(family)
+                    self.set_fallback_fonts(self.fallbacks, exact_match=False)
+                needed -= cover
+        self.missing.update(dict.fromkeys(unshowable(text)))
+        return printable(text)
+
+    def note_missing(self) -> None:
+        """Say so when the document could not show all of the text it was given."""
+        if not self.missing:
+            return
+        listed = ", ".join(
+            f"U+{ord(char):04X} {unicodedata.name(char, '').lower()}".strip()
+            for char in self.missing
+        )
+        self.ln(3)
+        self.set_font(_FAMILY, "", 9)
+        self.multi_cell(
+            0,
+            _LINE,
+            "Merknad om tegn: "
+            f"{len(self.missing)} tegn i teksten kan ikke vises med skriftene i dette dokumentet "
+            f"og står som \ufffd: {listed}. Den journalførte teksten har dem uendret.",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
 
 
 def redact(text: str, spans: tuple[tuple[int, int], ...]) -> str:
@@ -129,9 +222,9 @@ def redact(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "".join(result)
 
 
-def _new_pdf(title: str, author: str, lang: str) -> FPDF:
+def _new_pdf(title: str, author: str, lang: str) -> _Document:
     """An FPDF set up for PDF/A-2b: embedded fonts, sRGB OutputIntent, XMP with pdfaid."""
-    pdf = FPDF(format="A4", enforce_compliance="PDF/A-2B")
+    pdf = _Document(format="A4", enforce_compliance="PDF/A-2B")
     pdf.add_font(_FAMILY, "", FONT_REGULAR)
     pdf.add_font(_FAMILY, "B", FONT_BOLD)
     pdf.add_output_intent(
@@ -155,21 +248,21 @@ def _new_pdf(title: str, author: str, lang: str) -> FPDF:
     return pdf
 
 
-def _text(pdf: FPDF, text: str, *, size: float = 10.5, bold: bool = False) -> None:
+def _text(pdf: _Document, text: str, *, size: float = 10.5, bold: bool = False) -> None:
     """Write a wrapped block of text."""
     pdf.set_font(_FAMILY, "B" if bold else "", size)
-    pdf.multi_cell(0, _LINE, printable(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, _LINE, pdf.prepare(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _label(pdf: FPDF, label: str, value: str) -> None:
+def _label(pdf: _Document, label: str, value: str) -> None:
     """Write a "label: value" line."""
     pdf.set_font(_FAMILY, "B", 9.5)
-    pdf.cell(38, _LINE, printable(label))
+    pdf.cell(38, _LINE, pdf.prepare(label))
     pdf.set_font(_FAMILY, "", 9.5)
-    pdf.multi_cell(0, _LINE, printable(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, _LINE, pdf.prepare(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _quote(pdf: FPDF, text: str) -> None:
+def _quote(pdf: _Document, text: str) -> None:
     """Write an indented, grey quoted block."""
     pdf.set_left_margin(28)
     pdf.set_x(28)
@@ -180,12 +273,12 @@ def _quote(pdf: FPDF, text: str) -> None:
     pdf.set_x(20)
 
 
-def _header(pdf: FPDF, consultation_title: str, case_number: str, agency: str) -> None:
+def _header(pdf: _Document, consultation_title: str, case_number: str, agency: str) -> None:
     """Write the consultation heading shared by every page type."""
     _text(pdf, consultation_title, size=15, bold=True)
     pdf.set_font(_FAMILY, "", 9.5)
     pdf.multi_cell(
-        0, _LINE, printable(f"{agency} · Sak {case_number}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        0, _LINE, pdf.prepare(f"{agency} · Sak {case_number}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
     )
     pdf.ln(3)
 
@@ -233,6 +326,7 @@ def render_submission_pdf(ctx: SubmissionContext) -> bytes:
         _label(pdf, "Standpunkt", ctx.position)
     if ctx.redacted:
         _label(pdf, "Merknad", "Deler av innholdet er skjermet.")
+    pdf.note_missing()
     return bytes(pdf.output())
 
 
@@ -251,4 +345,5 @@ def render_draft_pdf(ctx: DraftContext) -> bytes:
         for paragraph in section.paragraphs:
             _text(pdf, f"{paragraph.number} {paragraph.text}")
             pdf.ln(1)
+    pdf.note_missing()
     return bytes(pdf.output())

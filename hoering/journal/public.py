@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -22,10 +22,11 @@ from sqlalchemy.orm import aliased
 from hoering.accounts.models import Agency
 from hoering.archive.noark5 import SCREENED_TEXT
 from hoering.consultations.models import STATUS_DRAFT, Consultation
+from hoering.db import utcnow
 from hoering.errors import BadInputError, NotFoundError
 from hoering.extensions import db
 from hoering.journal.models import DOC_INCOMING, JournalEntry
-from hoering.journal.services import screenings
+from hoering.journal.services import OSLO, screenings
 from hoering.paging import date_param
 from hoering.submissions.models import STATUS_PUBLISHED, AgencyReply, Submission
 
@@ -61,6 +62,42 @@ class PublicEntry:
     @property
     def is_incoming(self) -> bool:
         return self.document_type == DOC_INCOMING
+
+
+@dataclass(frozen=True)
+class DailyHead:
+    """The last journalpost of one journal day; its hash is the head of the chain that day."""
+
+    journal_date: date
+    journal_number: str
+    hash: str
+
+
+# How many journal days of heads the public journal shows.
+DAILY_HEADS = 14
+
+
+def daily_heads(agency: Agency, *, today: date | None = None) -> list[DailyHead]:
+    """The chain's head at the end of each of the last journal days, newest first.
+
+    Published so that anyone can write one down: the journal can later be checked against it
+    (`flask journal verify --expect-head`), which proves nothing journaled up to it was cut.
+    """
+    today = today or utcnow().astimezone(OSLO).date()
+    since = today - timedelta(days=DAILY_HEADS)
+    rows = db.session.execute(
+        select(JournalEntry.journal_date, JournalEntry.year, JournalEntry.seq, JournalEntry.hash)
+        .where(
+            JournalEntry.agency_id == agency.id,
+            JournalEntry.year >= since.year,
+            JournalEntry.journal_date > since,
+        )
+        .order_by(JournalEntry.year, JournalEntry.seq)
+    )
+    last: dict[date, DailyHead] = {}
+    for journal_date, year, seq, hash_ in rows:
+        last[journal_date] = DailyHead(journal_date, f"{year}/{seq:06d}", hash_)
+    return sorted(last.values(), key=lambda head: head.journal_date, reverse=True)
 
 
 def get_agency(slug: str) -> Agency:

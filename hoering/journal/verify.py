@@ -5,15 +5,22 @@ JournalCounter row. A chain breaks when an entry or change record is altered (it
 matches), removed (a number is missing, or the head points past the last one), inserted (a
 number beyond the head, a chain without a head, a broken previous-hash link), or when the
 journaled document's text was edited.
+
+The head row lives in the same database, so removing the last entries and rewinding the head
+leaves a chain that checks out by itself. Two checks catch that cut: a head written down
+earlier (printed by `journal verify`, published daily in the public journal) must still be in
+the chain, and every innspill and agency reply must still have its journal entry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import aliased
 
+from hoering.consultations.models import Consultation
 from hoering.extensions import db
 from hoering.journal.models import GENESIS_HASH, JournalChange, JournalCounter, JournalEntry
 from hoering.journal.services import change_hash, document_hash, entry_hash
@@ -52,8 +59,14 @@ def verify_chain() -> list[ChainProblem]:
     return problems
 
 
-def verify_chains() -> tuple[list[ChainProblem], list[ChainHead]]:
-    """Every chain checked: the problems found, and the heads of the chains that are intact."""
+def verify_chains(
+    expected_heads: Iterable[str] = (),
+) -> tuple[list[ChainProblem], list[ChainHead]]:
+    """Every chain checked: the problems found, and the heads of the chains that are intact.
+
+    `expected_heads` are hashes written down earlier; each must still be an entry's or a change
+    record's hash, or entries were cut since.
+    """
     counters = {(c.agency_id, c.year): c for c in db.session.scalars(select(JournalCounter))}
     keys = db.session.execute(
         union(
@@ -87,7 +100,48 @@ def verify_chains() -> tuple[list[ChainProblem], list[ChainHead]]:
                     counter.last_change_hash,
                 )
             )
+    problems += _missing_heads(expected_heads)
+    problems += _unjournaled()
     return problems, heads
+
+
+def _missing_heads(expected_heads: Iterable[str]) -> list[ChainProblem]:
+    problems = []
+    for head in dict.fromkeys(h.strip().lower() for h in expected_heads):
+        known = db.session.scalar(
+            select(JournalEntry.id).where(JournalEntry.hash == head)
+        ) or db.session.scalar(select(JournalChange.id).where(JournalChange.hash == head))
+        if known is None:
+            problems.append(
+                ChainProblem(0, 0, head, "the expected head is gone: entries were cut since")
+            )
+    return problems
+
+
+def _unjournaled() -> list[ChainProblem]:
+    """Innspill and agency replies that have no journal entry (none is ever made without)."""
+    submissions = db.session.execute(
+        select(Consultation.agency_id, Submission.created_at, Submission.id)
+        .join(Consultation, Consultation.id == Submission.consultation_id)
+        .outerjoin(JournalEntry, JournalEntry.submission_id == Submission.id)
+        .where(JournalEntry.id.is_(None))
+        .order_by(Submission.id)
+    ).all()
+    replies = db.session.execute(
+        select(Consultation.agency_id, AgencyReply.created_at, AgencyReply.id)
+        .join(Submission, Submission.id == AgencyReply.submission_id)
+        .join(Consultation, Consultation.id == Submission.consultation_id)
+        .outerjoin(JournalEntry, JournalEntry.agency_reply_id == AgencyReply.id)
+        .where(JournalEntry.id.is_(None))
+        .order_by(AgencyReply.id)
+    ).all()
+    return [
+        ChainProblem(agency_id, created.year, f"(innspill {id_})", "innspill has no journal entry")
+        for agency_id, created, id_ in submissions
+    ] + [
+        ChainProblem(agency_id, created.year, f"(svar {id_})", "agency reply has no journal entry")
+        for agency_id, created, id_ in replies
+    ]
 
 
 def _verify_entries(counter: JournalCounter) -> ChainProblem | None:

@@ -44,6 +44,7 @@ def public_journal(agency_slug: str):
         entries=entries,
         next_after=next_after,
         filters=filters,
+        heads=public.daily_heads(agency),
     ), status
 
 

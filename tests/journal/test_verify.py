@@ -161,3 +161,60 @@ def test_the_orm_refuses_to_change_or_delete_journal_rows(journal):
     with pytest.raises(JournalImmutableError):
         db.session.flush()
     db.session.rollback()
+
+
+def _cut_the_last_two(journal, *, documents_too: bool) -> None:
+    """Remove the last two entries and rewind the head, so the chain checks out by itself."""
+    third, reply = journal[2], journal[3]
+    submission_id, reply_id = third.submission_id, reply.agency_reply_id
+    head, agency = journal[1].hash, journal[1].agency_id
+    _sql("DELETE FROM journal_entries WHERE id IN (:a, :b)", a=third.id, b=reply.id)
+    _sql(
+        "UPDATE journal_counters SET last_seq = 2, last_hash = :head WHERE agency_id = :agency",
+        head=head,
+        agency=agency,
+    )
+    if documents_too:
+        _sql("DELETE FROM agency_replies WHERE id = :id", id=reply_id)
+        _sql("DELETE FROM submissions WHERE id = :id", id=submission_id)
+
+
+def test_a_cut_at_the_end_leaves_innspill_without_entries(runner, journal):
+    submission_id, reply_id = journal[2].submission_id, journal[3].agency_reply_id
+    _cut_the_last_two(journal, documents_too=False)
+    result = _verify(runner)
+    assert result.exit_code == 1
+    assert f"BROKEN at (innspill {submission_id})" in result.output
+    assert "innspill has no journal entry" in result.output
+    assert f"BROKEN at (svar {reply_id})" in result.output
+
+
+def test_a_cut_with_its_innspill_is_caught_by_a_head_written_down_earlier(runner, journal):
+    published = journal[3].hash
+    earlier = journal[1].hash
+    ok = runner.invoke(args=["journal", "verify", "--expect-head", published])
+    assert ok.exit_code == 0, ok.output
+    assert published in ok.output  # the head it prints is the one to write down
+
+    _cut_the_last_two(journal, documents_too=True)
+    assert _verify(runner).exit_code == 0  # the chain alone cannot tell
+    result = runner.invoke(
+        args=["journal", "verify", "--expect-head", earlier, "--expect-head", published]
+    )
+    assert result.exit_code == 1
+    assert f"Journal BROKEN at {published}: the expected head is gone" in result.output
+    assert earlier not in result.output
+
+
+def test_the_public_journal_publishes_the_head_of_each_day(client, journal):
+    agency = journal[0].agency_id
+    from hoering.accounts.models import Agency
+
+    slug = db.session.get(Agency, agency).slug
+    page = client.get(f"/virksomheter/{slug}/offentlig-journal").get_data(as_text=True)
+    from bs4 import BeautifulSoup
+
+    heads = BeautifulSoup(page, "html.parser").select_one("dl.journal-heads")
+    assert len(heads("dt")) == 1
+    assert journal[3].journal_number in heads.dt.get_text()
+    assert heads.dd.get_text(strip=True) == journal[3].hash
