@@ -93,7 +93,7 @@ def _escape_like(value: str) -> str:
 def show(slug: str):
     consultation = services.get_consultation(slug, viewer=current_user)
     now = utcnow()
-    counts = queries.anchor_counts(consultation)
+    counts, removed = queries.anchor_tallies(consultation)
     accepting = consultation.accepts_submissions(now)
 
     def render_draft() -> str:
@@ -104,6 +104,7 @@ def show(slug: str):
             sections=sections,
             paragraphs=paragraphs,
             counts=counts,
+            removed=removed,
             accepting=accepting,
         )
 
@@ -113,6 +114,7 @@ def show(slug: str):
         consultation.slug,
         consultation.current_version_id,
         sorted(counts.items()),
+        sorted(removed.items()),
         accepting,
         str(get_locale()),
     )
@@ -163,6 +165,7 @@ def paragraph(slug: str, anchor: str):
         paragraph=found,
         page=page,
         total=total,
+        removed=queries.removed_count(consultation, anchor),
         versions=versions,
         now=utcnow(),
     )
@@ -354,6 +357,15 @@ def draft(consultation: Consultation):
     ), status
 
 
+@manage_bp.route("/hoeringer/<slug>/lukk")
+@case_officer_required
+def confirm_close(consultation: Consultation):
+    """Closing early cannot be undone: say what it means and ask first."""
+    return render_template(
+        "consultations/manage_close.html", consultation=consultation, now=utcnow()
+    )
+
+
 @manage_bp.route("/hoeringer/<slug>/status", methods=["POST"])
 @case_officer_required
 def change_status(consultation: Consultation):
@@ -365,6 +377,8 @@ def change_status(consultation: Consultation):
     }
     if action not in transitions:
         abort(400)
+    if action == "close" and request.form.get("confirm") != "ja":
+        return redirect(url_for("manage.confirm_close", slug=consultation.slug), 303)
     transitions[action]()
     db.session.commit()
     messages = {

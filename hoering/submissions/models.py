@@ -110,6 +110,11 @@ class Submission(db.Model):
     def is_redacted(self) -> bool:
         return self.public_body is not None
 
+    def excerpt(self, words: int = 25) -> str:
+        """The first words of the text as sent, on one line (for the author's own lists)."""
+        parts = self.body.split(maxsplit=words)
+        return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
     @property
     def public_name(self) -> str | None:
         """The name shown on public pages; None means 'Privatperson'."""

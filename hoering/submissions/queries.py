@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from hoering.consultations.models import Consultation, DraftVersion, Paragraph, Section
 from hoering.extensions import db
 from hoering.submissions.models import (
     KIND_GENERAL,
+    KIND_PARAGRAPH,
     STATUS_HIDDEN,
     STATUS_PUBLISHED,
     STATUS_WITHDRAWN,
@@ -188,11 +189,53 @@ def current_draft(consultation: Consultation):
     return sections, paragraphs
 
 
+def _removed(consultation: Consultation):
+    """Paragraph innspill that were public and are now hidden or withdrawn (tombstones)."""
+    return (
+        select(Paragraph.anchor, func.count(Submission.id).label("removed"))
+        .join(Paragraph, Paragraph.id == Submission.paragraph_id)
+        .where(
+            Submission.consultation_id == consultation.id,
+            Submission.kind == KIND_PARAGRAPH,
+            Submission.status.in_((STATUS_HIDDEN, STATUS_WITHDRAWN)),
+            Submission.published_at.is_not(None),
+        )
+        .group_by(Paragraph.anchor)
+    )
+
+
 def anchor_counts(consultation: Consultation) -> dict[str, int]:
     """Public innspill per paragraph anchor, summed over every version of the draft."""
-    rows = db.session.execute(
-        select(Paragraph.anchor, func.sum(Paragraph.submission_count))
+    return anchor_tallies(consultation)[0]
+
+
+def anchor_tallies(consultation: Consultation) -> tuple[dict[str, int], dict[str, int]]:
+    """Per paragraph anchor over every version: public innspill, and removed ones (tombstones).
+
+    One round trip: the two tallies come back as one UNION ALL."""
+    shown = (
+        select(
+            Paragraph.anchor,
+            func.sum(Paragraph.submission_count).label("shown"),
+            literal(0).label("removed"),
+        )
         .where(Paragraph.consultation_id == consultation.id)
         .group_by(Paragraph.anchor)
     )
-    return {anchor: int(total or 0) for anchor, total in rows}
+    removed = _removed(consultation).subquery()
+    gone = select(removed.c.anchor, literal(0), removed.c.removed)
+    counts: dict[str, int] = {}
+    removals: dict[str, int] = {}
+    for anchor, total, count in db.session.execute(union_all(shown, gone)):
+        if count:
+            removals[anchor] = int(count)
+        else:
+            counts[anchor] = int(total or 0)
+    return counts, removals
+
+
+def removed_count(consultation: Consultation, anchor: str) -> int:
+    """Removed innspill (tombstones) on one paragraph anchor, over every version."""
+    query = _removed(consultation).where(Paragraph.anchor == anchor)
+    row = db.session.execute(query).first()
+    return int(row.removed) if row else 0

@@ -147,7 +147,9 @@ class ConsultationPage(BasePage):
         return ParagraphPage(self.page)
 
     def comment_on(self, anchor: str) -> WriteForm:
-        self.page.get_by_role("link", name=f"Kommenter avsnitt {anchor}").click()
+        """The paragraph's one link leads to its page, where the comment button is."""
+        self.read_comments_on(anchor)
+        self.page.get_by_role("link", name="Kommenter dette avsnittet").click()
         return WriteForm(self.page)
 
     def submission(self, submission_id: int) -> SubmissionCard:
