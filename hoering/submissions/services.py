@@ -222,7 +222,7 @@ def submit(
     if submission.status == STATUS_PUBLISHED:
         adjust_counts(submission, +1)
     _mark_consultee(submission, CONSULTEE_ANSWERED)
-    journal.record_incoming(submission)
+    entry = journal.record_incoming(submission)
     log.info(
         "submission %s accepted (%s, %s) in consultation %s",
         submission.id,
@@ -231,6 +231,7 @@ def submit(
         consultation.id,
     )
     notices.notify_reply(submission)
+    notices.notify_receipt(submission, entry.journal_number)
     return submission
 
 

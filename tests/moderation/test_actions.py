@@ -86,7 +86,9 @@ def test_reject_tells_the_author_in_mine_innspill(signed_in, setting):
     )
     assert (entry.before["status"], entry.after["status"]) == (STATUS_PENDING, STATUS_REJECTED)
     # And by e-mail, through the outbox.
-    [notice] = db.session.scalars(db.select(OutboxMessage)).all()
+    [notice] = db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.kind == "moderated")
+    ).all()
     assert notice.recipient_id == author.id
     assert notice.kind == "moderated"
     assert notice.subject.endswith("ble avvist")
