@@ -66,6 +66,7 @@ def configure_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from hoering.accessibility.views import bp as accessibility_bp
     from hoering.accounts.views import bp as accounts_bp
     from hoering.agencies.views import bp as agencies_bp
     from hoering.api.views import bp as api_bp
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         archive_bp,
         api_bp,
         ops_bp,
+        accessibility_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -18,6 +18,7 @@ KIND_AGENCY_ANSWER = "agency_answer"
 KIND_MODERATED = "moderated"
 KIND_PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of notice, not a secret
 KIND_RECEIPT = "receipt"
+KIND_BARRIER = "barrier"
 NOTICE_KINDS = (
     KIND_REPLY,
     KIND_CLOSING_SOON,
@@ -25,6 +26,7 @@ NOTICE_KINDS = (
     KIND_MODERATED,
     KIND_PASSWORD_RESET,
     KIND_RECEIPT,
+    KIND_BARRIER,
 )
 
 

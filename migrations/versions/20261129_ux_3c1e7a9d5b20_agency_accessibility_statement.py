@@ -1,0 +1,26 @@
+"""agencies: link to the accessibility statement (tilgjengelighetserklæring) in uustatus
+
+Revision ID: 3c1e7a9d5b20
+Revises: 7f755a2b5d2d
+Create Date: 2026-11-29 17:20:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '3c1e7a9d5b20'
+down_revision = '7f755a2b5d2d'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('agencies', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('accessibility_url', sa.String(length=500), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('agencies', schema=None) as batch_op:
+        batch_op.drop_column('accessibility_url')
