@@ -176,7 +176,7 @@ def configure_requests(app: Flask) -> None:
 def configure_templates(app: Flask) -> None:
     from hoering import text
     from hoering.consultations.forms import problem_label
-    from hoering.moderation.labels import action_label, reason_label
+    from hoering.moderation.labels import action_label, change_label, reason_label
     from hoering.privacy.labels import finding_label
 
     app.jinja_env.filters["markdown"] = text.render_markdown
@@ -192,5 +192,6 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.globals["problem_label"] = problem_label
     app.jinja_env.globals["reason_label"] = reason_label
     app.jinja_env.globals["action_label"] = action_label
+    app.jinja_env.globals["change_label"] = change_label
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

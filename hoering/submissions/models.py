@@ -64,7 +64,8 @@ class Submission(db.Model):
     status: Mapped[str] = mapped_column(String(10), index=True)
     needs_review: Mapped[bool] = mapped_column(default=False)
     is_off_topic: Mapped[bool] = mapped_column(default=False)
-    findings: Mapped[list | None] = mapped_column(JSON)
+    # SQL NULL when nothing was found (not JSON null), so "has findings" is IS NOT NULL.
+    findings: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     # [start, end] character spans of body that the public version shows as "[sladdet]".
     redactions: Mapped[list | None] = mapped_column(JSON)
     status_reason: Mapped[str | None] = mapped_column(Text)

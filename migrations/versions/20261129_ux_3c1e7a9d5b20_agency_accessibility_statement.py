@@ -1,4 +1,5 @@
-"""agencies: link to the accessibility statement (tilgjengelighetserklæring) in uustatus
+"""agencies: link to the accessibility statement (tilgjengelighetserklæring) in uustatus;
+submissions without findings hold SQL NULL, not JSON null
 
 Revision ID: 3c1e7a9d5b20
 Revises: 7f755a2b5d2d
@@ -19,6 +20,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('agencies', schema=None) as batch_op:
         batch_op.add_column(sa.Column('accessibility_url', sa.String(length=500), nullable=True))
+    # The moderation queue's "findings first" and its findings filter test IS NOT NULL.
+    op.execute("UPDATE submissions SET findings = NULL WHERE CAST(findings AS TEXT) = 'null'")
 
 
 def downgrade():
