@@ -178,6 +178,7 @@ def configure_templates(app: Flask) -> None:
     from hoering.consultations.forms import problem_label
     from hoering.moderation.labels import action_label, change_label, reason_label
     from hoering.privacy.labels import finding_label
+    from hoering.submissions.display import list_context
 
     app.jinja_env.filters["markdown"] = text.render_markdown
     app.jinja_env.filters["date"] = lambda value: format_date(value, "long")
@@ -188,6 +189,7 @@ def configure_templates(app: Flask) -> None:
         value - now, add_direction=True
     )
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["list_context"] = list_context
     app.jinja_env.globals["finding_label"] = finding_label
     app.jinja_env.globals["problem_label"] = problem_label
     app.jinja_env.globals["reason_label"] = reason_label

@@ -23,7 +23,6 @@ from hoering.consultations.models import (
     STATUS_OPEN,
     Consultation,
     Consultee,
-    Paragraph,
 )
 from hoering.db import utcnow
 from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundError
@@ -145,28 +144,26 @@ def show(slug: str):
 def paragraph(slug: str, anchor: str):
     consultation = services.get_consultation(slug, viewer=current_user)
     version_id = request.args.get("versjon", type=int)
-    query = select(Paragraph).where(
-        Paragraph.consultation_id == consultation.id, Paragraph.anchor == anchor
-    )
-    query = query.where(Paragraph.version_id == (version_id or consultation.current_version_id))
-    found = db.session.scalar(query)
+    anchored = queries.anchor_paragraphs(consultation, anchor)
+    found = anchored.in_version(version_id or consultation.current_version_id)
     if found is None:
         raise NotFoundError()
     page = queries.paragraph_page(
-        found,
+        anchored.ids,
         after=after_param(request.args),
         size=current_app.config["PAGE_SIZE"],
         viewer=current_user,
     )
-    total, versions = queries.anchor_versions(consultation, anchor)
     return render_template(
         "consultations/paragraph.html",
         consultation=consultation,
         paragraph=found,
         page=page,
-        total=total,
-        removed=queries.removed_count(consultation, anchor),
-        versions=versions,
+        total=anchored.total,
+        versions=anchored.versions,
+        # Only a paragraph without public innspill needs to say that some were removed (and
+        # then the count is cheap); elsewhere the tombstones show in place.
+        removed=0 if anchored.total else queries.removed_count(anchored.ids),
         now=utcnow(),
     )
 

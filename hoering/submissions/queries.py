@@ -47,14 +47,6 @@ class Page:
     endorsed_ids: set[int]
 
 
-def anchor_paragraph_ids(paragraph: Paragraph):
-    """Paragraphs with the same anchor in every version: innspill follow the text they were on."""
-    return select(Paragraph.id).where(
-        Paragraph.consultation_id == paragraph.consultation_id,
-        Paragraph.anchor == paragraph.anchor,
-    )
-
-
 def _page(query, *, after: int | None, size: int, viewer) -> Page:
     if after is not None:
         query = query.where(Submission.id > after)
@@ -72,9 +64,13 @@ def _page(query, *, after: int | None, size: int, viewer) -> Page:
     )
 
 
-def paragraph_page(paragraph: Paragraph, *, after: int | None, size: int, viewer) -> Page:
+def paragraph_page(paragraph_ids: list[int], *, after: int | None, size: int, viewer) -> Page:
+    """Innspill on the paragraphs with one anchor in every version (see anchor_paragraphs).
+
+    The ids are given as values, not a subquery, so SQLite walks the paragraph's own index
+    (paragraph, parent, id) instead of scanning every top-level innspill in id order."""
     query = select(Submission).where(
-        Submission.paragraph_id.in_(anchor_paragraph_ids(paragraph)),
+        Submission.paragraph_id.in_(paragraph_ids),
         Submission.parent_id.is_(None),
         is_public(),
     )
@@ -158,14 +154,38 @@ def endorsed_ids(viewer, submission_ids: list[int]) -> set[int]:
     )
 
 
-def anchor_versions(consultation: Consultation, anchor: str) -> tuple[int, dict[int, int]]:
-    """For one paragraph anchor: public innspill over every version, and version id -> number."""
+@dataclass
+class AnchorParagraphs:
+    """One paragraph anchor over every version of the draft: innspill follow their text."""
+
+    paragraphs: list[Paragraph]
+    versions: dict[int, int]  # version id -> version number
+
+    def in_version(self, version_id: int | None) -> Paragraph | None:
+        return next((p for p in self.paragraphs if p.version_id == version_id), None)
+
+    @property
+    def ids(self) -> list[int]:
+        return [p.id for p in self.paragraphs]
+
+    @property
+    def total(self) -> int:
+        """Public innspill on this anchor over every version (the counts on the rows)."""
+        return sum(p.submission_count for p in self.paragraphs)
+
+
+def anchor_paragraphs(consultation: Consultation, anchor: str) -> AnchorParagraphs:
+    """Every version's paragraph with this anchor, with its section and version number."""
     rows = db.session.execute(
-        select(Paragraph.version_id, DraftVersion.number, Paragraph.submission_count)
+        select(Paragraph, DraftVersion.number)
         .join(DraftVersion, DraftVersion.id == Paragraph.version_id)
         .where(Paragraph.consultation_id == consultation.id, Paragraph.anchor == anchor)
+        .order_by(DraftVersion.number)
     ).all()
-    return sum(row.submission_count for row in rows), {row.version_id: row.number for row in rows}
+    return AnchorParagraphs(
+        paragraphs=[paragraph for paragraph, _number in rows],
+        versions={paragraph.version_id: number for paragraph, number in rows},
+    )
 
 
 def current_draft(consultation: Consultation):
@@ -195,7 +215,10 @@ def _removed(consultation: Consultation):
         select(Paragraph.anchor, func.count(Submission.id).label("removed"))
         .join(Paragraph, Paragraph.id == Submission.paragraph_id)
         .where(
-            Submission.consultation_id == consultation.id,
+            # Tombstones are few, so the status index should lead. Without statistics SQLite
+            # would walk every innspill of the consultation by its index instead; "+ 0" keeps
+            # it from using that one (PostgreSQL's planner finds the status index by itself).
+            Submission.consultation_id + 0 == consultation.id,
             Submission.kind == KIND_PARAGRAPH,
             Submission.status.in_((STATUS_HIDDEN, STATUS_WITHDRAWN)),
             Submission.published_at.is_not(None),
@@ -234,8 +257,13 @@ def anchor_tallies(consultation: Consultation) -> tuple[dict[str, int], dict[str
     return counts, removals
 
 
-def removed_count(consultation: Consultation, anchor: str) -> int:
-    """Removed innspill (tombstones) on one paragraph anchor, over every version."""
-    query = _removed(consultation).where(Paragraph.anchor == anchor)
-    row = db.session.execute(query).first()
-    return int(row.removed) if row else 0
+def removed_count(paragraph_ids: list[int]) -> int:
+    """Innspill on these paragraphs that were public and are now tombstones."""
+    return db.session.scalar(
+        select(func.count(Submission.id)).where(
+            Submission.paragraph_id.in_(paragraph_ids),
+            Submission.parent_id.is_(None),
+            Submission.status.in_((STATUS_HIDDEN, STATUS_WITHDRAWN)),
+            Submission.published_at.is_not(None),
+        )
+    )
