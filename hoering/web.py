@@ -94,6 +94,7 @@ def configure_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from hoering.accessibility.views import bp as accessibility_bp
     from hoering.accounts.views import bp as accounts_bp
     from hoering.agencies.views import bp as agencies_bp
     from hoering.analysis.views import bp as analysis_bp
@@ -124,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         ops_bp,
         analysis_bp,
+        accessibility_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -261,8 +263,9 @@ def configure_requests(app: Flask) -> None:
 def configure_templates(app: Flask) -> None:
     from hoering import text
     from hoering.consultations.forms import problem_label
-    from hoering.moderation.labels import action_label, reason_label
+    from hoering.moderation.labels import action_label, change_label, reason_label
     from hoering.privacy.labels import finding_label
+    from hoering.submissions.display import list_context
 
     app.jinja_env.filters["markdown"] = text.render_markdown
     app.jinja_env.filters["date"] = lambda value: format_date(value, "long")
@@ -273,9 +276,11 @@ def configure_templates(app: Flask) -> None:
         value - now, add_direction=True
     )
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["list_context"] = list_context
     app.jinja_env.globals["finding_label"] = finding_label
     app.jinja_env.globals["problem_label"] = problem_label
     app.jinja_env.globals["reason_label"] = reason_label
     app.jinja_env.globals["action_label"] = action_label
+    app.jinja_env.globals["change_label"] = change_label
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

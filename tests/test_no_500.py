@@ -30,6 +30,7 @@ LONG_FORM = {
         "body", "reason", "text", "name", "title", "summary", "case_number", "contact",
         "org_number", "c-name", "c-org_number", "c-contact", "logo_url", "theme_color",
         "statement", "note", "expectations", "spans", "password", "confirm",
+        "description", "page", "declaration_url",
     )
 } | {"email": "x" * 300 + "@example.no"}  # fmt: skip
 SKIP = {"/logg-ut"}  # would sign the admin out half way

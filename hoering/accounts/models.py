@@ -34,6 +34,8 @@ class Agency(db.Model):
     privacy_contact: Mapped[str | None] = mapped_column(String(300))
     privacy_statement: Mapped[str | None] = mapped_column(Text)
     case_channel: Mapped[str | None] = mapped_column(String(500))
+    # The agency's tilgjengelighetserklæring in uustatus (https://uustatus.no/...).
+    accessibility_url: Mapped[str | None] = mapped_column(String(500))
     allow_hidden_names: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

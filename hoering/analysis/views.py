@@ -209,10 +209,17 @@ def _submission(consultation: Consultation, submission_id: int) -> Submission:
     return submission
 
 
-@bp.route("/admin/hoeringer/<slug>/behandling/innspill/<int:submission_id>")
+# One rule for both methods: with a GET and a POST rule on one path, a number too large for an
+# id would answer 405 instead of 404.
+@bp.route(
+    "/admin/hoeringer/<slug>/behandling/innspill/<int:submission_id>", methods=["GET", "POST"]
+)
 @officer_only
 def item(consultation: Consultation, submission_id: int):
-    return _render_item(consultation, _submission(consultation, submission_id))
+    submission = _submission(consultation, submission_id)
+    if request.method == "POST":
+        return _change_item(consultation, submission)
+    return _render_item(consultation, submission)
 
 
 def _render_item(consultation: Consultation, submission: Submission, *, status=200, error=None):
@@ -237,10 +244,7 @@ def _render_item(consultation: Consultation, submission: Submission, *, status=2
     ), status
 
 
-@bp.route("/admin/hoeringer/<slug>/behandling/innspill/<int:submission_id>", methods=["POST"])
-@officer_only
-def change_item(consultation: Consultation, submission_id: int):
-    submission = _submission(consultation, submission_id)
+def _change_item(consultation: Consultation, submission: Submission):
     action = request.form.get("action")
     try:
         if action == "note":

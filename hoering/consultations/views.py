@@ -24,7 +24,6 @@ from hoering.consultations.models import (
     STATUS_OPEN,
     Consultation,
     Consultee,
-    Paragraph,
 )
 from hoering.db import utcnow
 from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundError
@@ -94,7 +93,7 @@ def _escape_like(value: str) -> str:
 def show(slug: str):
     consultation = services.get_consultation(slug, viewer=current_user)
     now = utcnow()
-    counts = queries.anchor_counts(consultation)
+    counts, removed = queries.anchor_tallies(consultation)
     accepting = consultation.accepts_submissions(now)
 
     def render_draft() -> str:
@@ -105,6 +104,7 @@ def show(slug: str):
             sections=sections,
             paragraphs=paragraphs,
             counts=counts,
+            removed=removed,
             accepting=accepting,
         )
 
@@ -114,6 +114,7 @@ def show(slug: str):
         consultation.slug,
         consultation.current_version_id,
         sorted(counts.items()),
+        sorted(removed.items()),
         accepting,
         str(get_locale()),
     )
@@ -147,28 +148,27 @@ def paragraph(slug: str, anchor: str):
     version_id = request.args.get("versjon", type=whole_number)
     if version_id is None and request.args.get("versjon"):
         raise NotFoundError()
-    query = select(Paragraph).where(
-        Paragraph.consultation_id == consultation.id, Paragraph.anchor == anchor
-    )
-    query = query.where(Paragraph.version_id == (version_id or consultation.current_version_id))
-    found = db.session.scalar(query)
+    anchored = queries.anchor_paragraphs(consultation, anchor)
+    found = anchored.in_version(version_id or consultation.current_version_id)
     if found is None:
         raise NotFoundError()
     page = queries.paragraph_page(
-        found,
+        anchored.ids,
         after=after_param(request.args),
         size=current_app.config["PAGE_SIZE"],
         viewer=current_user,
         fold=campaigns_public.folding(consultation),
     )
-    total, versions = queries.anchor_versions(consultation, anchor)
     return render_template(
         "consultations/paragraph.html",
         consultation=consultation,
         paragraph=found,
         page=page,
-        total=total,
-        versions=versions,
+        total=anchored.total,
+        versions=anchored.versions,
+        # Only a paragraph without public innspill needs to say that some were removed (and
+        # then the count is cheap); elsewhere the tombstones show in place.
+        removed=0 if anchored.total else queries.removed_count(anchored.ids),
         now=utcnow(),
     )
 
@@ -359,6 +359,15 @@ def draft(consultation: Consultation):
     ), status
 
 
+@manage_bp.route("/hoeringer/<slug>/lukk")
+@case_officer_required
+def confirm_close(consultation: Consultation):
+    """Closing early cannot be undone: say what it means and ask first."""
+    return render_template(
+        "consultations/manage_close.html", consultation=consultation, now=utcnow()
+    )
+
+
 @manage_bp.route("/hoeringer/<slug>/status", methods=["POST"])
 @case_officer_required
 def change_status(consultation: Consultation):
@@ -370,6 +379,8 @@ def change_status(consultation: Consultation):
     }
     if action not in transitions:
         abort(400)
+    if action == "close" and request.form.get("confirm") != "ja":
+        return redirect(url_for("manage.confirm_close", slug=consultation.slug), 303)
     transitions[action]()
     db.session.commit()
     messages = {

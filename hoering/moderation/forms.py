@@ -59,7 +59,9 @@ class ModerationForm(FlaskForm):
     spans = StringField(
         _l("Andre områder som skal sladdes"),
         description=_l(
-            "Tegnposisjoner i originalteksten som start-slutt, for eksempel 12-23, 40-52."
+            "Tegnposisjoner i originalteksten som start-slutt, for eksempel 12-23, 40-52. "
+            "Der knappen «Sladd markert tekst» vises, kan du i stedet markere teksten og "
+            "trykke på den."
         ),
     )
     days = IntegerField(_l("Antall dager"), validators=[Optional()], default=30)

@@ -22,9 +22,29 @@ ACTION_LABELS = {
 }
 
 
+STATUS_LABELS = {
+    "pending": _l("venter på moderator"),
+    "published": _l("publisert"),
+    "rejected": _l("avvist"),
+    "hidden": _l("skjult"),
+    "withdrawn": _l("trukket tilbake"),
+}
+
+
 def reason_label(code: str | None) -> str:
     return str(REASON_LABELS.get(code or "", code or "–"))
 
 
 def action_label(code: str) -> str:
     return str(ACTION_LABELS.get(code, code))
+
+
+def status_label(code: str | None) -> str:
+    """An innspill's state in words, for the moderation log and its CSV."""
+    return str(STATUS_LABELS.get(code or "", code or "–"))
+
+
+def change_label(before: dict | None, after: dict | None) -> str:
+    """What a moderation step did to the state, in words: "publisert → skjult"."""
+    first, last = (before or {}).get("status"), (after or {}).get("status")
+    return f"{status_label(first)} → {status_label(last)}"

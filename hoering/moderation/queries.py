@@ -6,13 +6,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from hoering.accounts.models import ROLE_MODERATOR, User
 from hoering.consultations.models import Consultation
 from hoering.extensions import db
-from hoering.moderation.models import REMOVAL_ACTIONS, ModerationAction, Report
+from hoering.moderation.models import (
+    REASON_PERSONAL_DATA,
+    REMOVAL_ACTIONS,
+    ModerationAction,
+    Report,
+)
 from hoering.submissions.models import Submission
 
 QUEUE_SIZE = 100
@@ -85,7 +90,7 @@ def queue(
             query = query.where(Submission.created_at >= now - timedelta(days=newer))
         if older is not None:
             query = query.where(Submission.created_at < now - timedelta(days=older))
-    submissions = list(db.session.scalars(query.order_by(Submission.id).limit(QUEUE_SIZE)))
+    submissions = list(db.session.scalars(query.order_by(*_urgency()).limit(QUEUE_SIZE)))
     items = {s.id: QueueItem(s) for s in submissions}
     if items:
         rows = db.session.execute(
@@ -96,6 +101,21 @@ def queue(
         for submission_id, report_reason, count in rows:
             items[submission_id].reasons[report_reason] = count
     return list(items.values())
+
+
+def _urgency():
+    """Most urgent first: personal data (held at submission or reported as such), then other
+    open reports, then the rest; oldest first within each."""
+    open_reports = select(Report.id).where(
+        Report.submission_id == Submission.id, Report.resolved_at.is_(None)
+    )
+    personal = open_reports.where(Report.reason == REASON_PERSONAL_DATA)
+    rank = case(
+        (or_(Submission.findings.is_not(None), personal.exists()), 0),
+        (open_reports.exists(), 1),
+        else_=2,
+    )
+    return rank, Submission.id
 
 
 def reports_for(submission: Submission) -> list[Report]:

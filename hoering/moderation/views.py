@@ -28,7 +28,7 @@ from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundE
 from hoering.extensions import db, limiter
 from hoering.moderation import queries, services
 from hoering.moderation.forms import ModerationForm, ReportForm
-from hoering.moderation.labels import action_label
+from hoering.moderation.labels import action_label, change_label, reason_label
 from hoering.moderation.models import (
     ACTION_APPROVE,
     ACTION_BLOCK,
@@ -270,9 +270,10 @@ def log():
     )
 
 
+# Words first (in the reader's language), then the recorded states as data for the record.
 _CSV_COLUMNS = (
     "id", "tidspunkt", "hoering", "innspill", "handling", "grunn", "begrunnelse", "utfort_av",
-    "for", "etter",
+    "endring", "for", "etter",
 )  # fmt: skip
 
 
@@ -295,10 +296,11 @@ def export_log():
                     entry.created_at.isoformat(),
                     entry.consultation.slug,
                     entry.submission_id,
-                    entry.action,
-                    entry.category,
+                    action_label(entry.action),
+                    reason_label(entry.category) if entry.category else "",
                     entry.reason,
-                    entry.actor.name if entry.actor else "system",
+                    entry.actor.name if entry.actor else _("systemet"),
+                    change_label(entry.before, entry.after),
                     _json(entry.before),
                     _json(entry.after),
                 )

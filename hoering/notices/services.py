@@ -31,6 +31,7 @@ from hoering.notices.models import (
     KIND_CLOSING_SOON,
     KIND_MODERATED,
     KIND_PASSWORD_RESET,
+    KIND_RECEIPT,
     KIND_REPLY,
     OutboxMessage,
 )
@@ -85,11 +86,14 @@ def enqueue(
     *,
     consultation: Consultation | None = None,
     essential: bool = False,
+    new_cause: bool = False,
 ) -> OutboxMessage | None:
     """Queue one notice, written in the person's language; never to someone who said no.
 
     essential: a message the person asked for themselves (a password reset), sent even to
     someone who turned notices off.
+    new_cause: the cause was created in this transaction, so nothing can have queued this
+    notice yet; the row is simply added (no look-up, no savepoint).
     """
     if not recipient.is_enabled or not (recipient.wants_email or essential):
         return None
@@ -98,7 +102,7 @@ def enqueue(
         OutboxMessage.kind == kind,
         OutboxMessage.ref == ref,
     )
-    if db.session.scalar(exists) is not None:
+    if not new_cause and db.session.scalar(exists) is not None:
         return None
     with force_locale(recipient.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject, body = compose()
@@ -111,8 +115,57 @@ def enqueue(
         subject=one_line(subject),
         body=body,
     )
+    if new_cause:
+        db.session.add(message)
+        return message
     # Another host may enqueue the same notice at the same moment; the unique key decides.
     return message if add_unless_taken(message) else None
+
+
+def notify_receipt(submission: Submission, journal_number: str) -> OutboxMessage | None:
+    """The receipt by e-mail: the journal number and a link, for those who want notices."""
+    consultation = submission.consultation
+
+    def compose() -> tuple[str, str]:
+        title = consultation.title
+        subject = _(
+            "Kvittering: innspillet ditt til «%(title)s» er journalført (%(number)s)",
+            title=title,
+            number=journal_number,
+        )
+        if submission.status == STATUS_PUBLISHED:
+            state = _("Innspillet er publisert.")
+        else:
+            state = _("Innspillet venter på en moderator før det blir publisert.")
+        body = "\n\n".join(
+            (
+                _("Takk for innspillet ditt til høringen «%(title)s».", title=title),
+                _(
+                    "Journalnummer: %(number)s\nSaksnummer: %(case)s\nSendt: %(date)s",
+                    number=journal_number,
+                    case=consultation.case_number,
+                    date=format_moment(submission.created_at),
+                ),
+                state,
+                _(
+                    "Se innspillet: %(url)s",
+                    url=absolute_url(
+                        "submissions.show", slug=consultation.slug, submission_id=submission.id
+                    ),
+                ),
+                _("Alle innspillene dine: %(url)s", url=absolute_url("submissions.mine")),
+            )
+        )
+        return subject, body
+
+    return enqueue(
+        submission.author,
+        KIND_RECEIPT,
+        f"submission:{submission.id}",
+        compose,
+        consultation=consultation,
+        new_cause=True,
+    )
 
 
 def notify_reply(reply: Submission) -> OutboxMessage | None:

@@ -64,7 +64,8 @@ class Submission(db.Model):
     status: Mapped[str] = mapped_column(String(10), index=True)
     needs_review: Mapped[bool] = mapped_column(default=False)
     is_off_topic: Mapped[bool] = mapped_column(default=False)
-    findings: Mapped[list | None] = mapped_column(JSON)
+    # SQL NULL when nothing was found (not JSON null), so "has findings" is IS NOT NULL.
+    findings: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     # [start, end] character spans of body that the public version shows as "[sladdet]".
     redactions: Mapped[list | None] = mapped_column(JSON)
     status_reason: Mapped[str | None] = mapped_column(Text)
@@ -109,6 +110,11 @@ class Submission(db.Model):
     @property
     def is_redacted(self) -> bool:
         return self.public_body is not None
+
+    def excerpt(self, words: int = 25) -> str:
+        """The first words of the text as sent, on one line (for the author's own lists)."""
+        parts = self.body.split(maxsplit=words)
+        return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
     @property
     def public_name(self) -> str | None:

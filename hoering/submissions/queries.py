@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from hoering.consultations.models import Consultation, DraftVersion, Paragraph, Section
 from hoering.extensions import db
 from hoering.submissions.models import (
     KIND_GENERAL,
+    KIND_PARAGRAPH,
     STATUS_HIDDEN,
     STATUS_PUBLISHED,
     STATUS_WITHDRAWN,
@@ -48,14 +49,6 @@ class Page:
     alike: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
-def anchor_paragraph_ids(paragraph: Paragraph):
-    """Paragraphs with the same anchor in every version: innspill follow the text they were on."""
-    return select(Paragraph.id).where(
-        Paragraph.consultation_id == paragraph.consultation_id,
-        Paragraph.anchor == paragraph.anchor,
-    )
-
-
 def list_page(query, *, after: int | None, size: int, viewer, fold=None) -> Page:
     """`fold`, if given, is (clause, columns) from the caller: a clause the listed innspill must
     also meet (copies folded away) and, per innspill, (group id, how many alike) columns."""
@@ -80,10 +73,14 @@ def list_page(query, *, after: int | None, size: int, viewer, fold=None) -> Page
 
 
 def paragraph_page(
-    paragraph: Paragraph, *, after: int | None, size: int, viewer, fold=None
+    paragraph_ids: list[int], *, after: int | None, size: int, viewer, fold=None
 ) -> Page:
+    """Innspill on the paragraphs with one anchor in every version (see anchor_paragraphs).
+
+    The ids are given as values, not a subquery, so SQLite walks the paragraph's own index
+    (paragraph, parent, id) instead of scanning every top-level innspill in id order."""
     query = select(Submission).where(
-        Submission.paragraph_id.in_(anchor_paragraph_ids(paragraph)),
+        Submission.paragraph_id.in_(paragraph_ids),
         Submission.parent_id.is_(None),
         is_public(),
     )
@@ -169,14 +166,38 @@ def endorsed_ids(viewer, submission_ids: list[int]) -> set[int]:
     )
 
 
-def anchor_versions(consultation: Consultation, anchor: str) -> tuple[int, dict[int, int]]:
-    """For one paragraph anchor: public innspill over every version, and version id -> number."""
+@dataclass
+class AnchorParagraphs:
+    """One paragraph anchor over every version of the draft: innspill follow their text."""
+
+    paragraphs: list[Paragraph]
+    versions: dict[int, int]  # version id -> version number
+
+    def in_version(self, version_id: int | None) -> Paragraph | None:
+        return next((p for p in self.paragraphs if p.version_id == version_id), None)
+
+    @property
+    def ids(self) -> list[int]:
+        return [p.id for p in self.paragraphs]
+
+    @property
+    def total(self) -> int:
+        """Public innspill on this anchor over every version (the counts on the rows)."""
+        return sum(p.submission_count for p in self.paragraphs)
+
+
+def anchor_paragraphs(consultation: Consultation, anchor: str) -> AnchorParagraphs:
+    """Every version's paragraph with this anchor, with its section and version number."""
     rows = db.session.execute(
-        select(Paragraph.version_id, DraftVersion.number, Paragraph.submission_count)
+        select(Paragraph, DraftVersion.number)
         .join(DraftVersion, DraftVersion.id == Paragraph.version_id)
         .where(Paragraph.consultation_id == consultation.id, Paragraph.anchor == anchor)
+        .order_by(DraftVersion.number)
     ).all()
-    return sum(row.submission_count for row in rows), {row.version_id: row.number for row in rows}
+    return AnchorParagraphs(
+        paragraphs=[paragraph for paragraph, _number in rows],
+        versions={paragraph.version_id: number for paragraph, number in rows},
+    )
 
 
 def current_draft(consultation: Consultation):
@@ -200,11 +221,61 @@ def current_draft(consultation: Consultation):
     return sections, paragraphs
 
 
+def _removed(consultation: Consultation):
+    """Paragraph innspill that were public and are now hidden or withdrawn (tombstones)."""
+    return (
+        select(Paragraph.anchor, func.count(Submission.id).label("removed"))
+        .join(Paragraph, Paragraph.id == Submission.paragraph_id)
+        .where(
+            # Tombstones are few, so the status index should lead. Without statistics SQLite
+            # would walk every innspill of the consultation by its index instead; "+ 0" keeps
+            # it from using that one (PostgreSQL's planner finds the status index by itself).
+            Submission.consultation_id + 0 == consultation.id,
+            Submission.kind == KIND_PARAGRAPH,
+            Submission.status.in_((STATUS_HIDDEN, STATUS_WITHDRAWN)),
+            Submission.published_at.is_not(None),
+        )
+        .group_by(Paragraph.anchor)
+    )
+
+
 def anchor_counts(consultation: Consultation) -> dict[str, int]:
     """Public innspill per paragraph anchor, summed over every version of the draft."""
-    rows = db.session.execute(
-        select(Paragraph.anchor, func.sum(Paragraph.submission_count))
+    return anchor_tallies(consultation)[0]
+
+
+def anchor_tallies(consultation: Consultation) -> tuple[dict[str, int], dict[str, int]]:
+    """Per paragraph anchor over every version: public innspill, and removed ones (tombstones).
+
+    One round trip: the two tallies come back as one UNION ALL."""
+    shown = (
+        select(
+            Paragraph.anchor,
+            func.sum(Paragraph.submission_count).label("shown"),
+            literal(0).label("removed"),
+        )
         .where(Paragraph.consultation_id == consultation.id)
         .group_by(Paragraph.anchor)
     )
-    return {anchor: int(total or 0) for anchor, total in rows}
+    removed = _removed(consultation).subquery()
+    gone = select(removed.c.anchor, literal(0), removed.c.removed)
+    counts: dict[str, int] = {}
+    removals: dict[str, int] = {}
+    for anchor, total, count in db.session.execute(union_all(shown, gone)):
+        if count:
+            removals[anchor] = int(count)
+        else:
+            counts[anchor] = int(total or 0)
+    return counts, removals
+
+
+def removed_count(paragraph_ids: list[int]) -> int:
+    """Innspill on these paragraphs that were public and are now tombstones."""
+    return db.session.scalar(
+        select(func.count(Submission.id)).where(
+            Submission.paragraph_id.in_(paragraph_ids),
+            Submission.parent_id.is_(None),
+            Submission.status.in_((STATUS_HIDDEN, STATUS_WITHDRAWN)),
+            Submission.published_at.is_not(None),
+        )
+    )

@@ -228,7 +228,7 @@ def submit(
     if submission.status == STATUS_PUBLISHED:
         adjust_counts(submission, +1)
     _mark_consultee(submission, CONSULTEE_ANSWERED)
-    journal.record_incoming(submission)
+    entry = journal.record_incoming(submission)
     log.info(
         "submission %s accepted (%s, %s) in consultation %s",
         submission.id,
@@ -238,6 +238,7 @@ def submit(
     )
     notices.notify_reply(submission)
     accepted.send(submission)
+    notices.notify_receipt(submission, entry.journal_number)
     return submission
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from hoering.accounts.views import safe_next
 from hoering.consultations import services as consultations
@@ -78,15 +79,25 @@ def _get_submission(consultation: Consultation, submission_id: int) -> Submissio
 
 
 def _write(consultation: Consultation, *, paragraph=None, parent=None):
-    """Show the form, or take it through submit(); a refused form keeps what was typed."""
+    """Show the form, or take it through submit(); a refused form keeps what was typed.
+
+    A closed consultation says so before anyone is asked to sign in (old links live on)."""
+    now = utcnow()
+    if not consultation.accepts_submissions(now):
+        return render_template(
+            "submissions/write.html",
+            consultation=consultation,
+            paragraph=paragraph,
+            parent=parent,
+            now=now,
+        ), 409
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
     form = SubmissionForm()
     form.prepare(current_user, allow_position=parent is None)
     findings = None
     status = 200
-    now = utcnow()
-    if not consultation.accepts_submissions(now):
-        status = 409
-    elif form.validate_on_submit():
+    if form.validate_on_submit():
         data = services.SubmissionData(
             body=form.body.data,
             organisation_id=form.organisation_id(),
@@ -135,7 +146,6 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
 
 
 @bp.route("/hoeringer/<slug>/<anchor>/skriv", methods=["GET", "POST"])
-@login_required
 @write_limits
 def write_paragraph(slug: str, anchor: str):
     consultation = consultations.get_consultation(slug, viewer=current_user)
@@ -150,7 +160,6 @@ def write_paragraph(slug: str, anchor: str):
 
 
 @bp.route("/hoeringer/<slug>/skriv", methods=["GET", "POST"])
-@login_required
 @write_limits
 def write_general(slug: str):
     consultation = consultations.get_consultation(slug, viewer=current_user)
@@ -158,7 +167,6 @@ def write_general(slug: str):
 
 
 @bp.route("/hoeringer/<slug>/innspill/<int:submission_id>/svar", methods=["GET", "POST"])
-@login_required
 @write_limits
 def write_reply(slug: str, submission_id: int):
     consultation = consultations.get_consultation(slug, viewer=current_user)
@@ -241,19 +249,31 @@ def endorse(slug: str, submission_id: int):
     return redirect(safe_next(back, default))
 
 
-@bp.route("/hoeringer/<slug>/ingen-merknader", methods=["POST"])
+@bp.route("/hoeringer/<slug>/ingen-merknader", methods=["GET", "POST"])
 @login_required
 @write_limits
 def no_comments(slug: str):
+    """An invited consultee's "Ingen merknader": asked first, then journaled like any innspill."""
     consultation = consultations.get_consultation(slug, viewer=current_user)
-    organisation_id = request.form.get("organisation_id", type=whole_number)
-    if organisation_id is None:
+    source = request.form if request.method == "POST" else request.args
+    organisation_id = source.get("organisasjon", type=whole_number)
+    organisation = next((o for o in current_user.organisations if o.id == organisation_id), None)
+    if organisation is None:
         raise NotFoundError()
-    submission = services.answer_no_comments(consultation, organisation_id, author=current_user)
-    db.session.commit()
-    return redirect(
-        url_for("submissions.receipt", slug=consultation.slug, submission_id=submission.id)
-    )
+    if request.method == "POST" and request.form.get("confirm") == "ja":
+        submission = services.answer_no_comments(consultation, organisation.id, author=current_user)
+        db.session.commit()
+        return redirect(
+            url_for("submissions.receipt", slug=consultation.slug, submission_id=submission.id)
+        )
+    accepting = consultation.accepts_submissions(utcnow())
+    return render_template(
+        "submissions/no_comments.html",
+        consultation=consultation,
+        organisation=organisation,
+        accepting=accepting,
+        now=utcnow(),
+    ), 200 if accepting else 409
 
 
 @bp.route("/mine-innspill")
@@ -262,6 +282,7 @@ def mine():
     rows = db.session.execute(
         select(Submission, Consultation)
         .join(Consultation, Consultation.id == Submission.consultation_id)
+        .options(joinedload(Submission.paragraph))
         .where(Submission.author_id == current_user.id)
         .order_by(Submission.id.desc())
         .limit(200)
@@ -270,16 +291,31 @@ def mine():
     return render_template("submissions/mine.html", rows=rows, entries=entries)
 
 
-@bp.route("/mine-innspill/<int:submission_id>/trekk-tilbake", methods=["POST"])
-@login_required
-def withdraw(submission_id: int):
+def _own_submission(submission_id: int) -> Submission:
     submission = db.session.get(Submission, submission_id)
     if submission is None or submission.author_id != current_user.id:
         raise NotFoundError()
-    moderation.withdraw(submission, by=current_user)
-    db.session.commit()
-    flash(
-        _("Innspillet er trukket tilbake fra den offentlige siden. Det er fortsatt journalført."),
-        "success",
+    return submission
+
+
+@bp.route("/mine-innspill/<int:submission_id>/trekk-tilbake", methods=["GET", "POST"])
+@login_required
+def withdraw(submission_id: int):
+    """Asked first (the page), then done (the form on it posts with confirm=ja)."""
+    submission = _own_submission(submission_id)
+    if request.method == "POST" and request.form.get("confirm") == "ja":
+        moderation.withdraw(submission, by=current_user)
+        db.session.commit()
+        message = _(
+            "Innspillet er trukket tilbake fra den offentlige siden. Det er fortsatt journalført."
+        )
+        flash(message, "success")
+        return redirect(url_for("submissions.mine"))
+    if request.method == "POST":
+        return redirect(url_for("submissions.withdraw", submission_id=submission.id), 303)
+    return render_template(
+        "submissions/withdraw.html",
+        s=submission,
+        consultation=submission.consultation,
+        entry=entry_for_submission(submission.id),
     )
-    return redirect(url_for("submissions.mine"))

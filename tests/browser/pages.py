@@ -147,7 +147,9 @@ class ConsultationPage(BasePage):
         return ParagraphPage(self.page)
 
     def comment_on(self, anchor: str) -> WriteForm:
-        self.page.get_by_role("link", name=f"Kommenter avsnitt {anchor}").click()
+        """The paragraph's one link leads to its page, where the comment button is."""
+        self.read_comments_on(anchor)
+        self.page.get_by_role("link", name="Kommenter dette avsnittet").click()
         return WriteForm(self.page)
 
     def submission(self, submission_id: int) -> SubmissionCard:
@@ -402,6 +404,36 @@ class ModerationItemPage(BasePage):
         form = self._action("sladd")
         form.get_by_label("Andre områder som skal sladdes").fill(spans)
         form.get_by_role("button", name="Sladd", exact=True).click()
+        return self
+
+    def select_in_original(self, words: str) -> ModerationItemPage:
+        """Select these words in the original text, as a pointer would."""
+        self.page.locator("#original-text").evaluate(
+            """(pre, words) => {
+                const texts = [...pre.childNodes].filter(n => n.nodeType === 3);
+                const node = texts.find(n => n.data.includes(words));
+                const range = document.createRange();
+                const at = node.data.indexOf(words);
+                range.setStart(node, at);
+                range.setEnd(node, at + words.length);
+                const selection = window.getSelection();
+                selection.removeAllRanges();
+                selection.addRange(range);
+            }""",
+            words,
+        )
+        return self
+
+    def redact_selection(self) -> ModerationItemPage:
+        self.page.get_by_role("button", name="Sladd markert tekst").click()
+        return self
+
+    @property
+    def spans(self) -> Locator:
+        return self._action("sladd").get_by_label("Andre områder som skal sladdes")
+
+    def send_redaction(self) -> ModerationItemPage:
+        self._action("sladd").get_by_role("button", name="Sladd", exact=True).click()
         return self
 
     def back_to_queue(self) -> ModerationQueuePage:

@@ -130,6 +130,12 @@ PAGES = [
     Checked("receipt", "/hoeringer/{open}/innspill/{mine}/kvittering", "citizen"),
     Checked("paragraph, signed in", "/hoeringer/{open}/p-1-1", "citizen"),
     Checked("my innspill", "/mine-innspill", "citizen"),
+    Checked("withdraw an innspill, asked first", "/mine-innspill/{mine}/trekk-tilbake", "citizen"),
+    Checked(
+        "no comments, asked first",
+        "/hoeringer/{open}/ingen-merknader?organisasjon={organisation}",
+        "citizen",
+    ),
     Checked("account", "/konto", "citizen"),
     Checked("account, errors shown", "/konto", "citizen", then=_send_empty("Bytt passord")),
     Checked("error 403", "/admin/", "citizen", 403),
@@ -146,6 +152,12 @@ PAGES = [
     ),
     Checked("manage a draft consultation", "/admin/hoeringer/{draft}/rediger", "officer"),
     Checked("manage an open consultation", "/admin/hoeringer/{open}/rediger", "officer"),
+    Checked("close a consultation, asked first", "/admin/hoeringer/{open}/lukk", "officer"),
+    Checked(
+        "link the accessibility statement",
+        "/admin/virksomheter/{agency}/tilgjengelighet",
+        "officer",
+    ),
     Checked("import the draft", "/admin/hoeringer/{draft}/utkast", "officer"),
     Checked(
         "import the draft, preview with problems",
@@ -171,6 +183,13 @@ PAGES = [
     Checked("exports of a closed consultation", "/admin/hoeringer/{closed}/rediger", "officer"),
     # public pages about the agency
     Checked("privacy statement", "/virksomheter/{agency}/personvern"),
+    Checked("accessibility statement of the site", "/tilgjengelighet"),
+    Checked("accessibility statement", "/virksomheter/{agency}/tilgjengelighet"),
+    Checked(
+        "accessibility statement, report refused",
+        "/virksomheter/{agency}/tilgjengelighet",
+        then=_send_empty("Send meldingen"),
+    ),
     Checked("public journal", "/virksomheter/{agency}/offentlig-journal"),
     Checked("public journal, filtered", "/virksomheter/{agency}/offentlig-journal?hoering={open}"),
     Checked("report an innspill", "/hoeringer/{open}/innspill/{comment}/rapporter"),
@@ -254,6 +273,7 @@ def site(live_server) -> dict:
             "mine": mine.id,
             "held": held.id,
             "reported": reported.id,
+            "organisation": organisation.id,
             # Who signs in to look at pages: one browser context each.
             "emails": {
                 "citizen": citizen.email,

@@ -51,7 +51,9 @@ def test_comment_reply_and_endorse_with_the_keyboard_alone(page, scene):
     expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
 
     # When they comment on the second paragraph, taking a position with the arrow keys
-    tab_to(page, page.get_by_role("link", name="Kommenter avsnitt p-1-2"))
+    tab_to(page, page.get_by_role("link", name=re.compile("Kommenter til avsnitt p-1-2$")))
+    press_to_navigate(page)
+    tab_to(page, page.get_by_role("link", name="Kommenter dette avsnittet"))
     press_to_navigate(page)
     form = WriteForm(page)
     expect(form.heading).to_have_text("Kommenter avsnittet")

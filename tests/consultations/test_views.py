@@ -205,7 +205,11 @@ def test_close_and_archive_by_hand(client):
     status_url = f"/admin/hoeringer/{consultation.slug}/status"
     edit = f"/admin/hoeringer/{consultation.slug}/rediger"
     assert post_form(client, edit, {"action": "archive"}, url=status_url).status_code == 409
-    assert post_form(client, edit, {"action": "close"}, url=status_url).status_code == 302
+    assert post_form(client, edit, {"action": "close"}, url=status_url).status_code == 303
+    db.session.refresh(consultation)
+    assert consultation.status == "open"
+    close = {"action": "close", "confirm": "ja"}
+    assert post_form(client, edit, close, url=status_url).status_code == 302
     assert post_form(client, edit, {"action": "archive"}, url=status_url).status_code == 302
     db.session.refresh(consultation)
     assert consultation.status == "archived" and consultation.closed_at is not None

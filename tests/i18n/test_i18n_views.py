@@ -90,7 +90,7 @@ def test_deadlines_dates_and_counts_follow_the_language(client):
     # Babel's English month abbreviation, which matches the C locale's.
     assert consultation.deadline.astimezone(OSLO).strftime("%b ") in deadline
     assert soup.find(class_="paragraph-actions").a.get_text(strip=True) == (
-        "1 commenton paragraph p-1-1"
+        "1 comment · Commenton paragraph p-1-1"
     )
 
 

@@ -23,4 +23,4 @@ def test_receipt_and_my_list_show_the_journal_number(client):
     assert soup.select_one("dd.journal-number").get_text(strip=True) == number
 
     mine = BeautifulSoup(client.get("/mine-innspill").get_data(as_text=True), "html.parser")
-    assert number in [td.get_text(strip=True) for td in mine.select("tbody td")]
+    assert number in [dd.get_text(strip=True) for dd in mine.select(".my-submission dd")]

@@ -196,6 +196,7 @@ def test_the_log_page_and_csv_export(signed_in, setting, reported):
     rows = _soup(client.get("/admin/moderering/logg")).select(".log-row")
     assert len(rows) == 2
     assert "Skjult" in rows[0].get_text()
+    assert rows[0].select("td")[-1].get_text(strip=True) == "publisert → skjult"
     assert "Mona Moderator" in rows[0].get_text()
 
     response = client.get(f"/admin/moderering/logg/eksport?hoering={consultation.slug}")
@@ -205,7 +206,9 @@ def test_the_log_page_and_csv_export(signed_in, setting, reported):
     text = response.get_data(as_text=True).lstrip("\ufeff")
     header, *lines = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert header[:5] == ["id", "tidspunkt", "hoering", "innspill", "handling"]
-    assert [line[4] for line in lines] == ["hide", "approve"]
+    assert [line[4] for line in lines] == ["Skjult", "Godkjent"]
+    assert lines[0][5] == "Annet"
+    assert lines[0][8] == "publisert → skjult"
     assert lines[0][6] == '\'=HYPERLINK("http://x")'  # never run as a formula
     assert lines[0][7] == "Mona Moderator"
     assert db.session.scalar(db.select(db.func.count(ModerationAction.id))) == 2

@@ -76,7 +76,7 @@ def test_reject_tells_the_author_in_mine_innspill(signed_in, setting):
     db.session.refresh(submission)
     assert submission.status == STATUS_REJECTED
     assert submission.status_reason == "Reklame uten sammenheng med høringen."
-    mine = _soup(signed_in(author).get("/mine-innspill")).select_one("table").get_text()
+    mine = _soup(signed_in(author).get("/mine-innspill")).select_one("main").get_text()
     assert "Avvist – Reklame uten sammenheng med høringen." in " ".join(mine.split())
     [entry] = _log()
     assert (entry.action, entry.category, entry.reason) == (
@@ -86,7 +86,9 @@ def test_reject_tells_the_author_in_mine_innspill(signed_in, setting):
     )
     assert (entry.before["status"], entry.after["status"]) == (STATUS_PENDING, STATUS_REJECTED)
     # And by e-mail, through the outbox.
-    [notice] = db.session.scalars(db.select(OutboxMessage)).all()
+    [notice] = db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.kind == "moderated")
+    ).all()
     assert notice.recipient_id == author.id
     assert notice.kind == "moderated"
     assert notice.subject.endswith("ble avvist")
@@ -284,7 +286,10 @@ def test_author_withdraws_from_public_view_and_the_journal_keeps_it(client, sign
     db.session.commit()
     own = signed_in(author)
     response = post_form(
-        own, "/mine-innspill", {}, url=f"/mine-innspill/{submission.id}/trekk-tilbake"
+        own,
+        "/mine-innspill",
+        {"confirm": "ja"},
+        url=f"/mine-innspill/{submission.id}/trekk-tilbake",
     )
     assert response.status_code == 302
     db.session.refresh(submission)
@@ -292,14 +297,17 @@ def test_author_withdraws_from_public_view_and_the_journal_keeps_it(client, sign
     assert "Trukket tilbake av forfatteren." in _public(client, consultation).get_text()
     assert "Jeg angrer." not in _public(client, consultation).get_text()
     assert entry_for_submission(submission.id) is not None
-    assert "Trukket tilbake" in _soup(own.get("/mine-innspill")).select_one("table").get_text()
+    assert "Trukket tilbake" in _soup(own.get("/mine-innspill")).select_one("main").get_text()
     [entry] = _log()
     assert (entry.action, entry.actor_id) == ("withdraw", author.id)
 
     someone = signed_in(make_user())
     db.session.commit()
     response = post_form(
-        someone, "/mine-innspill", {}, url=f"/mine-innspill/{submission.id}/trekk-tilbake"
+        someone,
+        "/mine-innspill",
+        {"confirm": "ja"},
+        url=f"/mine-innspill/{submission.id}/trekk-tilbake",
     )
     assert response.status_code == 404
 

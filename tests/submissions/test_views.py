@@ -153,7 +153,7 @@ def test_after_the_deadline_the_form_is_closed_with_409(client):
     url = f"/hoeringer/{consultation.slug}/p-1-1/skriv"
     page = client.get(url)
     assert page.status_code == 409
-    assert "ikke åpen for innspill" in page.get_data(as_text=True)
+    assert "tar ikke imot innspill" in page.get_data(as_text=True)
     response = client.post(
         url, data={"csrf_token": csrf_from(page.get_data(as_text=True)), "body": "For sent"}
     )
@@ -238,7 +238,7 @@ def test_hostile_agency_name_and_block_reason_are_text_in_refusals(client):
     assert db.session.scalar(select(func.count(Submission.id))) == 0
 
 
-def test_organisation_representative_answers_no_comments_in_one_click(client):
+def test_organisation_representative_answers_no_comments_after_confirming(client):
     consultation = make_consultation()
     organisation = make_organisation(name="Testforeningen", org_number="921000006")
     from hoering.consultations.services import add_consultee
@@ -247,19 +247,39 @@ def test_organisation_representative_answers_no_comments_in_one_click(client):
     representative = make_user(organisations=[organisation])
     db.session.commit()
     login(client, representative)
-    page = client.get(f"/hoeringer/{consultation.slug}/")
-    button = _page(page).find("button", string=lambda s: s and "Ingen merknader" in s)
-    assert button
+    page = _page(client.get(f"/hoeringer/{consultation.slug}/"))
+    # Beside the statement on the whole draft, near the top, not at the foot of the page.
+    actions = page.select_one(".main-actions")
+    link = actions.find("a", string=lambda s: s and "Ingen merknader" in s)
+    assert link and "Testforeningen" in link.text
+    question = client.get(link["href"])
+    assert question.status_code == 200
+    assert "Svare «Ingen merknader» for Testforeningen?" in _page(question).h1.text
+    assert db.session.scalar(select(func.count(Submission.id))) == 0
+    url = f"/hoeringer/{consultation.slug}/ingen-merknader"
+    html = question.get_data(as_text=True)
+    unconfirmed = client.post(
+        url, data={"csrf_token": csrf_from(html), "organisasjon": organisation.id}
+    )
+    assert unconfirmed.status_code == 200
+    assert db.session.scalar(select(func.count(Submission.id))) == 0
     response = client.post(
-        f"/hoeringer/{consultation.slug}/ingen-merknader",
-        data={
-            "csrf_token": csrf_from(page.get_data(as_text=True)),
-            "organisation_id": organisation.id,
-        },
+        url,
+        data={"csrf_token": csrf_from(html), "organisasjon": organisation.id, "confirm": "ja"},
     )
     assert response.status_code == 302
+    assert db.session.scalar(select(Submission.body)) == "Ingen merknader."
     table = _page(client.get(f"/hoeringer/{consultation.slug}/")).select_one("table")
     assert "Ingen merknader" in table.text
+
+
+def test_no_comments_only_for_an_organisation_one_represents(client):
+    consultation = make_consultation()
+    organisation = make_organisation(name="Testforeningen", org_number="921000006")
+    db.session.commit()
+    login(client, make_user())
+    url = f"/hoeringer/{consultation.slug}/ingen-merknader?organisasjon={organisation.id}"
+    assert client.get(url).status_code == 404
 
 
 def test_agency_employee_sees_own_account_box_and_badge(client):
@@ -298,7 +318,7 @@ def test_my_submissions_list_status_and_journal_number(client):
     make_submission(consultation, author=author)
     db.session.commit()
     login(client, author)
-    row = _page(client.get("/mine-innspill")).select_one("tbody tr")
+    row = _page(client.get("/mine-innspill")).select_one("li.my-submission")
     assert "Venter på moderator" in row.text
     assert db.session.scalar(select(JournalEntry)).journal_number in row.text
 

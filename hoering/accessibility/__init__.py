@@ -1,0 +1,1 @@
+"""The accessibility statement (tilgjengelighetserklæring) and reports of barriers."""
