@@ -58,8 +58,12 @@ CHANGE_HASHED_FIELDS = (
 )  # fmt: skip
 
 
-def document_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def document_hash(text: str, file_hashes: list[str] | tuple[str, ...] = ()) -> str:
+    """SHA-256 of the text; with attached files, of the text and the files' SHA-256 in order."""
+    if not file_hashes:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    covered = "\n".join([hashlib.sha256(text.encode("utf-8")).hexdigest(), *file_hashes])
+    return hashlib.sha256(covered.encode("ascii")).hexdigest()
 
 
 def _digest(values: dict) -> str:
@@ -207,8 +211,8 @@ def _about(submission: Submission) -> dict:
     }
 
 
-def record_incoming(submission: Submission) -> JournalEntry:
-    """Journal an innspill as an incoming document (inngående, I)."""
+def record_incoming(submission: Submission, file_hashes: list[str] = ()) -> JournalEntry:
+    """Journal an innspill as an incoming document (inngående, I); its hash covers its files."""
     parent_entry = entry_for_submission(submission.parent_id) if submission.parent_id else None
     entry = JournalEntry(
         **_about(submission),
@@ -218,7 +222,7 @@ def record_incoming(submission: Submission) -> JournalEntry:
         registered_at=submission.created_at or utcnow(),
         title=submission_title(submission, parent_entry),
         status="Journalført",
-        document_hash=document_hash(submission.body),
+        document_hash=document_hash(submission.body, file_hashes),
     )
     return _append(entry)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import aliased
 
+from hoering.documents.models import Attachment
 from hoering.extensions import db
 from hoering.journal.models import GENESIS_HASH, JournalChange, JournalCounter, JournalEntry
 from hoering.journal.services import change_hash, document_hash, entry_hash
@@ -101,10 +102,24 @@ def _verify_entries(counter: JournalCounter) -> ChainProblem | None:
     )
     # Closing the result also closes PostgreSQL's server-side cursor when we stop early.
     with rows:
-        return _walk_entries(counter, rows)
+        return _walk_entries(counter, rows, _file_hashes(counter))
 
 
-def _walk_entries(counter: JournalCounter, rows) -> ChainProblem | None:
+def _file_hashes(counter: JournalCounter) -> dict[int, list[str]]:
+    """The SHA-256 of each journaled innspill's files, in order (few innspill have any)."""
+    rows = db.session.execute(
+        select(Attachment.submission_id, Attachment.sha256)
+        .join(JournalEntry, JournalEntry.submission_id == Attachment.submission_id)
+        .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
+        .order_by(Attachment.submission_id, Attachment.id)
+    )
+    hashes: dict[int, list[str]] = {}
+    for submission_id, sha256 in rows:
+        hashes.setdefault(submission_id, []).append(sha256)
+    return hashes
+
+
+def _walk_entries(counter: JournalCounter, rows, file_hashes) -> ChainProblem | None:
     def fail(number: str, message: str) -> ChainProblem:
         return ChainProblem(counter.agency_id, counter.year, number, message)
 
@@ -122,7 +137,8 @@ def _walk_entries(counter: JournalCounter, rows) -> ChainProblem | None:
             return fail(number, "previous-hash link broken (entry inserted or reordered)")
         if entry_hash(entry) != entry.hash:
             return fail(number, "content does not match its hash (entry altered)")
-        if document is None or document_hash(document) != entry.document_hash:
+        files = file_hashes.get(entry.submission_id, ())
+        if document is None or document_hash(document, files) != entry.document_hash:
             return fail(number, "the journaled document's text was altered or removed")
         expected_prev = entry.hash
         expected_seq += 1

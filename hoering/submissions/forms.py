@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
+    MultipleFileField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -23,11 +24,12 @@ POSITION_CHOICES = [
 
 
 class SubmissionForm(SpamGuardMixin, FlaskForm):
+    # May be empty when files are attached: submit() decides (a refusal keeps the form).
     body = TextAreaField(
         _l("Ditt innspill"),
-        validators=[InputRequired(_l("Skriv innspillet ditt før du sender."))],
         description=_l("Du kan bruke Markdown: *kursiv*, **fet**, lister og lenker."),
     )
+    files = MultipleFileField(_l("Vedlegg (valgfritt)"))
     speaker = SelectField(_l("Jeg skriver"), choices=[], validate_choice=False)
     position = RadioField(
         _l("Standpunkt"), choices=POSITION_CHOICES, default="", validators=[Optional()]
@@ -42,8 +44,9 @@ class SubmissionForm(SpamGuardMixin, FlaskForm):
     )
     form_token = HiddenField()
 
-    def prepare(self, user, *, allow_position: bool) -> None:
+    def prepare(self, user, *, allow_position: bool, file_rules: str = "") -> None:
         """Fill the per-person choices; a fresh one-time token and start time on first display."""
+        self.files.description = file_rules
         self.speaker.choices = [SelectChoice("private", _l("som privatperson"))] + [
             SelectChoice(str(org.id), _l("på vegne av %(name)s", name=org.name))
             for org in user.organisations

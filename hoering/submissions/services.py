@@ -8,7 +8,7 @@ once, so no innspill exists without its journal entry.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from flask import current_app
@@ -28,6 +28,8 @@ from hoering.consultations.models import (
 )
 from hoering.consultations.services import ConsultationClosedError
 from hoering.db import add_unless_taken, utcnow
+from hoering.documents import services as documents
+from hoering.documents.services import Upload
 from hoering.errors import BadInputError, ConflictError, ForbiddenError
 from hoering.extensions import db
 from hoering.journal import services as journal
@@ -54,9 +56,11 @@ class PersonalDataFoundError(BadInputError):
     status = 422
     message = _l("Teksten ser ut til å inneholde personopplysninger.")
 
-    def __init__(self, findings: list[Finding]):
+    def __init__(self, findings: list[Finding], file_findings=()):
         super().__init__(field="body")
         self.findings = findings
+        # (checked file, its findings) for each attached file with personal data in its text.
+        self.file_findings = list(file_findings)
 
 
 class AuthorBlockedError(ForbiddenError):
@@ -70,6 +74,7 @@ class DuplicateSubmissionError(ConflictError):
 @dataclass
 class SubmissionData:
     body: str
+    files: list[Upload] = field(default_factory=list)
     organisation_id: int | None = None
     position: str | None = None
     own_account: bool = False
@@ -78,14 +83,14 @@ class SubmissionData:
     form_token: str | None = None
 
 
-def clean_body(body: str) -> str:
+def clean_body(body: str, *, may_be_empty: bool = False) -> str:
     """The text exactly as sent, but with one kind of line ending and no NUL (a 400)."""
     if text.has_nul(body):
         raise BadInputError(
             _l("Teksten inneholder et ugyldig tegn (NUL). Fjern det og prøv igjen."), field="body"
         )
     body = text.normalize_line_endings(body)
-    if not body.strip():
+    if not body.strip() and not may_be_empty:
         raise BadInputError(_l("Skriv innspillet ditt før du sender."), field="body")
     limit = current_app.config["SUBMISSION_MAX_LENGTH"]
     if text.plain_length(body) > limit:
@@ -153,8 +158,12 @@ def submit(
     if not consultation.accepts_submissions(now):
         raise ConsultationClosedError()
     _check_author(author, now)
-    body = clean_body(data.body)
+    files = documents.check_files(data.files)
+    body = clean_body(data.body, may_be_empty=bool(files))
     respondent_type, organisation = _speaker(author, consultation, data)
+    if not body.strip():
+        # A letter sent as a file: the innspill's text is a title naming who sent it.
+        body = f"Høringssvar fra {organisation.name if organisation else author.name}"
 
     if parent is not None:
         if parent.consultation_id != consultation.id or not parent.is_visible:
@@ -185,10 +194,11 @@ def submit(
         raise DuplicateSubmissionError(field="body")
 
     findings = find_personal_data(body)
-    if findings and not data.confirm_personal_data:
-        raise PersonalDataFoundError(findings)
+    file_findings = [(checked, checked.findings) for checked in files if checked.findings]
+    if (findings or file_findings) and not data.confirm_personal_data:
+        raise PersonalDataFoundError(findings, file_findings)
 
-    held = bool(findings) or consultation.moderation_mode == MODE_PRE
+    held = bool(findings or file_findings) or consultation.moderation_mode == MODE_PRE
     submission = Submission(
         consultation=consultation,
         version_id=consultation.current_version_id,
@@ -222,7 +232,8 @@ def submit(
     if submission.status == STATUS_PUBLISHED:
         adjust_counts(submission, +1)
     _mark_consultee(submission, CONSULTEE_ANSWERED)
-    journal.record_incoming(submission)
+    attachments = documents.attach(submission, files)
+    journal.record_incoming(submission, file_hashes=[a.sha256 for a in attachments])
     log.info(
         "submission %s accepted (%s, %s) in consultation %s",
         submission.id,

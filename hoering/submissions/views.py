@@ -12,6 +12,8 @@ from hoering.accounts.views import safe_next
 from hoering.consultations import services as consultations
 from hoering.consultations.models import Consultation, Paragraph
 from hoering.db import utcnow
+from hoering.documents.services import Upload, attachments_of, can_see_original, file_rules
+from hoering.documents.uploads import accepts_files
 from hoering.errors import DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db, limiter
 from hoering.journal.services import entries_for_submissions, entry_for_submission
@@ -52,11 +54,22 @@ def _get_submission(consultation: Consultation, submission_id: int) -> Submissio
     raise NotFoundError()
 
 
+def _uploads() -> list[Upload]:
+    """The files sent with the form; each read to one byte past the per-file limit at most."""
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    return [
+        Upload(name=upload.filename, data=upload.stream.read(limit + 1))
+        for upload in request.files.getlist("files")
+        if upload.filename
+    ]
+
+
 def _write(consultation: Consultation, *, paragraph=None, parent=None):
     """Show the form, or take it through submit(); a refused form keeps what was typed."""
     form = SubmissionForm()
-    form.prepare(current_user, allow_position=parent is None)
+    form.prepare(current_user, allow_position=parent is None, file_rules=file_rules())
     findings = None
+    file_findings = None
     status = 200
     now = utcnow()
     if not consultation.accepts_submissions(now):
@@ -64,6 +77,7 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
     elif form.validate_on_submit():
         data = services.SubmissionData(
             body=form.body.data,
+            files=_uploads(),
             organisation_id=form.organisation_id(),
             position=form.position.data if parent is None else None,
             own_account=form.own_account.data,
@@ -77,6 +91,7 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
             )
         except services.PersonalDataFoundError as error:
             findings = error.findings
+            file_findings = error.file_findings
             status = error.status
         except DomainError as error:
             field = getattr(form, error.field or "", None)
@@ -100,6 +115,7 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
         parent=parent,
         form=form,
         findings=findings,
+        file_findings=file_findings,
         works_for_agency=current_user.works_for(consultation.agency_id),
         first_time=db.session.scalar(
             select(Submission.id).where(Submission.author_id == current_user.id).limit(1)
@@ -110,6 +126,7 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
 
 
 @bp.route("/hoeringer/<slug>/<anchor>/skriv", methods=["GET", "POST"])
+@accepts_files
 @login_required
 @limiter.limit(_submit_limit, key_func=_user_key, methods=["POST"])
 @limiter.limit(_submit_address_limit, key_func=get_remote_address, methods=["POST"])
@@ -126,6 +143,7 @@ def write_paragraph(slug: str, anchor: str):
 
 
 @bp.route("/hoeringer/<slug>/skriv", methods=["GET", "POST"])
+@accepts_files
 @login_required
 @limiter.limit(_submit_limit, key_func=_user_key, methods=["POST"])
 @limiter.limit(_submit_address_limit, key_func=get_remote_address, methods=["POST"])
@@ -135,6 +153,7 @@ def write_general(slug: str):
 
 
 @bp.route("/hoeringer/<slug>/innspill/<int:submission_id>/svar", methods=["GET", "POST"])
+@accepts_files
 @login_required
 @limiter.limit(_submit_limit, key_func=_user_key, methods=["POST"])
 @limiter.limit(_submit_address_limit, key_func=get_remote_address, methods=["POST"])
@@ -182,6 +201,8 @@ def show(slug: str, submission_id: int):
         agency_replies=queries.agency_replies(thread_root),
         endorsed=queries.endorsed_ids(current_user, [thread_root.id]),
         reply_form=reply_form,
+        attachments=attachments_of([thread_root.id]),
+        can_see_original=lambda s: can_see_original(current_user, s),
         now=utcnow(),
     ), status
 
@@ -198,6 +219,7 @@ def receipt(slug: str, submission_id: int):
         consultation=consultation,
         submission=submission,
         entry=entry_for_submission(submission.id),
+        attachments=attachments_of([submission.id]).get(submission.id, []),
     )
 
 

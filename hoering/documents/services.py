@@ -1,0 +1,179 @@
+"""Attachments: checked by content, stored once per content, read for personal data, and given
+a PDF/A rendition by the task queue. submit() calls check_files() and attach(); nothing else
+adds an attachment."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import asdict, dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from hoering.documents import detect, jobs
+from hoering.documents.blobs import store_blob
+from hoering.documents.extract import extract_text
+from hoering.documents.models import Attachment
+from hoering.errors import BadInputError
+from hoering.extensions import db
+from hoering.privacy.detect import Finding, find_personal_data
+from hoering.submissions.models import Submission
+
+log = logging.getLogger(__name__)
+
+
+class FileTooLargeError(BadInputError):
+    status = 413
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as it came in: the sender's name for it and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    media_type: str
+    data: bytes
+    sha256: str
+    text: str
+    findings: tuple[Finding, ...]
+
+
+def allowed_types() -> tuple[str, ...]:
+    names = current_app.config["ATTACHMENT_TYPES"]
+    return tuple(detect.NAMES[name] for name in names if name in detect.NAMES)
+
+
+def accepted_text() -> str:
+    """'PDF, DOCX, ODT' — what the form and every refusal say is accepted."""
+    return ", ".join(name.upper() for name in current_app.config["ATTACHMENT_TYPES"])
+
+
+def file_rules() -> str:
+    """The rules for attachments, as the form states them."""
+    config = current_app.config
+    return str(
+        _l(
+            "Du kan legge ved opptil %(count)s filer (%(types)s), høyst %(mb)s MB hver. "
+            "Med vedlegg kan teksten være kort eller tom.",
+            count=config["ATTACHMENT_MAX_COUNT"],
+            types=accepted_text(),
+            mb=config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024),
+        )
+    )
+
+
+def display_name(name: str) -> str:
+    """The sender's file name, cut to its last part and cleared of control characters."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[-255:] or "vedlegg"
+
+
+def check_files(uploads: list[Upload]) -> list[CheckedFile]:
+    """Each file's type by content and its text, or a refusal naming the file and the rule."""
+    config = current_app.config
+    if len(uploads) > config["ATTACHMENT_MAX_COUNT"]:
+        raise BadInputError(
+            _l("Du kan legge ved høyst %(n)s filer.", n=config["ATTACHMENT_MAX_COUNT"]),
+            field="files",
+        )
+    limits = detect.Limits(
+        max_unpacked=config["ATTACHMENT_MAX_UNPACKED"], max_ratio=config["ATTACHMENT_MAX_RATIO"]
+    )
+    checked = []
+    for upload in uploads:
+        name = display_name(upload.name)
+        if len(upload.data) > config["ATTACHMENT_MAX_BYTES"]:
+            raise FileTooLargeError(
+                _l(
+                    "«%(name)s» er for stor. En fil kan være på høyst %(mb)s MB.",
+                    name=name,
+                    mb=config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024),
+                ),
+                field="files",
+            )
+        if not upload.data:
+            raise BadInputError(_l("«%(name)s» er tom.", name=name), field="files")
+        try:
+            media_type = detect.sniff(upload.data, allowed_types(), limits)
+        except detect.RefusedFileError as error:
+            raise BadInputError(
+                _l(
+                    "«%(name)s» ble ikke godtatt: %(reason)s Godtatte filtyper: %(types)s.",
+                    name=name,
+                    reason=error.message,
+                    types=accepted_text(),
+                ),
+                field="files",
+            ) from error
+        text = extract_text(upload.data, media_type)
+        checked.append(
+            CheckedFile(
+                name=name,
+                media_type=media_type,
+                data=upload.data,
+                sha256=hashlib.sha256(upload.data).hexdigest(),
+                text=text,
+                findings=tuple(find_personal_data(text)),
+            )
+        )
+    return checked
+
+
+def attach(submission: Submission, files: list[CheckedFile]) -> list[Attachment]:
+    """Store the files with the innspill (same transaction) and queue their PDF/A renditions."""
+    attachments = []
+    for checked in files:
+        attachment = Attachment(
+            consultation_id=submission.consultation_id,
+            submission=submission,
+            original_name=checked.name,
+            media_type=checked.media_type,
+            size=len(checked.data),
+            sha256=store_blob(checked.data),
+            text=checked.text,
+            findings=[asdict(finding) for finding in checked.findings] or None,
+        )
+        db.session.add(attachment)
+        attachments.append(attachment)
+    db.session.flush()
+    for attachment in attachments:
+        jobs.queue_conversion(attachment)
+    return attachments
+
+
+def attachments_of(submission_ids: list[int]) -> dict[int, list[Attachment]]:
+    """Each innspill's attachments in the order they were sent."""
+    if not submission_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Attachment)
+        .where(Attachment.submission_id.in_(submission_ids))
+        .order_by(Attachment.id)
+    )
+    grouped: dict[int, list[Attachment]] = {}
+    for attachment in rows:
+        grouped.setdefault(attachment.submission_id, []).append(attachment)
+    return grouped
+
+
+def can_see_original(user, submission: Submission) -> bool:
+    """The file as received: its sender, the agency's moderators and its case officers."""
+    from hoering.consultations.services import can_manage
+    from hoering.moderation.services import can_moderate
+
+    if user is None or not user.is_authenticated:
+        return False
+    return (
+        submission.author_id == user.id
+        or can_moderate(user, submission.consultation)
+        or can_manage(user, submission.consultation)
+    )

@@ -1,0 +1,74 @@
+"""Downloads of attachments: always as a download (never shown inline), with the type we
+detected, nosniff and a sandbox policy; the name in the header is the sender's, quoted."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, send_file
+from flask_login import current_user
+
+from hoering.consultations import services as consultations
+from hoering.documents.blobs import blob_data
+from hoering.documents.detect import EXTENSIONS, PDF
+from hoering.documents.models import Attachment
+from hoering.documents.services import can_see_original
+from hoering.errors import NotFoundError
+from hoering.extensions import db
+
+bp = Blueprint("documents", __name__)
+
+
+def _attachment(slug: str, submission_id: int, attachment_id: int) -> Attachment:
+    consultation = consultations.get_consultation(slug, viewer=current_user)
+    attachment = db.session.get(Attachment, attachment_id)
+    if (
+        attachment is None
+        or attachment.submission_id != submission_id
+        or attachment.consultation_id != consultation.id
+    ):
+        raise NotFoundError()
+    return attachment
+
+
+def _download(sha256: str, media_type: str, name: str):
+    response = send_file(
+        io.BytesIO(blob_data(sha256)),
+        mimetype=media_type,
+        as_attachment=True,
+        download_name=name,
+        etag=sha256,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+@bp.route("/hoeringer/<slug>/innspill/<int:submission_id>/vedlegg/<int:attachment_id>")
+def public_copy(slug: str, submission_id: int, attachment_id: int):
+    """What the public gets: the PDF/A rendition, or the moderator's redacted copy."""
+    attachment = _attachment(slug, submission_id, attachment_id)
+    submission = attachment.submission
+    visible = submission.is_visible or can_see_original(current_user, submission)
+    if not visible or attachment.public_sha256 is None:
+        raise NotFoundError()
+    return _download(attachment.public_sha256, PDF, f"{_stem(attachment.original_name)}.pdf")
+
+
+@bp.route("/hoeringer/<slug>/innspill/<int:submission_id>/vedlegg/<int:attachment_id>/original")
+def original(slug: str, submission_id: int, attachment_id: int):
+    """The file as received (produksjonsformat), for its sender and the agency's staff."""
+    attachment = _attachment(slug, submission_id, attachment_id)
+    if not can_see_original(current_user, attachment.submission):
+        raise NotFoundError()
+    name = attachment.original_name
+    extension = EXTENSIONS[attachment.media_type]
+    if not name.lower().endswith(f".{extension}"):
+        name = f"{name}.{extension}"
+    return _download(attachment.sha256, attachment.media_type, name)
