@@ -16,7 +16,7 @@ from hoering.documents import detect, jobs
 from hoering.documents.blobs import store_blob
 from hoering.documents.extract import extract_text
 from hoering.documents.models import Attachment
-from hoering.errors import BadInputError
+from hoering.errors import BadInputError, ForbiddenError
 from hoering.extensions import db
 from hoering.privacy.detect import Finding, find_personal_data
 from hoering.submissions.models import Submission
@@ -177,3 +177,39 @@ def can_see_original(user, submission: Submission) -> bool:
         or can_moderate(user, submission.consultation)
         or can_manage(user, submission.consultation)
     )
+
+
+def _check_moderator(user, attachment: Attachment) -> None:
+    from hoering.moderation.services import can_moderate
+
+    if not can_moderate(user, attachment.consultation):
+        raise ForbiddenError()
+
+
+def set_withheld(attachment: Attachment, withheld: bool, *, by) -> None:
+    """Withhold a file from the public, or show it again; the file itself is kept either way."""
+    _check_moderator(by, attachment)
+    attachment.withheld = withheld
+    db.session.flush()
+    log.info(
+        "attachment %s %s by user %s", attachment.id, "withheld" if withheld else "released", by.id
+    )
+
+
+def publish_redacted_copy(attachment: Attachment, upload: Upload, *, by) -> None:
+    """Publish a moderator's redacted copy (a PDF) in place of the rendition; the original stays."""
+    _check_moderator(by, attachment)
+    if not upload.data:
+        raise BadInputError(_l("Velg den sladdede PDF-filen."), field="redacted")
+    if len(upload.data) > current_app.config["ATTACHMENT_MAX_BYTES"]:
+        raise FileTooLargeError(_l("Filen er for stor."), field="redacted")
+    try:
+        detect.sniff(upload.data, (detect.PDF,))
+    except detect.RefusedFileError as error:
+        raise BadInputError(
+            _l("Den sladdede kopien må være en PDF-fil: %(reason)s", reason=error.message),
+            field="redacted",
+        ) from error
+    attachment.redacted_sha256 = store_blob(upload.data)
+    db.session.flush()
+    log.info("attachment %s: redacted copy published by user %s", attachment.id, by.id)

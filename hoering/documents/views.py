@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, send_file
-from flask_login import current_user
+from flask import Blueprint, current_app, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from hoering.consultations import services as consultations
+from hoering.documents import services
 from hoering.documents.blobs import blob_data
 from hoering.documents.detect import EXTENSIONS, PDF
 from hoering.documents.models import Attachment
 from hoering.documents.services import can_see_original
+from hoering.documents.uploads import accepts_files
 from hoering.errors import NotFoundError
 from hoering.extensions import db
 
@@ -72,3 +75,50 @@ def original(slug: str, submission_id: int, attachment_id: int):
     if not name.lower().endswith(f".{extension}"):
         name = f"{name}.{extension}"
     return _download(attachment.sha256, attachment.media_type, name)
+
+
+def _moderated(submission_id: int, attachment_id: int) -> Attachment:
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.submission_id != submission_id:
+        raise NotFoundError()
+    return attachment
+
+
+def _back(attachment: Attachment):
+    return redirect(url_for("moderation.item", submission_id=attachment.submission_id))
+
+
+@bp.route(
+    "/admin/moderering/innspill/<int:submission_id>/vedlegg/<int:attachment_id>/hold-tilbake",
+    methods=["POST"],
+)
+@login_required
+def withhold(submission_id: int, attachment_id: int):
+    attachment = _moderated(submission_id, attachment_id)
+    withheld = request.form.get("action") != "release"
+    services.set_withheld(attachment, withheld, by=current_user)
+    db.session.commit()
+    flash(
+        _("Vedlegget er holdt tilbake fra offentligheten.")
+        if withheld
+        else _("Vedlegget vises offentlig igjen."),
+        "success",
+    )
+    return _back(attachment)
+
+
+@bp.route(
+    "/admin/moderering/innspill/<int:submission_id>/vedlegg/<int:attachment_id>/sladdet-kopi",
+    methods=["POST"],
+)
+@accepts_files
+@login_required
+def redacted_copy(submission_id: int, attachment_id: int):
+    attachment = _moderated(submission_id, attachment_id)
+    upload = request.files.get("redacted")
+    data = upload.stream.read(current_app.config["ATTACHMENT_MAX_BYTES"] + 1) if upload else b""
+    name = upload.filename if upload else ""
+    services.publish_redacted_copy(attachment, services.Upload(name, data), by=current_user)
+    db.session.commit()
+    flash(_("Den sladdede kopien er publisert i stedet for vedlegget."), "success")
+    return _back(attachment)

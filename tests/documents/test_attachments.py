@@ -217,3 +217,65 @@ def test_downloads_are_attachments_with_the_right_type_for_the_right_people(
     db.session.commit()
     wrong = f"/hoeringer/{other.slug}/innspill/{submission.id}/vedlegg/{attachment.id}/original"
     assert own.get(wrong).status_code == 404
+
+
+def test_the_moderator_sees_the_files_text_withholds_and_publishes_a_redacted_copy(
+    signed_in, client, queued
+):
+    from hoering.accounts.models import ROLE_MODERATOR
+    from hoering.documents import jobs
+
+    consultation, _organisation, author = _setup()
+    moderator = make_user(roles=[ROLE_MODERATOR], agency=consultation.agency)
+    outsider = make_user()
+    db.session.commit()
+    letter = files.pdf("Gjelder Ola, fødselsnummer 13097248022.")
+    response = _post(
+        signed_in(author),
+        f"/hoeringer/{consultation.slug}/skriv",
+        body="Se brevet.",
+        uploads=[("brev.pdf", letter)],
+        confirm_personal_data="y",
+    )
+    assert response.status_code == 302
+    submission = db.session.scalar(select(Submission))
+    attachment = db.session.scalar(select(Attachment))
+    assert jobs.run_conversion(attachment.id) == "done"
+
+    staff = signed_in(moderator)
+    page = staff.get(f"/admin/moderering/innspill/{submission.id}").get_data(as_text=True)
+    assert "<mark>13097248022</mark>" in page
+    assert "Tekst hentet fra filen" in page
+
+    base = f"/admin/moderering/innspill/{submission.id}/vedlegg/{attachment.id}"
+    page_url = f"/admin/moderering/innspill/{submission.id}"
+    # Someone who does not moderate this agency cannot act on the file.
+    intruder = signed_in(outsider)
+    token = csrf_from(intruder.get("/registrer").get_data(as_text=True))
+    assert intruder.post(f"{base}/hold-tilbake", data={"csrf_token": token}).status_code == 403
+
+    token = csrf_from(staff.get(page_url).get_data(as_text=True))
+    assert staff.post(f"{base}/hold-tilbake", data={"csrf_token": token}).status_code == 302
+    db.session.refresh(attachment)
+    assert attachment.withheld and attachment.public_sha256 is None
+
+    refused = staff.post(
+        f"{base}/sladdet-kopi",
+        data={"csrf_token": token, "redacted": (io.BytesIO(files.docx("x")), "s.docx")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert "må være en PDF-fil" in refused.get_data(as_text=True)
+
+    redacted = files.pdf("Gjelder [sladdet].")
+    token = csrf_from(staff.get(page_url).get_data(as_text=True))
+    staff.post(f"{base}/hold-tilbake", data={"csrf_token": token, "action": "release"})
+    response = staff.post(
+        f"{base}/sladdet-kopi",
+        data={"csrf_token": token, "redacted": (io.BytesIO(redacted), "sladdet.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    db.session.refresh(attachment)
+    assert db.session.get(Blob, attachment.public_sha256).data == redacted
+    assert attachment.sha256 == hashlib.sha256(letter).hexdigest()
