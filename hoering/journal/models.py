@@ -84,6 +84,8 @@ class JournalEntry(db.Model):
     status: Mapped[str] = mapped_column(String(20))
     screened_name: Mapped[bool] = mapped_column(default=False)
     document_hash: Mapped[str] = mapped_column(String(64))
+    # The date an innspill sent by e-mail or letter was received (mottatt dato); None for the web.
+    received_on: Mapped[date | None] = mapped_column(Date)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

@@ -81,7 +81,11 @@ def _digest(values: dict) -> str:
 
 def entry_hash(entry: JournalEntry) -> str:
     """SHA-256 over the entry's fields and the previous entry's hash."""
-    return _digest({name: getattr(entry, name) for name in HASHED_FIELDS})
+    values = {name: getattr(entry, name) for name in HASHED_FIELDS}
+    if entry.received_on is not None:
+        # Only innspill received by e-mail or letter have it; every other entry hashes as before.
+        values["received_on"] = entry.received_on
+    return _digest(values)
 
 
 def change_hash(change: JournalChange, entry_hash: str) -> str:
@@ -222,6 +226,9 @@ def record_incoming(submission: Submission, file_hashes: list[str] = ()) -> Jour
         registered_at=submission.created_at or utcnow(),
         title=submission_title(submission, parent_entry),
         status="Journalført",
+        received_on=(
+            submission.received_at.astimezone(OSLO).date() if submission.received_at else None
+        ),
         document_hash=document_hash(submission.body, file_hashes),
     )
     return _append(entry)

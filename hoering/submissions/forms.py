@@ -4,11 +4,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     MultipleFileField,
     RadioField,
     SelectChoice,
     SelectField,
+    StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Optional
@@ -68,3 +70,42 @@ class AgencyReplyForm(FlaskForm):
         validators=[InputRequired(_l("Skriv svaret før du sender."))],
         description=_l("Svaret blir offentlig og journalført som utgående dokument."),
     )
+
+
+CHANNEL_CHOICES = [
+    SelectChoice("email", _l("E-post")),
+    SelectChoice("letter", _l("Brev")),
+]
+
+
+class RegisterForm(FlaskForm):
+    """A case officer registers an innspill that came by e-mail or letter."""
+
+    sender_name = StringField(
+        _l("Avsenderens navn"), validators=[InputRequired(_l("Skriv navnet på avsenderen."))]
+    )
+    sender_organisation = StringField(
+        _l("Organisasjon (valgfritt)"),
+        description=_l("Fyll ut når innspillet kommer fra en organisasjon eller virksomhet."),
+    )
+    channel = RadioField(_l("Kom inn som"), choices=CHANNEL_CHOICES, default="email")
+    received_on = DateField(
+        _l("Mottatt dato"), validators=[InputRequired(_l("Skriv datoen innspillet ble mottatt."))]
+    )
+    body = TextAreaField(
+        _l("Teksten i innspillet"),
+        description=_l("Kan stå tom når innspillet er et vedlagt brev."),
+    )
+    files = MultipleFileField(_l("Vedlegg (valgfritt)"))
+    position = RadioField(
+        _l("Standpunkt"), choices=POSITION_CHOICES, default="", validators=[Optional()]
+    )
+    confirm_personal_data = BooleanField(
+        _l("Registrer likevel. Innspillet blir holdt tilbake til en moderator har sett på det.")
+    )
+    form_token = HiddenField()
+
+    def prepare(self, file_rules: str) -> None:
+        self.files.description = file_rules
+        if not self.form_token.data:
+            self.form_token.data = secrets.token_urlsafe(24)

@@ -26,7 +26,7 @@ from hoering.consultations.models import (
     Consultee,
     Paragraph,
 )
-from hoering.consultations.services import ConsultationClosedError
+from hoering.consultations.services import ConsultationClosedError, can_manage
 from hoering.db import add_unless_taken, utcnow
 from hoering.documents import services as documents
 from hoering.documents.services import Upload
@@ -36,6 +36,8 @@ from hoering.journal import services as journal
 from hoering.notices import services as notices
 from hoering.privacy.detect import Finding, find_personal_data
 from hoering.submissions.models import (
+    CHANNEL_WEB,
+    CHANNELS,
     KIND_GENERAL,
     KIND_PARAGRAPH,
     KIND_REPLY,
@@ -81,6 +83,11 @@ class SubmissionData:
     hide_name: bool = False
     confirm_personal_data: bool = False
     form_token: str | None = None
+    # An innspill received by e-mail or letter, registered by a case officer for its sender.
+    channel: str = CHANNEL_WEB
+    received_at: datetime | None = None
+    sender_name: str = ""
+    sender_organisation: str = ""
 
 
 def clean_body(body: str, *, may_be_empty: bool = False) -> str:
@@ -120,6 +127,26 @@ def _check_author(author: User, now: datetime) -> None:
         )
 
 
+def _check_registration(author: User, consultation: Consultation, data: SubmissionData, now):
+    """An innspill that came by e-mail or letter: a case officer registers it, naming the sender
+    and the date it was received. (sender name, sender organisation or None)"""
+    if data.channel not in CHANNELS:
+        raise BadInputError(_l("Velg hvordan innspillet kom inn."), field="channel")
+    if not can_manage(author, consultation):
+        raise ForbiddenError()
+    name = " ".join((data.sender_name or "").split())
+    organisation = " ".join((data.sender_organisation or "").split()) or None
+    if not name:
+        raise BadInputError(_l("Skriv navnet på avsenderen."), field="sender_name")
+    if len(name) > 200 or (organisation and len(organisation) > 200):
+        raise BadInputError(_l("Navnet kan ha høyst 200 tegn."), field="sender_name")
+    if data.received_at is None or data.received_at > now:
+        raise BadInputError(
+            _l("Skriv datoen innspillet ble mottatt (ikke fram i tid)."), field="received_on"
+        )
+    return name, organisation
+
+
 def _speaker(author: User, consultation: Consultation, data: SubmissionData):
     """(respondent type, organisation) — people speak only for organisations they represent."""
     if data.organisation_id is None:
@@ -155,15 +182,25 @@ def submit(
         )
         if existing is not None and existing.author_id == author.id:
             return existing
-    if not consultation.accepts_submissions(now):
-        raise ConsultationClosedError()
-    _check_author(author, now)
+    registered = data.channel != CHANNEL_WEB
+    if registered:
+        sender = _check_registration(author, consultation, data, now)
+    else:
+        if not consultation.accepts_submissions(now):
+            raise ConsultationClosedError()
+        _check_author(author, now)
     files = documents.check_files(data.files)
     body = clean_body(data.body, may_be_empty=bool(files))
-    respondent_type, organisation = _speaker(author, consultation, data)
+    if registered:
+        respondent_type = "organisation" if sender[1] else "private"
+        organisation = None
+        author_name, organisation_name = sender
+    else:
+        respondent_type, organisation = _speaker(author, consultation, data)
+        author_name, organisation_name = author.name, organisation.name if organisation else None
     if not body.strip():
         # A letter sent as a file: the innspill's text is a title naming who sent it.
-        body = f"Høringssvar fra {organisation.name if organisation else author.name}"
+        body = f"Høringssvar fra {organisation_name or author_name}"
 
     if parent is not None:
         if parent.consultation_id != consultation.id or not parent.is_visible:
@@ -186,7 +223,7 @@ def submit(
     hide_name = bool(
         data.hide_name and respondent_type == "private" and consultation.agency.allow_hidden_names
     )
-    twin = _same_text(author, consultation, kind, paragraph, parent, body)
+    twin = _same_text(author, author_name, consultation, kind, paragraph, parent, body)
     if twin is not None:
         if data.form_token and twin.form_token == data.form_token:
             # The same form posted twice at once: the other request committed while this ran.
@@ -206,10 +243,12 @@ def submit(
         parent=parent,
         kind=kind,
         author=author,
-        author_name=author.name,
+        author_name=author_name,
         respondent_type=respondent_type,
         organisation=organisation,
-        organisation_name=organisation.name if organisation else None,
+        organisation_name=organisation_name,
+        channel=data.channel,
+        received_at=data.received_at if registered else None,
         position=position,
         own_account=bool(data.own_account and author.works_for(consultation.agency_id)),
         hide_name=hide_name,
@@ -245,10 +284,13 @@ def submit(
     return submission
 
 
-def _same_text(author, consultation, kind, paragraph, parent, body) -> Submission | None:
-    """This person's innspill with exactly this text in the same place, if there is one."""
+def _same_text(author, author_name, consultation, kind, paragraph, parent, body):
+    """This person's innspill with exactly this text in the same place, if there is one.
+
+    For innspill a case officer registers, "this person" is the sender, not the officer."""
     query = select(Submission).where(
         Submission.author_id == author.id,
+        Submission.author_name == author_name,
         Submission.consultation_id == consultation.id,
         Submission.kind == kind,
         Submission.paragraph_id == (paragraph.id if paragraph else None),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
@@ -21,10 +24,11 @@ from hoering.moderation import services as moderation
 from hoering.moderation.services import can_moderate
 from hoering.paging import after_param
 from hoering.submissions import queries, services
-from hoering.submissions.forms import AgencyReplyForm, SubmissionForm
+from hoering.submissions.forms import AgencyReplyForm, RegisterForm, SubmissionForm
 from hoering.submissions.models import Submission
 
 bp = Blueprint("submissions", __name__)
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 def _submit_limit() -> str:
@@ -161,6 +165,59 @@ def write_reply(slug: str, submission_id: int):
     consultation = consultations.get_consultation(slug, viewer=current_user)
     parent = _get_submission(consultation, submission_id)
     return _write(consultation, parent=parent)
+
+
+@bp.route("/admin/hoeringer/<slug>/registrer-innspill", methods=["GET", "POST"])
+@accepts_files
+@login_required
+def register(slug: str):
+    """A case officer registers an innspill received by e-mail or letter, through submit()."""
+    consultation = consultations.get_consultation(slug, viewer=current_user)
+    if not consultations.can_manage(current_user, consultation):
+        raise ForbiddenError()
+    form = RegisterForm()
+    form.prepare(file_rules())
+    findings = file_findings = None
+    status = 200
+    if form.validate_on_submit():
+        received = datetime.combine(form.received_on.data, time(12, 0), OSLO)
+        data = services.SubmissionData(
+            body=form.body.data or "",
+            files=_uploads(),
+            position=form.position.data or None,
+            confirm_personal_data=form.confirm_personal_data.data,
+            form_token=form.form_token.data or None,
+            channel=form.channel.data,
+            received_at=received,
+            sender_name=form.sender_name.data,
+            sender_organisation=form.sender_organisation.data or "",
+        )
+        try:
+            submission = services.submit(consultation, data, author=current_user)
+        except services.PersonalDataFoundError as error:
+            findings, file_findings, status = error.findings, error.file_findings, error.status
+        except DomainError as error:
+            field = getattr(form, error.field or "", None)
+            if field is None:
+                raise
+            field.errors = [*field.errors, str(error.message)]
+            status = error.status
+        else:
+            target = url_for(
+                "submissions.show", slug=consultation.slug, submission_id=submission.id
+            )
+            db.session.commit()
+            flash(_("Innspillet er registrert og journalført som inngående dokument."), "success")
+            return redirect(target)
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "submissions/register.html",
+        consultation=consultation,
+        form=form,
+        findings=findings,
+        file_findings=file_findings,
+    ), status
 
 
 @bp.route("/hoeringer/<slug>/innspill/<int:submission_id>", methods=["GET", "POST"])
