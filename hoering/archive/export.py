@@ -68,6 +68,7 @@ from hoering.consultations.models import (
     Section,
 )
 from hoering.db import utcnow
+from hoering.documents.archive import AttachmentDocuments
 from hoering.errors import BadInputError, ConflictError
 from hoering.extensions import db
 from hoering.journal.models import CHANGE_FIELDS, JournalChange, JournalEntry
@@ -261,6 +262,7 @@ class _Records:
         self.changes = changes_by_entry(
             select(JournalEntry.id).where(JournalEntry.consultation_id == consultation.id)
         )
+        self.attachments = AttachmentDocuments(consultation, derived_id, SYSTEM_NAME)
 
     def __call__(self, _case: Case) -> Iterator[Record]:
         with db.session.execute(_record_query(self.consultation)) as rows:
@@ -354,7 +356,8 @@ class _Records:
                 )
             )
         kind = "Høringsuttalelse" if incoming else "Svar på høringsuttalelse"
-        return (Document(system_id, title, kind, tuple(files)),)
+        attached = self.attachments.documents(row.submission_system_id) if incoming else ()
+        return (Document(system_id, title, kind, tuple(files)), *attached)
 
 
 def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
