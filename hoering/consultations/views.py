@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from hoering import cache
 from hoering.accounts.models import ROLE_CASE_OFFICER, Agency
 from hoering.consultations import services
+from hoering.consultations.draft import join_wrapped_lines, looks_hard_wrapped
 from hoering.consultations.forms import ConsultationForm, ConsulteeForm, DraftForm
 from hoering.consultations.models import (
     STATUS_ARCHIVED,
@@ -26,6 +27,8 @@ from hoering.consultations.models import (
     Paragraph,
 )
 from hoering.db import utcnow
+from hoering.documents.services import draft_source
+from hoering.documents.uploads import accepts_files
 from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db
 from hoering.moderation import queries as moderation_queries
@@ -318,6 +321,7 @@ def add_consultee(consultation: Consultation):
 
 
 @manage_bp.route("/hoeringer/<slug>/utkast", methods=["GET", "POST"])
+@accepts_files
 @case_officer_required
 def draft(consultation: Consultation):
     form = DraftForm()
@@ -328,13 +332,15 @@ def draft(consultation: Consultation):
     if form.validate_on_submit():
         source = form.source.data or ""
         if form.upload.data:
-            raw = form.upload.data.read()
+            raw = form.upload.data.read(current_app.config["ATTACHMENT_MAX_BYTES"] + 1)
             try:
-                source = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
+                source = draft_source(raw)
+            except DomainError as error:
                 source = ""
-                form.upload.errors = [_("Filen må være tekst i UTF-8.")]
+                form.upload.errors = [str(error.message)]
             form.source.data = source
+        if request.form.get("action") == "join":
+            source = form.source.data = join_wrapped_lines(source)
         if not form.upload.errors:
             try:
                 if request.form.get("action") == "publish":
@@ -350,7 +356,11 @@ def draft(consultation: Consultation):
     if form.errors:
         status = 400
     return render_template(
-        "consultations/manage_draft.html", form=form, consultation=consultation, preview=preview
+        "consultations/manage_draft.html",
+        form=form,
+        consultation=consultation,
+        preview=preview,
+        hard_wrapped=bool(preview) and looks_hard_wrapped(form.source.data or ""),
     ), status
 
 

@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from hoering.documents import detect, jobs
+from hoering.documents import detect, jobs, wordimport
 from hoering.documents.blobs import store_blob
 from hoering.documents.extract import extract_text
 from hoering.documents.models import Attachment
@@ -213,3 +213,34 @@ def publish_redacted_copy(attachment: Attachment, upload: Upload, *, by) -> None
     attachment.redacted_sha256 = store_blob(upload.data)
     db.session.flush()
     log.info("attachment %s: redacted copy published by user %s", attachment.id, by.id)
+
+
+def draft_source(data: bytes) -> str:
+    """The Markdown of an uploaded draft: a DOCX or ODT converted, a text file as it is."""
+    config = current_app.config
+    if len(data) > config["ATTACHMENT_MAX_BYTES"]:
+        raise FileTooLargeError(
+            _l(
+                "Filen er for stor. En fil kan være på høyst %(mb)s MB.",
+                mb=config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024),
+            ),
+            field="upload",
+        )
+    if data.startswith(b"PK\x03\x04"):
+        limits = detect.Limits(
+            max_unpacked=config["ATTACHMENT_MAX_UNPACKED"], max_ratio=config["ATTACHMENT_MAX_RATIO"]
+        )
+        try:
+            media_type = detect.sniff(data, (detect.DOCX, detect.ODT), limits)
+        except detect.RefusedFileError as error:
+            raise BadInputError(
+                _l("Filen ble ikke godtatt: %(reason)s", reason=error.message), field="upload"
+            ) from error
+        return wordimport.to_markdown(data, media_type)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise BadInputError(
+            _l("Last opp en Markdown- eller tekstfil i UTF-8, en DOCX eller en ODT."),
+            field="upload",
+        ) from error
