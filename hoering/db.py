@@ -61,6 +61,11 @@ def add_unless_taken(row) -> bool:
     return True
 
 
+def escape_like(value: str) -> str:
+    """Text to search for with LIKE/ILIKE (escape="\\"): its % and _ match only themselves."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 

@@ -222,6 +222,7 @@ def _record_query(consultation: Consultation):
             JournalEntry.screened_name,
             JournalEntry.paragraph_id,
             JournalEntry.version_id,
+            JournalEntry.attachment_id,
             replied_entry.system_id.label("replies_to_system_id"),
             Submission.system_id.label("submission_system_id"),
             Submission.body,
@@ -323,6 +324,8 @@ class _Records:
         )
 
     def _documents(self, row, title: str, partly: bool) -> tuple[Document, ...]:
+        if row.attachment_id is not None:
+            return self.attachments.agency_document(row.attachment_id)
         incoming = row.document_type == INCOMING
         consultation = self.consultation
         ctx = SubmissionContext(

@@ -26,8 +26,8 @@ from hoering.consultations.models import (
     Consultee,
     Paragraph,
 )
-from hoering.db import utcnow
-from hoering.documents.services import draft_source
+from hoering.db import escape_like, utcnow
+from hoering.documents.services import KIND_LABELS, agency_documents, draft_source
 from hoering.documents.uploads import accepts_files
 from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db
@@ -57,7 +57,7 @@ def list_consultations():
     now = utcnow()
     query = select(Consultation).where(Consultation.status != STATUS_DRAFT)
     if query_text:
-        query = query.where(Consultation.title.ilike(f"%{_escape_like(query_text)}%", escape="\\"))
+        query = query.where(Consultation.title.ilike(f"%{escape_like(query_text)}%", escape="\\"))
     if agency_slug:
         query = query.join(Agency).where(Agency.slug == agency_slug)
     if status == "open":
@@ -86,10 +86,6 @@ def list_consultations():
         status=status,
         now=now,
     )
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @bp.route("/hoeringer/<slug>/")
@@ -139,6 +135,8 @@ def show(slug: str):
         now=now,
         can_manage=services.can_manage(current_user, consultation),
         removals=moderation_queries.removal_counts(consultation),
+        agency_documents=agency_documents(consultation.id),
+        document_kinds=KIND_LABELS,
     )
 
 

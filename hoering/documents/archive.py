@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -19,6 +20,9 @@ from hoering.archive.model import (
     Document,
     DocumentFile,
 )
+from hoering.archive.model import (
+    MAIN_DOCUMENT as MAIN,
+)
 from hoering.documents.blobs import blob_data
 from hoering.documents.detect import DOCX, EXTENSIONS, ODT, PDF
 from hoering.documents.models import CONVERSION_DONE, Attachment
@@ -26,6 +30,8 @@ from hoering.extensions import db
 from hoering.submissions.models import Submission
 
 OSLO = ZoneInfo("Europe/Oslo")
+# dokumenttype (M083, free text) of the agency's own documents.
+KIND_NAMES = {"horingsbrev": "Høringsbrev", "horingsnotat": "Høringsnotat", "annet": "Dokument"}
 # PRONOM identifiers (the format element, M701) of what we accept.
 PUIDS = {DOCX: ("fmt/412", "DOCX (Office Open XML)"), ODT: ("fmt/291", "ODT (OpenDocument Text)")}
 PDF_PUIDS = {
@@ -59,17 +65,26 @@ class AttachmentDocuments:
         self.system_name = system_name
         rows = db.session.execute(
             select(Attachment, Submission.system_id)
-            .join(Submission, Submission.id == Attachment.submission_id)
+            .outerjoin(Submission, Submission.id == Attachment.submission_id)
             .where(Attachment.consultation_id == consultation.id)
             .order_by(Attachment.id)
         )
         self.by_submission: dict[str, list[Attachment]] = {}
+        self.by_id: dict[int, Attachment] = {}
         for attachment, submission_system_id in rows:
-            self.by_submission.setdefault(submission_system_id, []).append(attachment)
+            self.by_id[attachment.id] = attachment
+            if submission_system_id is not None:
+                self.by_submission.setdefault(submission_system_id, []).append(attachment)
 
     def documents(self, submission_system_id: str | None) -> tuple[Document, ...]:
         attachments = self.by_submission.get(submission_system_id or "", [])
         return tuple(self._document(attachment) for attachment in attachments)
+
+    def agency_document(self, attachment_id: int) -> tuple[Document, ...]:
+        """The agency's own document (høringsbrev, høringsnotat) as its journalpost's main one."""
+        document = self._document(self.by_id[attachment_id])
+        kind = KIND_NAMES.get(self.by_id[attachment_id].kind, "Dokument")
+        return (replace(document, kind=kind, title=self.by_id[attachment_id].title, role=MAIN),)
 
     def _document(self, attachment: Attachment) -> Document:
         original = blob_data(attachment.sha256)

@@ -37,8 +37,16 @@ class Blob(db.Model):
         return f"<Blob {self.sha256[:12]} {self.size}>"
 
 
+# The agency's own documents of a consultation (kind set, no innspill).
+KIND_LETTER = "horingsbrev"
+KIND_MEMO = "horingsnotat"
+KIND_OTHER = "annet"
+AGENCY_KINDS = (KIND_LETTER, KIND_MEMO, KIND_OTHER)
+
+
 class Attachment(db.Model):
-    """A file sent with an innspill (a vedlegg), as received, with what became of it."""
+    """A file sent with an innspill (a vedlegg), or one of the agency's own documents of the
+    consultation (høringsbrev, høringsnotat: kind set), as received, with what became of it."""
 
     __tablename__ = "attachments"
     __table_args__ = (Index("ix_attachments_conversion", "conversion_status", "id"),)
@@ -46,7 +54,9 @@ class Attachment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     system_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_system_id)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
+    kind: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(300))
     # The name as the sender's computer had it: shown, never used as a path.
     original_name: Mapped[str] = mapped_column(String(255))
     media_type: Mapped[str] = mapped_column(String(100))
@@ -66,7 +76,7 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     consultation: Mapped[Consultation] = relationship()
-    submission: Mapped[Submission] = relationship()
+    submission: Mapped[Submission | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Attachment {self.id} {self.media_type} {self.conversion_status}>"

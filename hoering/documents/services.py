@@ -10,12 +10,21 @@ from dataclasses import asdict, dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from hoering.db import escape_like
 from hoering.documents import detect, jobs, wordimport
 from hoering.documents.blobs import store_blob
 from hoering.documents.extract import extract_text
-from hoering.documents.models import Attachment
+from hoering.documents.models import (
+    AGENCY_KINDS,
+    CONVERSION_FAILED,
+    CONVERSION_PENDING,
+    KIND_LETTER,
+    KIND_MEMO,
+    KIND_OTHER,
+    Attachment,
+)
 from hoering.errors import BadInputError, ForbiddenError
 from hoering.extensions import db
 from hoering.privacy.detect import Finding, find_personal_data
@@ -244,3 +253,86 @@ def draft_source(data: bytes) -> str:
             _l("Last opp en Markdown- eller tekstfil i UTF-8, en DOCX eller en ODT."),
             field="upload",
         ) from error
+
+
+KIND_LABELS = {
+    KIND_LETTER: _l("Høringsbrev"),
+    KIND_MEMO: _l("Høringsnotat"),
+    KIND_OTHER: _l("Annet dokument"),
+}
+
+
+def add_agency_document(consultation, upload: Upload, *, kind: str, title: str, by):
+    """One of the agency's own documents (høringsbrev, høringsnotat), checked like any file,
+    journaled as outgoing in the same transaction and given a PDF/A rendition by the queue."""
+    from hoering.consultations.services import can_manage
+    from hoering.journal import services as journal
+
+    if not can_manage(by, consultation):
+        raise ForbiddenError()
+    if kind not in AGENCY_KINDS:
+        raise BadInputError(_l("Velg hva slags dokument det er."), field="kind")
+    if not upload.name and not upload.data:
+        raise BadInputError(_l("Velg filen du vil legge ut."), field="files")
+    (checked,) = check_files([upload])
+    title = " ".join((title or "").split())[:300] or f"{KIND_LABELS[kind]}: {consultation.title}"
+    document = Attachment(
+        consultation_id=consultation.id,
+        kind=kind,
+        title=title,
+        original_name=checked.name,
+        media_type=checked.media_type,
+        size=len(checked.data),
+        sha256=store_blob(checked.data),
+        text=checked.text,
+    )
+    db.session.add(document)
+    db.session.flush()
+    journal.record_agency_document(document, consultation)
+    jobs.queue_conversion(document)
+    log.info("agency document %s added to consultation %s", document.id, consultation.id)
+    return document
+
+
+def agency_documents(consultation_id: int) -> list[Attachment]:
+    """The consultation's own documents: høringsbrev first, then høringsnotat, then the rest."""
+    rows = db.session.scalars(
+        select(Attachment)
+        .where(Attachment.consultation_id == consultation_id, Attachment.kind.is_not(None))
+        .order_by(Attachment.id)
+    )
+    return sorted(rows, key=lambda document: AGENCY_KINDS.index(document.kind))
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """What a case officer sees of a consultation's files."""
+
+    flagged: list[Attachment]
+    pending: int
+    matches: list[Attachment]
+
+
+def workspace(consultation_id: int, query: str) -> Workspace:
+    """Files whose conversion failed (flagged), how many wait, and files whose text matches."""
+    base = select(Attachment).where(Attachment.consultation_id == consultation_id)
+    flagged = list(
+        db.session.scalars(base.where(Attachment.conversion_status == CONVERSION_FAILED))
+    )
+    pending = db.session.scalar(
+        select(func.count(Attachment.id)).where(
+            Attachment.consultation_id == consultation_id,
+            Attachment.conversion_status == CONVERSION_PENDING,
+        )
+    )
+    matches = []
+    query = " ".join(query.split())[:200]
+    if query:
+        matches = list(
+            db.session.scalars(
+                base.where(Attachment.text.ilike(f"%{escape_like(query)}%", escape="\\"))
+                .order_by(Attachment.id)
+                .limit(100)
+            )
+        )
+    return Workspace(flagged, pending, matches)

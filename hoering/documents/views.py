@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, current_app, flash, redirect, request, send_file, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,10 +22,11 @@ from hoering.consultations import services as consultations
 from hoering.documents import services
 from hoering.documents.blobs import blob_data
 from hoering.documents.detect import EXTENSIONS, PDF
+from hoering.documents.forms import AgencyDocumentForm
 from hoering.documents.models import Attachment
 from hoering.documents.services import can_see_original
 from hoering.documents.uploads import accepts_files
-from hoering.errors import NotFoundError
+from hoering.errors import DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db
 
 bp = Blueprint("documents", __name__)
@@ -122,3 +132,64 @@ def redacted_copy(submission_id: int, attachment_id: int):
     db.session.commit()
     flash(_("Den sladdede kopien er publisert i stedet for vedlegget."), "success")
     return _back(attachment)
+
+
+@bp.route("/hoeringer/<slug>/dokumenter/<int:document_id>")
+def agency_document(slug: str, document_id: int):
+    """One of the agency's own documents: its PDF/A rendition, or the file until that exists."""
+    consultation = consultations.get_consultation(slug, viewer=current_user)
+    document = db.session.get(Attachment, document_id)
+    if document is None or document.kind is None or document.consultation_id != consultation.id:
+        raise NotFoundError()
+    if document.rendition_sha256:
+        return _download(document.rendition_sha256, PDF, f"{_stem(document.original_name)}.pdf")
+    return _download(document.sha256, document.media_type, document.original_name)
+
+
+@bp.route("/admin/hoeringer/<slug>/dokumenter", methods=["GET", "POST"])
+@accepts_files
+@login_required
+def manage(slug: str):
+    """The case officer's page for the consultation's files: the agency's own documents, files
+    that could not be converted, and a search in the text of every file."""
+    consultation = consultations.get_consultation(slug, viewer=current_user)
+    if not consultations.can_manage(current_user, consultation):
+        raise ForbiddenError()
+    form = AgencyDocumentForm()
+    form.files.description = _(
+        "%(types)s, høyst %(mb)s MB.",
+        types=services.accepted_text(),
+        mb=current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024),
+    )
+    status = 200
+    if form.validate_on_submit():
+        upload = request.files.get("files")
+        data = upload.stream.read(current_app.config["ATTACHMENT_MAX_BYTES"] + 1) if upload else b""
+        try:
+            services.add_agency_document(
+                consultation,
+                services.Upload(upload.filename if upload else "", data),
+                kind=form.kind.data,
+                title=form.title.data or "",
+                by=current_user,
+            )
+        except DomainError as error:
+            field = getattr(form, error.field or "", None) or form.files
+            field.errors = [*field.errors, str(error.message)]
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Dokumentet er lagt ut og journalført som utgående."), "success")
+            return redirect(url_for("documents.manage", slug=slug))
+    elif request.method == "POST":
+        status = 400
+    query = request.args.get("q", "")
+    return render_template(
+        "documents/manage.html",
+        consultation=consultation,
+        form=form,
+        documents=services.agency_documents(consultation.id),
+        kinds=services.KIND_LABELS,
+        workspace=services.workspace(consultation.id, query),
+        query=query,
+    ), status

@@ -72,6 +72,8 @@ class JournalEntry(db.Model):
         ForeignKey("agency_replies.id"), unique=True
     )
     replies_to_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
+    # One of the agency's own documents of the consultation (høringsbrev, høringsnotat).
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), unique=True)
     document_type: Mapped[str] = mapped_column(String(1))
     journal_date: Mapped[date] = mapped_column(Date)
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -82,9 +82,11 @@ def _digest(values: dict) -> str:
 def entry_hash(entry: JournalEntry) -> str:
     """SHA-256 over the entry's fields and the previous entry's hash."""
     values = {name: getattr(entry, name) for name in HASHED_FIELDS}
-    if entry.received_on is not None:
-        # Only innspill received by e-mail or letter have it; every other entry hashes as before.
-        values["received_on"] = entry.received_on
+    # Fields added later, hashed only where set, so every older entry hashes as before: the date
+    # an innspill sent by e-mail or letter was received, and the agency's own document.
+    for name in ("received_on", "attachment_id"):
+        if getattr(entry, name) is not None:
+            values[name] = getattr(entry, name)
     return _digest(values)
 
 
@@ -247,6 +249,26 @@ def record_outgoing(reply: AgencyReply) -> JournalEntry:
         title=f"Svar på innspill {answered.journal_number}" if answered else "Svar på innspill",
         status="Ekspedert",
         document_hash=document_hash(reply.body),
+    )
+    return _append(entry)
+
+
+def record_agency_document(document, consultation: Consultation) -> JournalEntry:
+    """Journal one of the agency's own documents (høringsbrev, høringsnotat) as outgoing (U),
+    sent to the høringsinstansene; its hash covers the file's SHA-256."""
+    entry = JournalEntry(
+        agency_id=consultation.agency_id,
+        consultation_id=consultation.id,
+        case_number=consultation.case_number,
+        attachment_id=document.id,
+        document_type=DOC_OUTGOING,
+        registered_at=document.created_at or utcnow(),
+        correspondent_name="Høringsinstansene",
+        title=document.title[:500],
+        version_id=consultation.current_version_id,
+        status="Ekspedert",
+        screened_name=False,
+        document_hash=document_hash("", [document.sha256]),
     )
     return _append(entry)
 

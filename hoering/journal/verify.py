@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, union
+from sqlalchemy import case, func, select, union
 from sqlalchemy.orm import aliased
 
 from hoering.documents.models import Attachment
@@ -93,7 +93,15 @@ def verify_chains() -> tuple[list[ChainProblem], list[ChainHead]]:
 
 def _verify_entries(counter: JournalCounter) -> ChainProblem | None:
     rows = db.session.execute(
-        select(JournalEntry, func.coalesce(Submission.body, AgencyReply.body))
+        select(
+            JournalEntry,
+            # The agency's own document has no text of its own: its hash covers its file.
+            func.coalesce(
+                Submission.body,
+                AgencyReply.body,
+                case((JournalEntry.attachment_id.is_not(None), ""), else_=None),
+            ),
+        )
         .outerjoin(Submission, Submission.id == JournalEntry.submission_id)
         .outerjoin(AgencyReply, AgencyReply.id == JournalEntry.agency_reply_id)
         .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
@@ -106,16 +114,21 @@ def _verify_entries(counter: JournalCounter) -> ChainProblem | None:
 
 
 def _file_hashes(counter: JournalCounter) -> dict[int, list[str]]:
-    """The SHA-256 of each journaled innspill's files, in order (few innspill have any)."""
-    rows = db.session.execute(
-        select(Attachment.submission_id, Attachment.sha256)
-        .join(JournalEntry, JournalEntry.submission_id == Attachment.submission_id)
-        .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
-        .order_by(Attachment.submission_id, Attachment.id)
-    )
+    """By entry id, the SHA-256 of the files its hash covers, in order: an innspill's
+    attachments, or the agency's document itself (few entries have any)."""
     hashes: dict[int, list[str]] = {}
-    for submission_id, sha256 in rows:
-        hashes.setdefault(submission_id, []).append(sha256)
+    for link in (
+        Attachment.submission_id == JournalEntry.submission_id,
+        Attachment.id == JournalEntry.attachment_id,
+    ):
+        rows = db.session.execute(
+            select(JournalEntry.id, Attachment.sha256)
+            .join(Attachment, link)
+            .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
+            .order_by(JournalEntry.id, Attachment.id)
+        )
+        for entry_id, sha256 in rows:
+            hashes.setdefault(entry_id, []).append(sha256)
     return hashes
 
 
@@ -137,7 +150,7 @@ def _walk_entries(counter: JournalCounter, rows, file_hashes) -> ChainProblem | 
             return fail(number, "previous-hash link broken (entry inserted or reordered)")
         if entry_hash(entry) != entry.hash:
             return fail(number, "content does not match its hash (entry altered)")
-        files = file_hashes.get(entry.submission_id, ())
+        files = file_hashes.get(entry.id, ())
         if document is None or document_hash(document, files) != entry.document_hash:
             return fail(number, "the journaled document's text was altered or removed")
         expected_prev = entry.hash

@@ -1,5 +1,5 @@
-"""documents: file contents once per SHA-256 (blobs), the attachments of innspill, and
-innspill received by e-mail or letter (channel, date received)
+"""documents: file contents once per SHA-256 (blobs), the attachments of innspill and the
+agency's own documents (journaled), and innspill received by e-mail or letter
 
 Revision ID: 6a50ef53ea50
 Revises: 7f755a2b5d2d
@@ -32,7 +32,9 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('system_id', sa.String(length=36), nullable=False),
     sa.Column('consultation_id', sa.Integer(), nullable=False),
-    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=True),
+    sa.Column('title', sa.String(length=300), nullable=True),
     sa.Column('original_name', sa.String(length=255), nullable=False),
     sa.Column('media_type', sa.String(length=100), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
@@ -63,6 +65,9 @@ def upgrade():
 
     with op.batch_alter_table('journal_entries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('received_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('attachment_id', sa.Integer(), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_journal_entries_attachment_id'), ['attachment_id'])
+        batch_op.create_foreign_key(batch_op.f('fk_journal_entries_attachment_id_attachments'), 'attachments', ['attachment_id'], ['id'])
 
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('channel', sa.String(length=10), server_default='web', nullable=False))
@@ -78,6 +83,9 @@ def downgrade():
         batch_op.drop_column('channel')
 
     with op.batch_alter_table('journal_entries', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_journal_entries_attachment_id_attachments'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('uq_journal_entries_attachment_id'), type_='unique')
+        batch_op.drop_column('attachment_id')
         batch_op.drop_column('received_on')
 
     with op.batch_alter_table('attachments', schema=None) as batch_op:
