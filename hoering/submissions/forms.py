@@ -54,7 +54,9 @@ class SubmissionForm(SpamGuardMixin, FlaskForm):
             for org in user.organisations
         ]
         if not allow_position:
+            # A reply is a short answer in a thread: no position, no files.
             del self.position
+            del self.files
         if not self.form_token.data:
             self.form_token.data = secrets.token_urlsafe(24)
         self.start_clock()

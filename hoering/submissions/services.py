@@ -205,6 +205,8 @@ def submit(
     if parent is not None:
         if parent.consultation_id != consultation.id or not parent.is_visible:
             raise BadInputError(_l("Du kan bare svare på publiserte innspill i denne høringen."))
+        if files:
+            raise BadInputError(_l("Et svar kan ikke ha vedlegg."), field="files")
         # Threads are one level deep: a reply to a reply joins the same thread.
         parent = parent.parent or parent
         kind, paragraph = KIND_REPLY, parent.paragraph

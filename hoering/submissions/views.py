@@ -157,7 +157,6 @@ def write_general(slug: str):
 
 
 @bp.route("/hoeringer/<slug>/innspill/<int:submission_id>/svar", methods=["GET", "POST"])
-@accepts_files
 @login_required
 @limiter.limit(_submit_limit, key_func=_user_key, methods=["POST"])
 @limiter.limit(_submit_address_limit, key_func=get_remote_address, methods=["POST"])

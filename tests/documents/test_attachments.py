@@ -279,3 +279,18 @@ def test_the_moderator_sees_the_files_text_withholds_and_publishes_a_redacted_co
     db.session.refresh(attachment)
     assert db.session.get(Blob, attachment.public_sha256).data == redacted
     assert attachment.sha256 == hashlib.sha256(letter).hexdigest()
+
+
+def test_a_reply_takes_no_files(signed_in, queued):
+    import pytest
+
+    from hoering.documents.services import Upload
+    from hoering.errors import BadInputError
+    from tests.factories import make_submission
+
+    consultation, _organisation, author = _setup()
+    statement = make_submission(consultation, general=True)
+    with pytest.raises(BadInputError, match="vedlegg"):
+        make_submission(consultation, parent=statement, files=[Upload("a.pdf", files.pdf("x"))])
+    page = signed_in(author).get(f"/hoeringer/{consultation.slug}/innspill/{statement.id}/svar")
+    assert 'name="files"' not in page.get_data(as_text=True)
