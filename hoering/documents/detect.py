@@ -10,6 +10,7 @@ document type declaration (the door to XXE and entity expansion; OOXML and ODF n
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -121,7 +122,32 @@ def _package_type(data: bytes, limits: Limits) -> str:
             b"<!DOCTYPE" in head or b"<!ENTITY" in head
         ):
             raise RefusedFileError(_l("Filen inneholder XML som ikke er tillatt (DOCTYPE)."))
+        if _links_outside(member.filename, package, limits):
+            raise RefusedFileError(
+                _l("Filen henter innhold utenfra (en ekstern mal, et bilde eller et objekt).")
+            )
     return media_type
+
+
+# A relationship to something outside the package that a converter would fetch: a remote
+# template, image, frame or object (hyperlinks, which nothing fetches, are fine).
+_EXTERNAL_RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>", re.IGNORECASE)
+_ODF_REMOTE = re.compile(
+    rb"<(?:draw:image|draw:object|draw:object-ole|text:section-source|draw:plugin)\b[^>]*"
+    rb"xlink:href=\"(?:[a-z][a-z0-9+.-]*:|/)",
+    re.IGNORECASE,
+)
+
+
+def _links_outside(name: str, package: zipfile.ZipFile, limits: Limits) -> bool:
+    if name.endswith(".rels"):
+        for relationship in _EXTERNAL_RELATIONSHIP.findall(_read(package, name, 1024 * 1024)):
+            if b'TargetMode="External"' in relationship and b'/hyperlink"' not in relationship:
+                return True
+        return False
+    if name in ("content.xml", "styles.xml"):
+        return bool(_ODF_REMOTE.search(_read(package, name, limits.max_unpacked)))
+    return False
 
 
 def _macros() -> RefusedFileError:

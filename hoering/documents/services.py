@@ -336,3 +336,38 @@ def workspace(consultation_id: int, query: str) -> Workspace:
             )
         )
     return Workspace(flagged, pending, matches)
+
+
+def redact_findings(attachment: Attachment, *, by) -> None:
+    """Publish a copy of the file's text with every finding blacked out ("[sladdet]"), as
+    PDF/A-2b, in place of the file; the original is kept."""
+    from zoneinfo import ZoneInfo
+
+    from hoering.archive.documents import SubmissionContext, render_submission_pdf
+    from hoering.journal.services import entry_for_submission
+
+    _check_moderator(by, attachment)
+    submission = attachment.submission
+    if submission is None or not attachment.findings:
+        raise BadInputError(_l("Filen har ingen funn å sladde."))
+    consultation = attachment.consultation
+    entry = entry_for_submission(submission.id)
+    context = SubmissionContext(
+        consultation_title=consultation.title,
+        case_number=consultation.case_number,
+        agency=consultation.agency.name,
+        version_label="",
+        paragraph_number=None,
+        paragraph_heading=None,
+        paragraph_text=None,
+        text=attachment.text or "",
+        author=submission.author_name,
+        organisation=submission.organisation_name,
+        submitted_at=submission.created_at.astimezone(ZoneInfo("Europe/Oslo")),
+        journal_number=entry.journal_number if entry else "",
+        screened_spans=tuple((f["start"], f["end"]) for f in attachment.findings),
+        redacted=True,
+    )
+    attachment.redacted_sha256 = store_blob(render_submission_pdf(context))
+    db.session.flush()
+    log.info("attachment %s: findings redacted by user %s", attachment.id, by.id)

@@ -193,3 +193,16 @@ def manage(slug: str):
         workspace=services.workspace(consultation.id, query),
         query=query,
     ), status
+
+
+@bp.route(
+    "/admin/moderering/innspill/<int:submission_id>/vedlegg/<int:attachment_id>/sladd-funn",
+    methods=["POST"],
+)
+@login_required
+def redact_findings(submission_id: int, attachment_id: int):
+    attachment = _moderated(submission_id, attachment_id)
+    services.redact_findings(attachment, by=current_user)
+    db.session.commit()
+    flash(_("Teksten med funnene sladdet er publisert i stedet for vedlegget."), "success")
+    return _back(attachment)

@@ -128,3 +128,38 @@ def xxe_docx() -> bytes:
 def polyglot_pdf() -> bytes:
     """HTML that a browser would run, with a PDF after it: must not pass as a PDF."""
     return b"<html><script>alert(1)</script></html>\n" + pdf("Polyglott.")
+
+
+def remote_template_docx() -> bytes:
+    """A DOCX that asks the word processor to fetch its template from a server (SSRF)."""
+    rels = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/attachedTemplate" Target="http://169.254.169.254/mal.dotm" '
+        b'TargetMode="External"/></Relationships>'
+    )
+    return repack(docx("Mal."), add={"word/_rels/settings.xml.rels": rels})
+
+
+def hyperlink_docx() -> bytes:
+    """A DOCX with an ordinary link to a web page: fine."""
+    from docx import Document
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    document = Document()
+    paragraph = document.add_paragraph("Se ")
+    paragraph.part.relate_to("https://www.regjeringen.no/", RELATIONSHIP_TYPE.HYPERLINK, True)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def remote_image_odt() -> bytes:
+    """An ODT whose picture is fetched from a server when the document is opened."""
+    original = odt("Bilde.")
+    with zipfile.ZipFile(io.BytesIO(original)) as package:
+        content = package.read("content.xml")
+    frame = b'<draw:frame><draw:image xlink:href="http://169.254.169.254/bilde.png"/></draw:frame>'
+    content = content.replace(b"</office:text>", b"<text:p>" + frame + b"</text:p></office:text>")
+    return repack(original, replace={"content.xml": content})

@@ -4,6 +4,7 @@ receipt's checksums, refusals that keep the text, the body limit, and safe downl
 import hashlib
 import io
 
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from hoering.documents.models import Attachment, Blob
@@ -266,6 +267,14 @@ def test_the_moderator_sees_the_files_text_withholds_and_publishes_a_redacted_co
     )
     assert refused.status_code == 400
     assert "må være en PDF-fil" in refused.get_data(as_text=True)
+
+    # The findings blacked out in a PDF/A of the file's text
+    token = csrf_from(staff.get(page_url).get_data(as_text=True))
+    assert staff.post(f"{base}/sladd-funn", data={"csrf_token": token}).status_code == 302
+    db.session.refresh(attachment)
+    made = db.session.get(Blob, attachment.redacted_sha256).data
+    text = PdfReader(io.BytesIO(made)).pages[0].extract_text()
+    assert "[sladdet]" in text and "13097248022" not in text
 
     redacted = files.pdf("Gjelder [sladdet].")
     token = csrf_from(staff.get(page_url).get_data(as_text=True))

@@ -32,6 +32,8 @@ def test_a_type_left_out_of_the_list_is_refused():
         (files.nested_docx, "annen pakket fil"),
         (files.bomb_docx, "pakkes ut"),
         (files.xxe_docx, "DOCTYPE"),
+        (files.remote_template_docx, "utenfra"),
+        (files.remote_image_odt, "utenfra"),
     ],
 )
 def test_dangerous_or_broken_files_are_refused_with_their_reason(make, reason):
@@ -51,3 +53,13 @@ def test_text_comes_out_of_each_type():
     assert extract_text(files.odt("Første avsnitt", "Andre"), detect.ODT) == "Første avsnitt\nAndre"
     assert "Første avsnitt" in extract_text(files.pdf("Første avsnitt"), detect.PDF)
     assert extract_text(files.scanned_pdf("Ingen tekst her"), detect.PDF) == ""
+
+
+def test_an_ordinary_hyperlink_is_fine():
+    assert detect.sniff(files.hyperlink_docx(), ALL) == detect.DOCX
+
+
+def test_the_text_parser_resolves_no_entity_even_past_the_check():
+    # Were a DOCTYPE to slip past the check, the parser still reads no file and expands nothing.
+    text = extract_text(files.xxe_docx(), detect.DOCX)
+    assert "root:" not in text
