@@ -14,16 +14,19 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python ## Install the app into .venv, with its translations and Designsystemet
+install: $(BIN)/python ## Install the app into .venv, with its translations, Designsystemet and the document converters
 	$(BIN)/pip install --quiet -e .
 	$(FLASK) translate compile
 	scripts/vendor-assets.sh
 	scripts/ensure-fonts.sh
+	scripts/ensure-converters.sh
 
-run: install ## Set up the embedded SQLite database with demo data and serve on 127.0.0.1:5000
+run: install ## Set up the embedded SQLite database with demo data; serve on 127.0.0.1:5000 with a task worker
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@echo "Open http://127.0.0.1:5000/"
+	$(FLASK) tasks worker --workers 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 install-test: install ## Install the app with what the tests need, and the services they use

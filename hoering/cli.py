@@ -35,6 +35,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(archive)
     app.cli.add_command(tasks_group)
     app.cli.add_command(analysis)
+    app.cli.add_command(documents_group)
 
 
 @click.command("demo")
@@ -448,3 +449,25 @@ def analysis_campaigns(slug: str, as_json: bool):
         for member in entry["members"]:
             click.echo(f"  innspill {member['id']}  similarity {member['similarity']:.3f}")
     click.echo(f"{len(groups)} campaigns")
+
+
+@click.group("documents")
+def documents_group():
+    """Attachments: their PDF/A renditions."""
+
+
+@documents_group.command("convert")
+@click.option("--retry-failed", is_flag=True, help="Try failed conversions again as well.")
+def documents_convert(retry_failed: bool):
+    """Make the pending PDF/A renditions now, in this process (without the task queue)."""
+    from hoering.documents import jobs
+
+    if retry_failed:
+        jobs.retry_failed()
+    results = [jobs.run_conversion(attachment_id) for attachment_id in jobs.pending_ids()]
+    done = results.count("done")
+    failed = results.count("failed")
+    waiting = len(results) - done - failed
+    click.echo(f"{done} converted, {failed} failed, {waiting} still pending")
+    if failed:
+        sys.exit(1)

@@ -58,6 +58,14 @@ def load_config() -> dict:
         "MAIL_FROM": os.environ.get("HOERING_MAIL_FROM", "ikke-svar@hoering.invalid"),
         "BASE_URL": os.environ.get("HOERING_BASE_URL", "http://127.0.0.1:5000"),
         "REPORT_HIDE_THRESHOLD": int(os.environ.get("HOERING_REPORT_HIDE_THRESHOLD", "3")),
+        # Attachments on innspill: the accepted types (by content) and the limits per file.
+        "ATTACHMENT_TYPES": tuple(
+            name.strip().lower()
+            for name in os.environ.get("HOERING_ATTACHMENT_TYPES", "pdf,docx,odt").split(",")
+            if name.strip()
+        ),
+        "ATTACHMENT_MAX_BYTES": int(os.environ.get("HOERING_ATTACHMENT_MAX_MB", "20")) * 1024**2,
+        "ATTACHMENT_MAX_COUNT": int(os.environ.get("HOERING_ATTACHMENT_MAX_COUNT", "5")),
         "DEBUG": False,
         "TESTING": False,
     }
@@ -112,6 +120,12 @@ DEFAULTS: dict = {
     # True runs each background task in-process as its transaction commits (tests, one-off
     # scripts); the app itself queues them for `flask --app hoering tasks worker`.
     "TASKS_IMMEDIATE": False,
+    # A DOCX or ODT is a ZIP: refuse one that unpacks past this size or this ratio (a bomb).
+    "ATTACHMENT_MAX_UNPACKED": 100 * 1024 * 1024,
+    "ATTACHMENT_MAX_RATIO": 100,
+    # Seconds one PDF/A conversion may take, and how many tries before it is flagged.
+    "CONVERSION_TIMEOUT": 120,
+    "CONVERSION_MAX_ATTEMPTS": 3,
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STRATEGY": "moving-window",
     "RATELIMIT_STORAGE_URI": "memory://",

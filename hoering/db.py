@@ -104,6 +104,11 @@ def write_unless_busy(statement: Executable) -> bool:
     return True
 
 
+def escape_like(value: str) -> str:
+    """Text to search for with LIKE/ILIKE (escape="\\"): its % and _ match only themselves."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 

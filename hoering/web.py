@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from hoering import tasks
+from hoering.documents.uploads import body_limit
 from hoering.errors import BadInputError
 from hoering.extensions import babel, csrf, db, limiter, login_manager, migrate
 from hoering.formats import format_moment
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from hoering.archive.views import bp as archive_bp
     from hoering.consultations.views import bp as consultations_bp
     from hoering.consultations.views import manage_bp as consultations_manage_bp
+    from hoering.documents.views import bp as documents_bp
     from hoering.feeds.views import bp as feeds_bp
     from hoering.journal.views import bp as journal_bp
     from hoering.moderation.views import bp as moderation_bp
@@ -115,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
         consultations_bp,
         consultations_manage_bp,
         submissions_bp,
+        documents_bp,
         feeds_bp,
         reports_bp,
         moderation_bp,
@@ -217,8 +220,12 @@ def configure_requests(app: Flask) -> None:
         given = request.headers.get("X-Request-Id", "")
         g.request_id = given if REQUEST_ID_RE.fullmatch(given) else secrets.token_hex(8)
         g.started = time.perf_counter()
-        # Refuse an oversized body from its Content-Length alone, before a byte of it is read.
-        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
+        # Refuse an oversized body from its Content-Length alone, before a byte of it is read;
+        # a body sent without one is cut off at the same limit while it is read.
+        view = app.view_functions.get(request.endpoint)
+        limit = body_limit(view, app.config, request.mimetype)
+        request.max_content_length = limit
+        if (request.content_length or 0) > limit:
             abort(413)
         _refuse_unreadable()
 

@@ -69,6 +69,7 @@ from hoering.consultations.models import (
     Section,
 )
 from hoering.db import utcnow
+from hoering.documents.archive import AttachmentDocuments
 from hoering.errors import BadInputError, ConflictError
 from hoering.extensions import db
 from hoering.journal.models import CHANGE_FIELDS, JournalChange, JournalEntry
@@ -222,6 +223,7 @@ def _record_query(consultation: Consultation):
             JournalEntry.screened_name,
             JournalEntry.paragraph_id,
             JournalEntry.version_id,
+            JournalEntry.attachment_id,
             replied_entry.system_id.label("replies_to_system_id"),
             Submission.system_id.label("submission_system_id"),
             Submission.body,
@@ -262,6 +264,7 @@ class _Records:
         self.changes = changes_by_entry(
             select(JournalEntry.id).where(JournalEntry.consultation_id == consultation.id)
         )
+        self.attachments = AttachmentDocuments(consultation, derived_id, SYSTEM_NAME)
 
     def __call__(self, _case: Case) -> Iterator[Record]:
         with db.session.execute(_record_query(self.consultation)) as rows:
@@ -322,6 +325,8 @@ class _Records:
         )
 
     def _documents(self, row, title: str, partly: bool) -> tuple[Document, ...]:
+        if row.attachment_id is not None:
+            return self.attachments.agency_document(row.attachment_id)
         incoming = row.document_type == INCOMING
         consultation = self.consultation
         ctx = SubmissionContext(
@@ -355,7 +360,8 @@ class _Records:
                 )
             )
         kind = "Høringsuttalelse" if incoming else "Svar på høringsuttalelse"
-        return (Document(system_id, title, kind, tuple(files)),)
+        attached = self.attachments.documents(row.submission_system_id) if incoming else ()
+        return (Document(system_id, title, kind, tuple(files)), *attached)
 
 
 def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:

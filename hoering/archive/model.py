@@ -13,6 +13,7 @@ JOURNAL_POST_TYPES = {INCOMING: "Inngående dokument", OUTGOING: "Utgående doku
 SENDER = "Avsender"
 RECIPIENT = "Mottaker"
 ARCHIVE_FORMAT = "Arkivformat"
+PRODUCTION_FORMAT = "Produksjonsformat"
 REDACTED_FORMAT = "Dokument hvor deler av innholdet er skjermet"
 MAIN_DOCUMENT = "Hoveddokument"
 ATTACHMENT = "Vedlegg"
@@ -30,6 +31,18 @@ class Party:
 
 
 @dataclass(frozen=True)
+class Conversion:
+    """A konvertering record: how an arkivformat file was made from the file as received."""
+
+    converted_at: datetime
+    converted_by: str
+    from_format: str
+    to_format: str
+    tool: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
 class DocumentFile:
     """One dokumentobjekt: bytes, or a picklable callable rendering them when written (6.4.36)."""
 
@@ -39,6 +52,7 @@ class DocumentFile:
     puid: str = PDFA_2B
     format_details: str | None = "PDF/A-2b"
     extension: str = "pdf"
+    conversion: Conversion | None = None
 
 
 @dataclass(frozen=True)

@@ -452,6 +452,15 @@ class _PackageWriter:
             w.leaf("sjekksum", hashlib.sha256(data).hexdigest())
             w.leaf("sjekksumAlgoritme", "SHA256")
             w.leaf("filstoerrelse", len(data))
+            if file.conversion is not None:
+                conversion = file.conversion
+                with w.element("konvertering"):
+                    w.leaf("konvertertDato", conversion.converted_at, required=True)
+                    w.leaf("konvertertAv", conversion.converted_by, required=True)
+                    w.leaf("konvertertFraFormat", conversion.from_format, required=True)
+                    w.leaf("konvertertTilFormat", conversion.to_format, required=True)
+                    w.leaf("konverteringsverktoey", conversion.tool)
+                    w.leaf("konverteringskommentar", conversion.comment)
 
     # Journals ----------------------------------------------------------------------------
 

@@ -162,3 +162,45 @@ def parse_draft(source: str) -> ParsedDraft:
             # A numbered section without text cannot be commented on; say so.
             problems.append(Problem(section.line, "empty_section", section.title[:80]))
     return ParsedDraft(sections=sections, problems=problems)
+
+
+_SENTENCE_END = re.compile(r"[.!?:;)»\"”]\s*$")
+
+
+def _plain_blocks(source: str) -> list[list[str]]:
+    """Runs of consecutive lines that are neither blank, headings nor list items."""
+    blocks: list[list[str]] = [[]]
+    for line in source.replace("\r\n", "\n").split("\n"):
+        if not line.strip() or _HEADING.match(line) or _LIST_ITEM.match(line):
+            blocks.append([])
+        else:
+            blocks[-1].append(line)
+    return [block for block in blocks if block]
+
+
+def looks_hard_wrapped(source: str) -> bool:
+    """Many short lines that end mid-sentence: text pasted from a PDF, broken at each line."""
+    breaks = wrapped = 0
+    for block in _plain_blocks(source):
+        for line in block[:-1]:
+            breaks += 1
+            if not _SENTENCE_END.search(line) and len(line.strip()) < 100:
+                wrapped += 1
+    return wrapped >= 3 and wrapped * 2 >= breaks
+
+
+def join_wrapped_lines(source: str) -> str:
+    """Join the lines of each paragraph into one; a word split with a hyphen is joined again."""
+    out: list[str] = []
+    for line in source.replace("\r\n", "\n").split("\n"):
+        plain = line.strip() and not _HEADING.match(line) and not _LIST_ITEM.match(line)
+        previous = out[-1] if out else ""
+        joinable = previous.strip() and not _HEADING.match(previous)
+        if plain and joinable and not _SENTENCE_END.search(previous):
+            if re.search(r"\w-$", previous) and line.strip()[:1].islower():
+                out[-1] = previous[:-1] + line.strip()
+            else:
+                out[-1] = f"{previous.rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+    return "\n".join(out)

@@ -79,8 +79,17 @@ class DraftForm(FlaskForm):
         ),
     )
     upload = FileField(
-        _l("…eller last opp en Markdown-fil"),
-        validators=[FileAllowed(["md", "markdown", "txt"], _l("Last opp en .md- eller .txt-fil."))],
+        _l("…eller last opp en fil (Markdown, tekst, DOCX eller ODT)"),
+        description=_l(
+            "I Word og LibreOffice blir overskriftsstiler til kapitler og paragrafer med "
+            "nummeret sitt, og lister til punkter som kan kommenteres."
+        ),
+        validators=[
+            FileAllowed(
+                ["md", "markdown", "txt", "docx", "odt"],
+                _l("Last opp en .md-, .txt-, .docx- eller .odt-fil."),
+            )
+        ],
     )
     note = StringField(_l("Merknad til versjonen"), validators=[Optional(), Length(max=500)])
 

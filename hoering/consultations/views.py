@@ -16,6 +16,7 @@ from hoering import cache
 from hoering.accounts.models import ROLE_CASE_OFFICER, Agency
 from hoering.analysis import public as campaigns_public
 from hoering.consultations import services
+from hoering.consultations.draft import join_wrapped_lines, looks_hard_wrapped
 from hoering.consultations.forms import ConsultationForm, ConsulteeForm, DraftForm
 from hoering.consultations.models import (
     STATUS_ARCHIVED,
@@ -25,7 +26,9 @@ from hoering.consultations.models import (
     Consultation,
     Consultee,
 )
-from hoering.db import utcnow
+from hoering.db import escape_like, utcnow
+from hoering.documents.services import KIND_LABELS, agency_documents, draft_source
+from hoering.documents.uploads import accepts_files
 from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db
 from hoering.moderation import queries as moderation_queries
@@ -54,7 +57,7 @@ def list_consultations():
     now = utcnow()
     query = select(Consultation).where(Consultation.status != STATUS_DRAFT)
     if query_text:
-        query = query.where(Consultation.title.ilike(f"%{_escape_like(query_text)}%", escape="\\"))
+        query = query.where(Consultation.title.ilike(f"%{escape_like(query_text)}%", escape="\\"))
     if agency_slug:
         query = query.join(Agency).where(Agency.slug == agency_slug)
     if status == "open":
@@ -83,10 +86,6 @@ def list_consultations():
         status=status,
         now=now,
     )
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @bp.route("/hoeringer/<slug>/")
@@ -139,6 +138,8 @@ def show(slug: str):
         now=now,
         can_manage=services.can_manage(current_user, consultation),
         removals=moderation_queries.removal_counts(consultation),
+        agency_documents=agency_documents(consultation.id),
+        document_kinds=KIND_LABELS,
     )
 
 
@@ -323,6 +324,7 @@ def add_consultee(consultation: Consultation):
 
 
 @manage_bp.route("/hoeringer/<slug>/utkast", methods=["GET", "POST"])
+@accepts_files
 @case_officer_required
 def draft(consultation: Consultation):
     form = DraftForm()
@@ -333,13 +335,15 @@ def draft(consultation: Consultation):
     if form.validate_on_submit():
         source = form.source.data or ""
         if form.upload.data:
-            raw = form.upload.data.read()
+            raw = form.upload.data.read(current_app.config["ATTACHMENT_MAX_BYTES"] + 1)
             try:
-                source = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
+                source = draft_source(raw)
+            except DomainError as error:
                 source = ""
-                form.upload.errors = [_("Filen må være tekst i UTF-8.")]
+                form.upload.errors = [str(error.message)]
             form.source.data = source
+        if request.form.get("action") == "join":
+            source = form.source.data = join_wrapped_lines(source)
         if not form.upload.errors:
             try:
                 if request.form.get("action") == "publish":
@@ -355,7 +359,11 @@ def draft(consultation: Consultation):
     if form.errors:
         status = 400
     return render_template(
-        "consultations/manage_draft.html", form=form, consultation=consultation, preview=preview
+        "consultations/manage_draft.html",
+        form=form,
+        consultation=consultation,
+        preview=preview,
+        hard_wrapped=bool(preview) and looks_hard_wrapped(form.source.data or ""),
     ), status
 
 

@@ -72,6 +72,8 @@ class JournalEntry(db.Model):
         ForeignKey("agency_replies.id"), unique=True
     )
     replies_to_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
+    # One of the agency's own documents of the consultation (høringsbrev, høringsnotat).
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), unique=True)
     document_type: Mapped[str] = mapped_column(String(1))
     journal_date: Mapped[date] = mapped_column(Date)
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -84,6 +86,8 @@ class JournalEntry(db.Model):
     status: Mapped[str] = mapped_column(String(20))
     screened_name: Mapped[bool] = mapped_column(default=False)
     document_hash: Mapped[str] = mapped_column(String(64))
+    # The date an innspill sent by e-mail or letter was received (mottatt dato); None for the web.
+    received_on: Mapped[date | None] = mapped_column(Date)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

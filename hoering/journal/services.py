@@ -58,8 +58,12 @@ CHANGE_HASHED_FIELDS = (
 )  # fmt: skip
 
 
-def document_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def document_hash(text: str, file_hashes: list[str] | tuple[str, ...] = ()) -> str:
+    """SHA-256 of the text; with attached files, of the text and the files' SHA-256 in order."""
+    if not file_hashes:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    covered = "\n".join([hashlib.sha256(text.encode("utf-8")).hexdigest(), *file_hashes])
+    return hashlib.sha256(covered.encode("ascii")).hexdigest()
 
 
 def _digest(values: dict) -> str:
@@ -77,7 +81,13 @@ def _digest(values: dict) -> str:
 
 def entry_hash(entry: JournalEntry) -> str:
     """SHA-256 over the entry's fields and the previous entry's hash."""
-    return _digest({name: getattr(entry, name) for name in HASHED_FIELDS})
+    values = {name: getattr(entry, name) for name in HASHED_FIELDS}
+    # Fields added later, hashed only where set, so every older entry hashes as before: the date
+    # an innspill sent by e-mail or letter was received, and the agency's own document.
+    for name in ("received_on", "attachment_id"):
+        if getattr(entry, name) is not None:
+            values[name] = getattr(entry, name)
+    return _digest(values)
 
 
 def change_hash(change: JournalChange, entry_hash: str) -> str:
@@ -207,8 +217,8 @@ def _about(submission: Submission) -> dict:
     }
 
 
-def record_incoming(submission: Submission) -> JournalEntry:
-    """Journal an innspill as an incoming document (inngående, I)."""
+def record_incoming(submission: Submission, file_hashes: list[str] = ()) -> JournalEntry:
+    """Journal an innspill as an incoming document (inngående, I); its hash covers its files."""
     parent_entry = entry_for_submission(submission.parent_id) if submission.parent_id else None
     entry = JournalEntry(
         **_about(submission),
@@ -218,7 +228,10 @@ def record_incoming(submission: Submission) -> JournalEntry:
         registered_at=submission.created_at or utcnow(),
         title=submission_title(submission, parent_entry),
         status="Journalført",
-        document_hash=document_hash(submission.body),
+        received_on=(
+            submission.received_at.astimezone(OSLO).date() if submission.received_at else None
+        ),
+        document_hash=document_hash(submission.body, file_hashes),
     )
     return _append(entry)
 
@@ -236,6 +249,26 @@ def record_outgoing(reply: AgencyReply) -> JournalEntry:
         title=f"Svar på innspill {answered.journal_number}" if answered else "Svar på innspill",
         status="Ekspedert",
         document_hash=document_hash(reply.body),
+    )
+    return _append(entry)
+
+
+def record_agency_document(document, consultation: Consultation) -> JournalEntry:
+    """Journal one of the agency's own documents (høringsbrev, høringsnotat) as outgoing (U),
+    sent to the høringsinstansene; its hash covers the file's SHA-256."""
+    entry = JournalEntry(
+        agency_id=consultation.agency_id,
+        consultation_id=consultation.id,
+        case_number=consultation.case_number,
+        attachment_id=document.id,
+        document_type=DOC_OUTGOING,
+        registered_at=document.created_at or utcnow(),
+        correspondent_name="Høringsinstansene",
+        title=document.title[:500],
+        version_id=consultation.current_version_id,
+        status="Ekspedert",
+        screened_name=False,
+        document_hash=document_hash("", [document.sha256]),
     )
     return _append(entry)
 

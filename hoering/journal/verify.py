@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, union
+from sqlalchemy import case, func, select, union
 from sqlalchemy.orm import aliased
 
 from hoering.consultations.models import Consultation
+from hoering.documents.models import Attachment
 from hoering.extensions import db
 from hoering.journal.models import GENESIS_HASH, JournalChange, JournalCounter, JournalEntry
 from hoering.journal.services import change_hash, document_hash, entry_hash
@@ -146,7 +147,15 @@ def _unjournaled() -> list[ChainProblem]:
 
 def _verify_entries(counter: JournalCounter) -> ChainProblem | None:
     rows = db.session.execute(
-        select(JournalEntry, func.coalesce(Submission.body, AgencyReply.body))
+        select(
+            JournalEntry,
+            # The agency's own document has no text of its own: its hash covers its file.
+            func.coalesce(
+                Submission.body,
+                AgencyReply.body,
+                case((JournalEntry.attachment_id.is_not(None), ""), else_=None),
+            ),
+        )
         .outerjoin(Submission, Submission.id == JournalEntry.submission_id)
         .outerjoin(AgencyReply, AgencyReply.id == JournalEntry.agency_reply_id)
         .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
@@ -155,10 +164,29 @@ def _verify_entries(counter: JournalCounter) -> ChainProblem | None:
     )
     # Closing the result also closes PostgreSQL's server-side cursor when we stop early.
     with rows:
-        return _walk_entries(counter, rows)
+        return _walk_entries(counter, rows, _file_hashes(counter))
 
 
-def _walk_entries(counter: JournalCounter, rows) -> ChainProblem | None:
+def _file_hashes(counter: JournalCounter) -> dict[int, list[str]]:
+    """By entry id, the SHA-256 of the files its hash covers, in order: an innspill's
+    attachments, or the agency's document itself (few entries have any)."""
+    hashes: dict[int, list[str]] = {}
+    for link in (
+        Attachment.submission_id == JournalEntry.submission_id,
+        Attachment.id == JournalEntry.attachment_id,
+    ):
+        rows = db.session.execute(
+            select(JournalEntry.id, Attachment.sha256)
+            .join(Attachment, link)
+            .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
+            .order_by(JournalEntry.id, Attachment.id)
+        )
+        for entry_id, sha256 in rows:
+            hashes.setdefault(entry_id, []).append(sha256)
+    return hashes
+
+
+def _walk_entries(counter: JournalCounter, rows, file_hashes) -> ChainProblem | None:
     def fail(number: str, message: str) -> ChainProblem:
         return ChainProblem(counter.agency_id, counter.year, number, message)
 
@@ -176,7 +204,8 @@ def _walk_entries(counter: JournalCounter, rows) -> ChainProblem | None:
             return fail(number, "previous-hash link broken (entry inserted or reordered)")
         if entry_hash(entry) != entry.hash:
             return fail(number, "content does not match its hash (entry altered)")
-        if document is None or document_hash(document) != entry.document_hash:
+        files = file_hashes.get(entry.id, ())
+        if document is None or document_hash(document, files) != entry.document_hash:
             return fail(number, "the journaled document's text was altered or removed")
         expected_prev = entry.hash
         expected_seq += 1

@@ -24,6 +24,7 @@ from wtforms import SelectChoice
 from hoering.consultations import services as consultations
 from hoering.consultations.models import Consultation
 from hoering.db import utcnow
+from hoering.documents.services import attachments_of
 from hoering.errors import BadInputError, DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db, limiter
 from hoering.moderation import queries, services
@@ -196,11 +197,13 @@ def _segments(body: str, findings: Iterable[dict]) -> list[tuple[str, bool]]:
 
 
 def _render_item(submission: Submission, forms, *, problem: str | None = None, status: int = 200):
+    attachments = attachments_of([submission.id]).get(submission.id, [])
     return render_template(
         "moderation/item.html",
         s=submission,
         consultation=submission.consultation,
         segments=_segments(submission.body, submission.findings or ()),
+        attachments=[(a, _segments(a.text or "", a.findings or ())) for a in attachments],
         reports=queries.reports_for(submission),
         actions=queries.actions_for(submission),
         forms=forms,

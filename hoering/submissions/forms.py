@@ -5,10 +5,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
+    MultipleFileField,
     RadioField,
     SelectChoice,
     SelectField,
+    StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Optional, ValidationError
@@ -26,11 +29,12 @@ POSITION_CHOICES = [
 class SubmissionForm(SpamGuardMixin, FlaskForm):
     # An innspill is stored once per form_token; the start token is tied to it.
     once_field = "form_token"
+    # May be empty when files are attached: submit() decides (a refusal keeps the form).
     body = TextAreaField(
         _l("Ditt innspill"),
-        validators=[InputRequired(_l("Skriv innspillet ditt før du sender."))],
         description=_l("Du kan bruke Markdown: *kursiv*, **fet**, lister og lenker."),
     )
+    files = MultipleFileField(_l("Vedlegg (valgfritt)"))
     speaker = SelectField(_l("Jeg skriver"), choices=[], validate_choice=False)
     position = RadioField(
         _l("Standpunkt"), choices=POSITION_CHOICES, default="", validators=[Optional()]
@@ -45,14 +49,17 @@ class SubmissionForm(SpamGuardMixin, FlaskForm):
     )
     form_token = HiddenField()
 
-    def prepare(self, user, *, allow_position: bool) -> None:
+    def prepare(self, user, *, allow_position: bool, file_rules: str = "") -> None:
         """Fill the per-person choices; a fresh one-time token and start time on first display."""
+        self.files.description = file_rules
         self.speaker.choices = [SelectChoice("private", _("som privatperson"))] + [
             SelectChoice(str(org.id), _("på vegne av %(name)s", name=org.name))
             for org in user.organisations
         ]
         if not allow_position:
+            # A reply is a short answer in a thread: no position, no files.
             del self.position
+            del self.files
         if not self.form_token.data:
             self.form_token.data = secrets.token_urlsafe(24)
         self.start_clock()
@@ -73,3 +80,42 @@ class AgencyReplyForm(FlaskForm):
         validators=[InputRequired(_l("Skriv svaret før du sender."))],
         description=_l("Svaret blir offentlig og journalført som utgående dokument."),
     )
+
+
+CHANNEL_CHOICES = [
+    SelectChoice("email", _l("E-post")),
+    SelectChoice("letter", _l("Brev")),
+]
+
+
+class RegisterForm(FlaskForm):
+    """A case officer registers an innspill that came by e-mail or letter."""
+
+    sender_name = StringField(
+        _l("Avsenderens navn"), validators=[InputRequired(_l("Skriv navnet på avsenderen."))]
+    )
+    sender_organisation = StringField(
+        _l("Organisasjon (valgfritt)"),
+        description=_l("Fyll ut når innspillet kommer fra en organisasjon eller virksomhet."),
+    )
+    channel = RadioField(_l("Kom inn som"), choices=CHANNEL_CHOICES, default="email")
+    received_on = DateField(
+        _l("Mottatt dato"), validators=[InputRequired(_l("Skriv datoen innspillet ble mottatt."))]
+    )
+    body = TextAreaField(
+        _l("Teksten i innspillet"),
+        description=_l("Kan stå tom når innspillet er et vedlagt brev."),
+    )
+    files = MultipleFileField(_l("Vedlegg (valgfritt)"))
+    position = RadioField(
+        _l("Standpunkt"), choices=POSITION_CHOICES, default="", validators=[Optional()]
+    )
+    confirm_personal_data = BooleanField(
+        _l("Registrer likevel. Innspillet blir holdt tilbake til en moderator har sett på det.")
+    )
+    form_token = HiddenField()
+
+    def prepare(self, file_rules: str) -> None:
+        self.files.description = file_rules
+        if not self.form_token.data:
+            self.form_token.data = secrets.token_urlsafe(24)

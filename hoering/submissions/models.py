@@ -18,6 +18,13 @@ KIND_REPLY = "reply"
 KINDS = (KIND_PARAGRAPH, KIND_GENERAL, KIND_REPLY)
 
 RESPONDENT_TYPES = ("private", "organisation", "public_agency", "business")
+
+# How an innspill reached the agency: through the site, or by e-mail or letter (registered by a
+# case officer on the sender's behalf).
+CHANNEL_WEB = "web"
+CHANNEL_EMAIL = "email"
+CHANNEL_LETTER = "letter"
+CHANNELS = (CHANNEL_WEB, CHANNEL_EMAIL, CHANNEL_LETTER)
 POSITIONS = ("support", "oppose", "neutral")
 
 # Lifecycle. Published innspill may also be redacted (public_body set) or marked off-topic.
@@ -77,6 +84,9 @@ class Submission(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel: Mapped[str] = mapped_column(String(10), default=CHANNEL_WEB, server_default="web")
+    # When an innspill sent by e-mail or letter reached the agency (author is who registered it).
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     consultation: Mapped[Consultation] = relationship()
     version: Mapped[DraftVersion | None] = relationship()

@@ -8,7 +8,7 @@ once, so no innspill exists without its journal entry.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from blinker import Namespace
@@ -28,14 +28,18 @@ from hoering.consultations.models import (
     Consultee,
     Paragraph,
 )
-from hoering.consultations.services import ConsultationClosedError
+from hoering.consultations.services import ConsultationClosedError, can_manage
 from hoering.db import add_unless_taken, utcnow
+from hoering.documents import services as documents
+from hoering.documents.services import Upload
 from hoering.errors import BadInputError, ConflictError, ForbiddenError
 from hoering.extensions import db
 from hoering.journal import services as journal
 from hoering.notices import services as notices
 from hoering.privacy.detect import Finding, find_personal_data
 from hoering.submissions.models import (
+    CHANNEL_WEB,
+    CHANNELS,
     KIND_GENERAL,
     KIND_PARAGRAPH,
     KIND_REPLY,
@@ -60,9 +64,11 @@ class PersonalDataFoundError(BadInputError):
     status = 422
     message = _l("Teksten ser ut til å inneholde personopplysninger.")
 
-    def __init__(self, findings: list[Finding]):
+    def __init__(self, findings: list[Finding], file_findings=()):
         super().__init__(field="body")
         self.findings = findings
+        # (checked file, its findings) for each attached file with personal data in its text.
+        self.file_findings = list(file_findings)
 
 
 class AuthorBlockedError(ForbiddenError):
@@ -76,22 +82,28 @@ class DuplicateSubmissionError(ConflictError):
 @dataclass
 class SubmissionData:
     body: str
+    files: list[Upload] = field(default_factory=list)
     organisation_id: int | None = None
     position: str | None = None
     own_account: bool = False
     hide_name: bool = False
     confirm_personal_data: bool = False
     form_token: str | None = None
+    # An innspill received by e-mail or letter, registered by a case officer for its sender.
+    channel: str = CHANNEL_WEB
+    received_at: datetime | None = None
+    sender_name: str = ""
+    sender_organisation: str = ""
 
 
-def clean_body(body: str) -> str:
+def clean_body(body: str, *, may_be_empty: bool = False) -> str:
     """The text exactly as sent, but with one kind of line ending and no NUL (a 400)."""
     if text.has_nul(body):
         raise BadInputError(
             _l("Teksten inneholder et ugyldig tegn (NUL). Fjern det og prøv igjen."), field="body"
         )
     body = text.normalize_line_endings(body)
-    if text.is_blank(body):
+    if text.is_blank(body) and not may_be_empty:
         raise BadInputError(_l("Skriv innspillet ditt før du sender."), field="body")
     limit = current_app.config["SUBMISSION_MAX_LENGTH"]
     if text.plain_length(body) > limit:
@@ -119,6 +131,26 @@ def _check_author(author: User, now: datetime) -> None:
                 reason=author.blocked_reason or "-",
             )
         )
+
+
+def _check_registration(author: User, consultation: Consultation, data: SubmissionData, now):
+    """An innspill that came by e-mail or letter: a case officer registers it, naming the sender
+    and the date it was received. (sender name, sender organisation or None)"""
+    if data.channel not in CHANNELS:
+        raise BadInputError(_l("Velg hvordan innspillet kom inn."), field="channel")
+    if not can_manage(author, consultation):
+        raise ForbiddenError()
+    name = " ".join((data.sender_name or "").split())
+    organisation = " ".join((data.sender_organisation or "").split()) or None
+    if not name:
+        raise BadInputError(_l("Skriv navnet på avsenderen."), field="sender_name")
+    if len(name) > 200 or (organisation and len(organisation) > 200):
+        raise BadInputError(_l("Navnet kan ha høyst 200 tegn."), field="sender_name")
+    if data.received_at is None or data.received_at > now:
+        raise BadInputError(
+            _l("Skriv datoen innspillet ble mottatt (ikke fram i tid)."), field="received_on"
+        )
+    return name, organisation
 
 
 def _speaker(author: User, consultation: Consultation, data: SubmissionData):
@@ -156,15 +188,31 @@ def submit(
         )
         if existing is not None and existing.author_id == author.id:
             return existing
-    if not consultation.accepts_submissions(now):
-        raise ConsultationClosedError()
-    _check_author(author, now)
-    body = clean_body(data.body)
-    respondent_type, organisation = _speaker(author, consultation, data)
+    registered = data.channel != CHANNEL_WEB
+    if registered:
+        sender = _check_registration(author, consultation, data, now)
+    else:
+        if not consultation.accepts_submissions(now):
+            raise ConsultationClosedError()
+        _check_author(author, now)
+    files = documents.check_files(data.files)
+    body = clean_body(data.body, may_be_empty=bool(files))
+    if registered:
+        respondent_type = "organisation" if sender[1] else "private"
+        organisation = None
+        author_name, organisation_name = sender
+    else:
+        respondent_type, organisation = _speaker(author, consultation, data)
+        author_name, organisation_name = author.name, organisation.name if organisation else None
+    if not body.strip():
+        # A letter sent as a file: the innspill's text is a title naming who sent it.
+        body = f"Høringssvar fra {organisation_name or author_name}"
 
     if parent is not None:
         if parent.consultation_id != consultation.id or not parent.is_visible:
             raise BadInputError(_l("Du kan bare svare på publiserte innspill i denne høringen."))
+        if files:
+            raise BadInputError(_l("Et svar kan ikke ha vedlegg."), field="files")
         # Threads are one level deep: a reply to a reply joins the same thread.
         parent = parent.parent or parent
         kind, paragraph = KIND_REPLY, parent.paragraph
@@ -183,7 +231,7 @@ def submit(
     hide_name = bool(
         data.hide_name and respondent_type == "private" and consultation.agency.allow_hidden_names
     )
-    twin = _same_text(author, consultation, kind, paragraph, parent, body)
+    twin = _same_text(author, author_name, consultation, kind, paragraph, parent, body)
     if twin is not None:
         if data.form_token and twin.form_token == data.form_token:
             # The same form posted twice at once: the other request committed while this ran.
@@ -191,10 +239,11 @@ def submit(
         raise DuplicateSubmissionError(field="body")
 
     findings = find_personal_data(body)
-    if findings and not data.confirm_personal_data:
-        raise PersonalDataFoundError(findings)
+    file_findings = [(checked, checked.findings) for checked in files if checked.findings]
+    if (findings or file_findings) and not data.confirm_personal_data:
+        raise PersonalDataFoundError(findings, file_findings)
 
-    held = bool(findings) or consultation.moderation_mode == MODE_PRE
+    held = bool(findings or file_findings) or consultation.moderation_mode == MODE_PRE
     submission = Submission(
         consultation=consultation,
         version_id=consultation.current_version_id,
@@ -202,10 +251,12 @@ def submit(
         parent=parent,
         kind=kind,
         author=author,
-        author_name=author.name,
+        author_name=author_name,
         respondent_type=respondent_type,
         organisation=organisation,
-        organisation_name=organisation.name if organisation else None,
+        organisation_name=organisation_name,
+        channel=data.channel,
+        received_at=data.received_at if registered else None,
         position=position,
         own_account=bool(data.own_account and author.works_for(consultation.agency_id)),
         hide_name=hide_name,
@@ -228,7 +279,8 @@ def submit(
     if submission.status == STATUS_PUBLISHED:
         adjust_counts(submission, +1)
     _mark_consultee(submission, CONSULTEE_ANSWERED)
-    entry = journal.record_incoming(submission)
+    attachments = documents.attach(submission, files)
+    entry = journal.record_incoming(submission, file_hashes=[a.sha256 for a in attachments])
     log.info(
         "submission %s accepted (%s, %s) in consultation %s",
         submission.id,
@@ -242,10 +294,13 @@ def submit(
     return submission
 
 
-def _same_text(author, consultation, kind, paragraph, parent, body) -> Submission | None:
-    """This person's innspill with exactly this text in the same place, if there is one."""
+def _same_text(author, author_name, consultation, kind, paragraph, parent, body):
+    """This person's innspill with exactly this text in the same place, if there is one.
+
+    For innspill a case officer registers, "this person" is the sender, not the officer."""
     query = select(Submission).where(
         Submission.author_id == author.id,
+        Submission.author_name == author_name,
         Submission.consultation_id == consultation.id,
         Submission.kind == kind,
         Submission.paragraph_id == (paragraph.id if paragraph else None),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
@@ -13,6 +16,8 @@ from hoering.accounts.views import safe_next
 from hoering.consultations import services as consultations
 from hoering.consultations.models import Consultation, Paragraph
 from hoering.db import utcnow
+from hoering.documents.services import Upload, attachments_of, can_see_original, file_rules
+from hoering.documents.uploads import accepts_files
 from hoering.errors import DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db, limiter
 from hoering.journal.services import entries_for_submissions, entry_for_submission
@@ -20,10 +25,11 @@ from hoering.moderation import services as moderation
 from hoering.moderation.services import can_moderate
 from hoering.paging import after_param, whole_number
 from hoering.submissions import queries, services
-from hoering.submissions.forms import AgencyReplyForm, SubmissionForm
+from hoering.submissions.forms import AgencyReplyForm, RegisterForm, SubmissionForm
 from hoering.submissions.models import Submission
 
 bp = Blueprint("submissions", __name__)
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 def _user_key() -> str:
@@ -78,6 +84,16 @@ def _get_submission(consultation: Consultation, submission_id: int) -> Submissio
     raise NotFoundError()
 
 
+def _uploads() -> list[Upload]:
+    """The files sent with the form; each read to one byte past the per-file limit at most."""
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    return [
+        Upload(name=upload.filename, data=upload.stream.read(limit + 1))
+        for upload in request.files.getlist("files")
+        if upload.filename
+    ]
+
+
 def _write(consultation: Consultation, *, paragraph=None, parent=None):
     """Show the form, or take it through submit(); a refused form keeps what was typed.
 
@@ -94,12 +110,14 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     form = SubmissionForm()
-    form.prepare(current_user, allow_position=parent is None)
+    form.prepare(current_user, allow_position=parent is None, file_rules=file_rules())
     findings = None
+    file_findings = None
     status = 200
     if form.validate_on_submit():
         data = services.SubmissionData(
             body=form.body.data,
+            files=_uploads(),
             organisation_id=form.organisation_id(),
             position=form.position.data if parent is None else None,
             own_account=form.own_account.data,
@@ -113,6 +131,7 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
             )
         except services.PersonalDataFoundError as error:
             findings = error.findings
+            file_findings = error.file_findings
             status = error.status
         except DomainError as error:
             field = getattr(form, error.field or "", None)
@@ -136,6 +155,7 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
         parent=parent,
         form=form,
         findings=findings,
+        file_findings=file_findings,
         works_for_agency=current_user.works_for(consultation.agency_id),
         first_time=db.session.scalar(
             select(Submission.id).where(Submission.author_id == current_user.id).limit(1)
@@ -146,6 +166,7 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
 
 
 @bp.route("/hoeringer/<slug>/<anchor>/skriv", methods=["GET", "POST"])
+@accepts_files
 @write_limits
 def write_paragraph(slug: str, anchor: str):
     consultation = consultations.get_consultation(slug, viewer=current_user)
@@ -160,6 +181,7 @@ def write_paragraph(slug: str, anchor: str):
 
 
 @bp.route("/hoeringer/<slug>/skriv", methods=["GET", "POST"])
+@accepts_files
 @write_limits
 def write_general(slug: str):
     consultation = consultations.get_consultation(slug, viewer=current_user)
@@ -172,6 +194,59 @@ def write_reply(slug: str, submission_id: int):
     consultation = consultations.get_consultation(slug, viewer=current_user)
     parent = _get_submission(consultation, submission_id)
     return _write(consultation, parent=parent)
+
+
+@bp.route("/admin/hoeringer/<slug>/registrer-innspill", methods=["GET", "POST"])
+@accepts_files
+@login_required
+def register(slug: str):
+    """A case officer registers an innspill received by e-mail or letter, through submit()."""
+    consultation = consultations.get_consultation(slug, viewer=current_user)
+    if not consultations.can_manage(current_user, consultation):
+        raise ForbiddenError()
+    form = RegisterForm()
+    form.prepare(file_rules())
+    findings = file_findings = None
+    status = 200
+    if form.validate_on_submit():
+        received = datetime.combine(form.received_on.data, time(12, 0), OSLO)
+        data = services.SubmissionData(
+            body=form.body.data or "",
+            files=_uploads(),
+            position=form.position.data or None,
+            confirm_personal_data=form.confirm_personal_data.data,
+            form_token=form.form_token.data or None,
+            channel=form.channel.data,
+            received_at=received,
+            sender_name=form.sender_name.data,
+            sender_organisation=form.sender_organisation.data or "",
+        )
+        try:
+            submission = services.submit(consultation, data, author=current_user)
+        except services.PersonalDataFoundError as error:
+            findings, file_findings, status = error.findings, error.file_findings, error.status
+        except DomainError as error:
+            field = getattr(form, error.field or "", None)
+            if field is None:
+                raise
+            field.errors = [*field.errors, str(error.message)]
+            status = error.status
+        else:
+            target = url_for(
+                "submissions.show", slug=consultation.slug, submission_id=submission.id
+            )
+            db.session.commit()
+            flash(_("Innspillet er registrert og journalført som inngående dokument."), "success")
+            return redirect(target)
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "submissions/register.html",
+        consultation=consultation,
+        form=form,
+        findings=findings,
+        file_findings=file_findings,
+    ), status
 
 
 @bp.route("/hoeringer/<slug>/innspill/<int:submission_id>", methods=["GET", "POST"])
@@ -212,6 +287,8 @@ def show(slug: str, submission_id: int):
         agency_replies=queries.agency_replies(thread_root),
         endorsed=queries.endorsed_ids(current_user, [thread_root.id]),
         reply_form=reply_form,
+        attachments=attachments_of([thread_root.id]),
+        can_see_original=lambda s: can_see_original(current_user, s),
         now=utcnow(),
     ), status
 
@@ -228,6 +305,7 @@ def receipt(slug: str, submission_id: int):
         consultation=consultation,
         submission=submission,
         entry=entry_for_submission(submission.id),
+        attachments=attachments_of([submission.id]).get(submission.id, []),
     )
 
 

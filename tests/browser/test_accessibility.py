@@ -23,11 +23,13 @@ from playwright.sync_api import Page, expect
 from hoering.accounts.models import ROLE_ADMIN, ROLE_CASE_OFFICER, ROLE_MODERATOR
 from hoering.config import PROJECT_ROOT
 from hoering.consultations import services as consultations
+from hoering.documents.services import Upload
 from hoering.moderation import services as moderation
 from hoering.submissions import services as submissions
 from tests.browser.conftest import AXE_SCRIPT, DESKTOP
 from tests.browser.pages import LoginPage, ManageDraftPage, WriteForm, tab_to
 from tests.conftest import PASSWORD
+from tests.documents import files as document_files
 from tests.factories import (
     DRAFT,
     make_agency,
@@ -78,6 +80,15 @@ def _hide_without_reason(page: Page) -> None:
 def _choose_pale_colour(page: Page) -> None:
     page.get_by_label("Profilfarge").fill("#ffcc00")
     page.get_by_role("main").get_by_role("button", name="Lagre").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+def _attach_a_refused_file(page: Page) -> None:
+    page.get_by_label("Ditt innspill").fill("Se vedlegget.")
+    page.get_by_label("Vedlegg (valgfritt)").set_input_files(
+        files=[{"name": "brev.pdf", "mimeType": "application/pdf", "buffer": b"<html></html>"}]
+    )
+    page.get_by_role("main").get_by_role("button", name="Send innspill").click()
     expect(page.locator(".error-summary")).to_be_visible()
 
 
@@ -210,6 +221,32 @@ PAGES = [
         then=_hide_without_reason,
     ),
     Checked("moderation log", "/admin/moderering/logg", "moderator"),
+    # documents
+    Checked("innspill with files", "/hoeringer/{open}/innspill/{with_files}"),
+    Checked(
+        "statement form with a file refused",
+        "/hoeringer/{open}/skriv",
+        "citizen",
+        400,
+        then=_attach_a_refused_file,
+    ),
+    Checked(
+        "moderation item with a file's findings",
+        "/admin/moderering/innspill/{held_file}",
+        "moderator",
+    ),
+    Checked("documents and attachments", "/admin/hoeringer/{open}/dokumenter", "officer"),
+    Checked(
+        "register an innspill received by e-mail or letter",
+        "/admin/hoeringer/{open}/registrer-innspill",
+        "officer",
+    ),
+    Checked(
+        "register an innspill, errors shown",
+        "/admin/hoeringer/{open}/registrer-innspill",
+        "officer",
+        then=_send_empty("Registrer og journalfør"),
+    ),
 ]
 
 
@@ -243,6 +280,21 @@ def site(live_server) -> dict:
         )
         reported = make_submission(opened, author=other, anchor="p-1-2", body="Kjøp billig nå!")
         moderation.report(reported, reason="spam", note="Reklame.", user=citizen, address=None)
+        with_files = make_submission(
+            opened,
+            author=other,
+            general=True,
+            body="Se vedlegget.",
+            files=[Upload("Høringssvar.docx", document_files.docx("Vi støtter forslaget."))],
+        )
+        held_file = make_submission(
+            opened,
+            author=other,
+            general=True,
+            body="Brevet ligger ved.",
+            files=[Upload("Brev.docx", document_files.docx(f"Gjelder nummer {FNR}."))],
+            confirm_personal_data=True,
+        )
         moderator = make_user(roles=[ROLE_MODERATOR], agency=agency, name="Mona Moderator")
         admin = make_user(roles=[ROLE_ADMIN], name="Ada Admin")
         consultations.add_consultee(opened, organisation.name, organisation.org_number, "")
@@ -274,6 +326,8 @@ def site(live_server) -> dict:
             "held": held.id,
             "reported": reported.id,
             "organisation": organisation.id,
+            "with_files": with_files.id,
+            "held_file": held_file.id,
             # Who signs in to look at pages: one browser context each.
             "emails": {
                 "citizen": citizen.email,

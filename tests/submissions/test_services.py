@@ -87,7 +87,7 @@ def test_nothing_is_stored_when_journaling_fails(monkeypatch):
     author = make_user()
     db.session.commit()
 
-    def broken(submission):
+    def broken(submission, **kwargs):
         raise RuntimeError("journal unavailable")
 
     monkeypatch.setattr(services.journal, "record_incoming", broken)

@@ -1,0 +1,123 @@
+"""The files sent with innspill, for the Noark 5 export: each its own dokumentbeskrivelse
+(Vedlegg) with the file as received (produksjonsformat), its PDF/A rendition (arkivformat) and a
+konvertering record saying how the one was made from the other."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from hoering.archive.model import (
+    ARCHIVE_FORMAT,
+    ATTACHMENT,
+    PDFA_2B,
+    PRODUCTION_FORMAT,
+    Conversion,
+    Document,
+    DocumentFile,
+)
+from hoering.archive.model import (
+    MAIN_DOCUMENT as MAIN,
+)
+from hoering.documents.blobs import blob_data
+from hoering.documents.detect import DOCX, EXTENSIONS, ODT, PDF
+from hoering.documents.models import CONVERSION_DONE, Attachment
+from hoering.extensions import db
+from hoering.submissions.models import Submission
+
+OSLO = ZoneInfo("Europe/Oslo")
+# dokumenttype (M083, free text) of the agency's own documents.
+KIND_NAMES = {"horingsbrev": "Høringsbrev", "horingsnotat": "Høringsnotat", "annet": "Dokument"}
+# PRONOM identifiers (the format element, M701) of what we accept.
+PUIDS = {DOCX: ("fmt/412", "DOCX (Office Open XML)"), ODT: ("fmt/291", "ODT (OpenDocument Text)")}
+PDF_PUIDS = {
+    "1.3": "fmt/17", "1.4": "fmt/18", "1.5": "fmt/19", "1.6": "fmt/20", "1.7": "fmt/276",
+    "2.0": "fmt/1129",
+}  # fmt: skip
+TOOLS = {
+    DOCX: "LibreOffice headless (writer_pdf_Export, PDF/A-2)",
+    ODT: "LibreOffice headless (writer_pdf_Export, PDF/A-2)",
+    PDF: "ocrmypdf med Ghostscript (--output-type pdfa-2, OCR med tesseract nor)",
+}
+
+
+def production_format(data: bytes, media_type: str) -> tuple[str, str]:
+    """(PRONOM id, description) of a file as received; a PDF's version is in its header."""
+    if media_type != PDF:
+        return PUIDS[media_type]
+    match = re.match(rb"%PDF-(\d\.\d)", data)
+    version = match.group(1).decode() if match else "1.7"
+    return PDF_PUIDS.get(version, "fmt/276"), f"PDF {version}"
+
+
+class AttachmentDocuments:
+    """The Vedlegg of each innspill of one consultation, by the innspill's systemID.
+
+    What files there are is read once; each file's bytes only when its journalpost is written.
+    """
+
+    def __init__(self, consultation, derive: Callable[[str, str], str], system_name: str):
+        self.derive = derive
+        self.system_name = system_name
+        rows = db.session.execute(
+            select(Attachment, Submission.system_id)
+            .outerjoin(Submission, Submission.id == Attachment.submission_id)
+            .where(Attachment.consultation_id == consultation.id)
+            .order_by(Attachment.id)
+        )
+        self.by_submission: dict[str, list[Attachment]] = {}
+        self.by_id: dict[int, Attachment] = {}
+        for attachment, submission_system_id in rows:
+            self.by_id[attachment.id] = attachment
+            if submission_system_id is not None:
+                self.by_submission.setdefault(submission_system_id, []).append(attachment)
+
+    def documents(self, submission_system_id: str | None) -> tuple[Document, ...]:
+        attachments = self.by_submission.get(submission_system_id or "", [])
+        return tuple(self._document(attachment) for attachment in attachments)
+
+    def agency_document(self, attachment_id: int) -> tuple[Document, ...]:
+        """The agency's own document (høringsbrev, høringsnotat) as its journalpost's main one."""
+        document = self._document(self.by_id[attachment_id])
+        kind = KIND_NAMES.get(self.by_id[attachment_id].kind, "Dokument")
+        return (replace(document, kind=kind, title=self.by_id[attachment_id].title, role=MAIN),)
+
+    def _document(self, attachment: Attachment) -> Document:
+        original = blob_data(attachment.sha256)
+        puid, details = production_format(original, attachment.media_type)
+        files = [
+            DocumentFile(
+                self.derive(attachment.system_id, "produksjonsformat"),
+                original,
+                variant=PRODUCTION_FORMAT,
+                puid=puid,
+                format_details=details,
+                extension=EXTENSIONS[attachment.media_type],
+            )
+        ]
+        if attachment.conversion_status == CONVERSION_DONE and attachment.rendition_sha256:
+            files.append(
+                DocumentFile(
+                    self.derive(attachment.system_id, "arkivformat"),
+                    blob_data(attachment.rendition_sha256),
+                    variant=ARCHIVE_FORMAT,
+                    conversion=Conversion(
+                        converted_at=attachment.converted_at.astimezone(OSLO),
+                        converted_by=self.system_name,
+                        from_format=puid,
+                        to_format=PDFA_2B,
+                        tool=TOOLS[attachment.media_type],
+                    ),
+                )
+            )
+        return Document(
+            attachment.system_id,
+            attachment.original_name,
+            "Vedlegg til høringsuttalelse",
+            tuple(files),
+            role=ATTACHMENT,
+        )

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The document converters the app runs (README "Documents"): LibreOffice headless for DOCX/ODT,
+# Ghostscript and ocrmypdf for PDF/A, tesseract with Norwegian for OCR, and fonts to render with.
+# Installs only what is missing, so it is cheap to run again.
+set -euo pipefail
+
+PACKAGES=(libreoffice-writer-nogui ghostscript ocrmypdf tesseract-ocr-nor fonts-noto-core fonts-dejavu-core)
+missing=()
+for package in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+  echo "Installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

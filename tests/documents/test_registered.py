@@ -1,0 +1,104 @@
+"""A case officer registers an innspill received by e-mail or letter, through submit()."""
+
+import io
+from datetime import date
+
+from sqlalchemy import select
+
+from hoering.accounts.models import ROLE_CASE_OFFICER
+from hoering.consultations.models import Consultation
+from hoering.documents.models import Attachment
+from hoering.extensions import db
+from hoering.journal.models import JournalEntry
+from hoering.journal.verify import verify_chains
+from hoering.submissions.models import Submission
+from tests.conftest import csrf_from
+from tests.documents import files
+from tests.factories import make_consultation, make_user
+
+
+def _register(client, consultation, **fields):
+    url = f"/admin/hoeringer/{consultation.slug}/registrer-innspill"
+    page = client.get(url)
+    data = {
+        "csrf_token": csrf_from(page.get_data(as_text=True)),
+        "sender_name": "Berit Brev",
+        "sender_organisation": "Vestby kommune",
+        "channel": "letter",
+        "received_on": "2026-11-20",
+        "body": "",
+        **fields,
+    }
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def test_an_officer_registers_a_letter_journaled_with_its_date_and_marked(
+    signed_in, client, queued
+):
+    consultation = make_consultation()
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency, name="Siri Sak")
+    db.session.commit()
+    staff = signed_in(officer)
+    response = _register(
+        staff,
+        consultation,
+        files=[(io.BytesIO(files.pdf("Kommunen støtter forslaget.")), "svar.pdf")],
+        position="support",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+
+    submission = db.session.scalar(select(Submission))
+    assert submission.channel == "letter"
+    assert submission.author_name == "Berit Brev"
+    assert submission.organisation_name == "Vestby kommune"
+    assert submission.respondent_type == "organisation"
+    assert submission.body == "Høringssvar fra Vestby kommune"
+    assert submission.status == "published"
+    assert db.session.get(Consultation, consultation.id).submission_count == 1
+    assert db.session.scalar(select(Attachment)).original_name == "svar.pdf"
+    entry = db.session.scalar(select(JournalEntry))
+    assert entry.document_type == "I"
+    assert entry.received_on == date(2026, 11, 20)
+    assert entry.correspondent_name == "Berit Brev"
+    assert verify_chains()[0] == []
+
+    page = client.get(f"/hoeringer/{consultation.slug}/innspill/{submission.id}")
+    assert "Mottatt per brev" in page.get_data(as_text=True)
+
+
+def test_only_the_agencys_case_officers_register_and_bad_input_keeps_the_form(signed_in, queued):
+    consultation = make_consultation()
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
+    citizen = make_user()
+    db.session.commit()
+    url = f"/admin/hoeringer/{consultation.slug}/registrer-innspill"
+    assert signed_in(citizen).get(url).status_code == 403
+
+    staff = signed_in(officer)
+    response = _register(staff, consultation, sender_name="", body="Teksten fra e-posten.")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Skriv navnet på avsenderen." in page
+    assert "Teksten fra e-posten." in page
+
+    response = _register(staff, consultation, received_on="2999-01-01", body="Tekst.")
+    assert response.status_code == 400
+    assert "ikke fram i tid" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Submission)) is None
+
+
+def test_two_senders_with_the_same_form_letter_are_two_innspill(signed_in, queued):
+    consultation = make_consultation()
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
+    db.session.commit()
+    staff = signed_in(officer)
+    for name in ("Anne", "Bjørn"):
+        response = _register(
+            staff, consultation, sender_name=name, sender_organisation="", body="Nei til loven."
+        )
+        assert response.status_code == 302
+    rows = db.session.scalars(select(Submission).order_by(Submission.id)).all()
+    assert [(s.author_name, s.respondent_type) for s in rows] == [
+        ("Anne", "private"),
+        ("Bjørn", "private"),
+    ]
