@@ -25,8 +25,10 @@ pytestmark = pytest.mark.skipif(
 
 @contextmanager
 def another_writer():
-    """Another process in the middle of a long write, as under posting load."""
+    """Another process in the middle of a long write, as under posting load. The pool is
+    emptied, so the request opens a connection of its own while the lock is held."""
     db.session.remove()
+    db.engine.dispose()
     holder = sqlite3.connect(db.engine.url.database, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
