@@ -61,7 +61,7 @@ def test_a_page_that_only_reads_answers_while_another_worker_writes(client):
         elapsed = time.monotonic() - started
     assert page.status_code == 200
     assert "Mine innspill" in page.get_data(as_text=True)  # still signed in
-    assert elapsed < 2  # not the 5-second queue for the write lock
+    assert elapsed < 4  # not the 5-second queue for the write lock
     assert abs(_last_seen() - earlier) < timedelta(seconds=1)  # refresh skipped, for later
     client.get(f"/hoeringer/{slug}/")
     assert _last_seen() > earlier + timedelta(minutes=4)
