@@ -134,8 +134,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     # walks the parent_id index (mostly NULL) for a paragraph's innspill instead of the listing
     # index. Only a shortcut: if another worker holds the write lock, keep the old statistics.
     cursor.execute("PRAGMA analysis_limit=400")
+    # Without waiting: a connection opened while another worker writes must not queue for the
+    # lock (for up to the busy timeout) before the page it serves has read anything.
+    cursor.execute("PRAGMA busy_timeout=0")
     with contextlib.suppress(sqlite3.OperationalError):
         cursor.execute("ANALYZE")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
     # SQLAlchemy, not pysqlite, begins transactions (see _sqlite_begin); savepoints work too.
     dbapi_connection.isolation_level = None

@@ -49,7 +49,11 @@ class EscapedLogRecord(logging.LogRecord):
     and keep their lines."""
 
     def getMessage(self) -> str:  # noqa: N802 - the logging module's name
-        return _LOG_UNSAFE.sub(_escape_log_character, super().getMessage())
+        message = super().getMessage()
+        if self.name == "werkzeug":
+            # The development server colours its own lines; it never runs in production.
+            return message
+        return _LOG_UNSAFE.sub(_escape_log_character, message)
 
 
 def escape_log_records() -> None:

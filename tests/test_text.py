@@ -71,7 +71,9 @@ PATHOLOGICAL = {
     "nested brackets": "[[" * 2_500 + "]]" * 2_500,
     "alternating emphasis": "*_" * 5_000,
     "code spans": "`x" * 5_000,
-    "nested lists": "\n".join("  " * depth + "- x" for depth in range(500)),
+    "nested lists": "- " * 5_000 + "x",
+    "indented lists": "\n".join("  " * (n % 10) + "- x" for n in range(10_000))[:10_000],
+    "deeply indented lists": "\n".join("  " * n + "- x" for n in range(95)),
     "nested quotes": ">" * 10_000 + " x",
     "quoted lists": "> - " * 2_500 + "x",
 }

@@ -57,6 +57,9 @@ class JournalEntry(db.Model):
         UniqueConstraint("agency_id", "year", "seq"),
         # The next record number of a case is max() + 1: an index lookup, not a scan of the case.
         Index("ix_journal_entries_case_record", "consultation_id", "record_number"),
+        # The last entry of each journal day (the heads the public journal publishes), read from
+        # the index alone.
+        Index("ix_journal_entries_agency_day", "agency_id", "journal_date", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

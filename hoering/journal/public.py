@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from hoering.accounts.models import Agency
@@ -85,19 +85,28 @@ def daily_heads(agency: Agency, *, today: date | None = None) -> list[DailyHead]
     """
     today = today or utcnow().astimezone(OSLO).date()
     since = today - timedelta(days=DAILY_HEADS)
+    last_of_day = db.session.execute(
+        select(JournalEntry.journal_date, func.max(JournalEntry.seq))
+        .where(JournalEntry.agency_id == agency.id, JournalEntry.journal_date > since)
+        .group_by(JournalEntry.journal_date)
+    ).all()
+    if not last_of_day:
+        return []
+    # The journal year is the year of the journal date (both are taken in Oslo time).
     rows = db.session.execute(
         select(JournalEntry.journal_date, JournalEntry.year, JournalEntry.seq, JournalEntry.hash)
         .where(
             JournalEntry.agency_id == agency.id,
-            JournalEntry.year >= since.year,
-            JournalEntry.journal_date > since,
+            or_(
+                *(
+                    and_(JournalEntry.year == day.year, JournalEntry.seq == seq)
+                    for day, seq in last_of_day
+                )
+            ),
         )
-        .order_by(JournalEntry.year, JournalEntry.seq)
+        .order_by(JournalEntry.journal_date.desc())
     )
-    last: dict[date, DailyHead] = {}
-    for journal_date, year, seq, hash_ in rows:
-        last[journal_date] = DailyHead(journal_date, f"{year}/{seq:06d}", hash_)
-    return sorted(last.values(), key=lambda head: head.journal_date, reverse=True)
+    return [DailyHead(day, f"{year}/{seq:06d}", hash_) for day, year, seq, hash_ in rows]
 
 
 def get_agency(slug: str) -> Agency:
