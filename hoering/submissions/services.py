@@ -15,7 +15,7 @@ from blinker import Namespace
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from hoering import text
 from hoering.accounts.models import User
@@ -182,12 +182,6 @@ def submit(
 ) -> Submission:
     """Accept one innspill: checked, scanned, moderated per the consultation's mode, journaled."""
     now = now or utcnow()
-    if data.form_token:
-        existing = db.session.scalar(
-            select(Submission).where(Submission.form_token == data.form_token)
-        )
-        if existing is not None and existing.author_id == author.id:
-            return existing
     registered = data.channel != CHANNEL_WEB
     if registered:
         sender = _check_registration(author, consultation, data, now)
@@ -231,11 +225,15 @@ def submit(
     hide_name = bool(
         data.hide_name and respondent_type == "private" and consultation.agency.allow_hidden_names
     )
-    twin = _same_text(author, author_name, consultation, kind, paragraph, parent, body)
+    twin = _earlier(
+        author, author_name, consultation, kind, paragraph, parent, body, data.form_token
+    )
     if twin is not None:
         if data.form_token and twin.form_token == data.form_token:
-            # The same form posted twice at once: the other request committed while this ran.
-            return twin
+            # The same form posted again (twice at once, or once more after a lost answer).
+            if twin.author_id == author.id:
+                return twin
+            raise ConflictError(_l("Innspillet kunne ikke lagres. Prøv igjen."))
         raise DuplicateSubmissionError(field="body")
 
     findings = find_personal_data(body)
@@ -294,11 +292,12 @@ def submit(
     return submission
 
 
-def _same_text(author, author_name, consultation, kind, paragraph, parent, body):
-    """This person's innspill with exactly this text in the same place, if there is one.
+def _earlier(author, author_name, consultation, kind, paragraph, parent, body, form_token):
+    """In one query: the innspill this very form already made, or else this person's innspill
+    with exactly this text in the same place, if there is one.
 
     For innspill a case officer registers, "this person" is the sender, not the officer."""
-    query = select(Submission).where(
+    same_text = and_(
         Submission.author_id == author.id,
         Submission.author_name == author_name,
         Submission.consultation_id == consultation.id,
@@ -307,7 +306,13 @@ def _same_text(author, author_name, consultation, kind, paragraph, parent, body)
         Submission.parent_id == (parent.id if parent else None),
         Submission.body == body,
     )
-    return db.session.scalar(query.limit(1))
+    if not form_token:
+        return db.session.scalar(select(Submission).where(same_text).limit(1))
+    mine = Submission.form_token == form_token
+    rows = db.session.scalars(
+        select(Submission).where(or_(mine, same_text)).order_by(Submission.id).limit(2)
+    ).all()
+    return next((row for row in rows if row.form_token == form_token), rows[0] if rows else None)
 
 
 def adjust_counts(submission: Submission, delta: int) -> None:

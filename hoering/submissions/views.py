@@ -34,7 +34,11 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 def _user_key() -> str:
     # Per account, not per sign-in: get_id() is the session token, which a new sign-in renews.
-    return f"user:{current_user.id}" if current_user.is_authenticated else "anon"
+    # Signed out, the write pages only answer "closed" or "sign in": count per address, so
+    # strangers never share one bucket.
+    if not current_user.is_authenticated:
+        return f"anon:{get_remote_address()}"
+    return f"user:{current_user.id}"
 
 
 def _accepted(response) -> bool:

@@ -1,7 +1,7 @@
 """journal entries: index for the last entry of each journal day
 
 Revision ID: 5c1e9a7d2b43
-Revises: 7f755a2b5d2d
+Revises: 6a50ef53ea50
 Create Date: 2026-11-29 17:50:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5c1e9a7d2b43'
-down_revision = '7f755a2b5d2d'
+down_revision = '6a50ef53ea50'
 branch_labels = None
 depends_on = None
 

@@ -72,7 +72,7 @@ def test_comment_reply_and_endorse_with_the_keyboard_alone(page, scene):
     # When they go back and open the comments on the first paragraph
     tab_to(page, page.get_by_role("link", name="Tilbake til høringen"))
     press_to_navigate(page)
-    tab_to(page, page.get_by_role("link", name="1 innspill til avsnitt p-1-1"))
+    tab_to(page, page.get_by_role("link", name="1 innspill · Kommenter til avsnitt p-1-1"))
     press_to_navigate(page)
     paragraph = ParagraphPage(page)
     comment = paragraph.submission(scene.comment_id)
