@@ -19,7 +19,7 @@ from hoering.extensions import db
 from hoering.submissions.models import KIND_REPLY, Submission
 
 # How many of the latest innspill outside any campaign a new innspill is compared with.
-RECENT_LOOSE = 300
+RECENT_LOOSE = 200
 
 
 def _texts(query) -> dict[int, str]:
