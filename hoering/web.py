@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from hoering.db import is_modelled
 from hoering.errors import BadInputError
 from hoering.extensions import babel, csrf, db, limiter, login_manager, migrate
 from hoering.formats import format_moment
@@ -51,7 +52,13 @@ def select_locale() -> str:
 
 def configure_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(app.root_path + "/../migrations"),
+        render_as_batch=True,
+        include_name=is_modelled,
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)

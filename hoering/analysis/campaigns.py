@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
 
 from hoering.accounts.models import User
 from hoering.analysis import detect
@@ -18,8 +18,11 @@ from hoering.errors import BadInputError
 from hoering.extensions import db
 from hoering.submissions.models import KIND_REPLY, Submission
 
-# How many of the latest innspill outside any campaign a new innspill is compared with.
+# How many of the latest innspill outside any campaign a new innspill is compared with, looked
+# for among the last RECENT_WINDOW innspill received (all consultations), so the database walks
+# a short stretch of the primary key instead of sorting the whole consultation.
 RECENT_LOOSE = 200
+RECENT_WINDOW = 5000
 
 
 def _texts(query) -> dict[int, str]:
@@ -141,12 +144,13 @@ def assign(submission: Submission) -> CampaignMember | None:
         campaign.size += 1
         campaign.updated_at = utcnow()
         return _member(submission, campaign, similarity)
-    grouped = select(CampaignMember.submission_id).where(
-        CampaignMember.consultation_id == consultation_id
-    )
     loose = _texts(
         _candidates(consultation_id)
-        .where(Submission.id != submission.id, Submission.id.not_in(grouped))
+        .where(
+            Submission.id < submission.id,
+            Submission.id > submission.id - RECENT_WINDOW,
+            ~exists().where(CampaignMember.submission_id == Submission.id),
+        )
         .order_by(Submission.id.desc())
         .limit(RECENT_LOOSE)
     )

@@ -267,3 +267,18 @@ def test_the_draft_filter_takes_a_chapter_with_its_sections(signed_in):
     for key, expected in ((chapter, {own.id, on_section_one.id}), (section_two, set())):
         _r, page = _page(client, f"{base}?del={key}")
         assert {int(b["value"]) for b in page.select("input[name=innspill]")} == expected
+
+
+def test_search_finds_words_and_word_starts_and_ignores_query_syntax(signed_in):
+    consultation, officer, letters, own = _setup()
+    client = signed_in(officer)
+    base = f"/admin/hoeringer/{consultation.slug}/behandling"
+    for query, expected in (
+        ("skolebussen", {own.id}),
+        ("fødeavdelingen trygghet", {s.id for s in letters}),
+        ('NEAR( "skolebussen', set()),
+        ("Foreningen time", {own.id}),
+    ):
+        response, page = _page(client, f"{base}?q={query}")
+        assert response.status_code == 200, query
+        assert {int(b["value"]) for b in page.select("input[name=innspill]")} == expected, query
