@@ -175,6 +175,15 @@ def test_bulk_on_what_the_filter_matches_and_on_chosen_ones(signed_in):
     )
     assert response.status_code == 302
     assert db.session.get(Processing, own.id).assigned_to_id == officer.id
+    elsewhere = post_form(
+        client,
+        page,
+        {"scope": "alle", "action": "status", "status": "done", "back": "https://evil.example/"},
+        url=f"/admin/hoeringer/{consultation.slug}/behandling/handling?standpunkt=oppose",
+    )
+    assert elsewhere.headers["Location"].endswith(
+        f"/admin/hoeringer/{consultation.slug}/behandling"
+    )
     assert db.session.get(Processing, letters[0].id) is None
     response = post_form(
         client,
