@@ -109,6 +109,16 @@ def escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# SQLite's full-text index of innspill (an FTS5 table and its shadow tables), made by a
+# migration and kept by triggers: not a model, so schema comparisons leave it out.
+SQLITE_SEARCH_TABLE = "submissions_fts"
+
+
+def is_modelled(name, type_, parent_names) -> bool:
+    """For Alembic's include_name: every schema object but the SQLite search index."""
+    return not (type_ == "table" and name and name.startswith(SQLITE_SEARCH_TABLE))
+
+
 def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 

@@ -4,13 +4,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from hoering.db import is_modelled
 from hoering.extensions import db
 
 
 def _differences():
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={"compare_type": True, "render_as_batch": True, "include_name": is_modelled},
         )
         return compare_metadata(context, db.metadata)
 

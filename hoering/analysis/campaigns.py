@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, insert, select, update
 
 from hoering.accounts.models import User
 from hoering.analysis import detect
@@ -18,8 +18,11 @@ from hoering.errors import BadInputError
 from hoering.extensions import db
 from hoering.submissions.models import KIND_REPLY, Submission
 
-# How many of the latest innspill outside any campaign a new innspill is compared with.
-RECENT_LOOSE = 300
+# How many of the latest innspill outside any campaign a new innspill is compared with, looked
+# for among the last RECENT_WINDOW innspill received (all consultations), so the database walks
+# a short stretch of the primary key instead of sorting the whole consultation.
+RECENT_LOOSE = 200
+RECENT_WINDOW = 5000
 
 
 def _texts(query) -> dict[int, str]:
@@ -55,6 +58,8 @@ def detect_campaigns(consultation: Consultation) -> list[Campaign]:
     )
     taken: set[int] = set()
     now = utcnow()
+    fresh: dict[int, detect.Group] = {}
+    rows = []
     for found in sorted(groups, key=lambda g: -len(g.members)):
         votes = Counter(previous[k] for k in found.members if previous.get(k) is not None)
         campaign_id = next((c for c, _n in votes.most_common() if c not in taken), None)
@@ -64,17 +69,46 @@ def detect_campaigns(consultation: Consultation) -> list[Campaign]:
             db.session.flush()
             campaign_id = campaign.id
         taken.add(campaign_id)
-        db.session.add_all(
-            CampaignMember(
-                submission_id=key,
-                consultation_id=consultation.id,
-                campaign_id=campaign_id,
-                similarity=found.similarity[key],
-            )
+        fresh[campaign_id] = found
+        rows += [
+            {
+                "submission_id": key,
+                "consultation_id": consultation.id,
+                "campaign_id": campaign_id,
+                "similarity": found.similarity[key],
+                "manual": False,
+            }
             for key in found.members
+        ]
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(CampaignMember), rows[start : start + 5000])
+    # Groups made of detected members only are complete as found; the rest (with decisions in
+    # them, or emptied) are measured again.
+    with_decisions = set(
+        db.session.scalars(
+            select(CampaignMember.campaign_id).where(
+                CampaignMember.consultation_id == consultation.id, CampaignMember.manual.is_(True)
+            )
         )
+    )
+    for campaign in db.session.scalars(
+        select(Campaign).where(Campaign.consultation_id == consultation.id)
+    ):
+        found = fresh.get(campaign.id)
+        if found is not None and campaign.id not in with_decisions:
+            campaign.template_id = found.template
+            campaign.size = len(found.members)
+            campaign.updated_at = now
+    others = {
+        c
+        for c in db.session.scalars(
+            select(Campaign.id).where(Campaign.consultation_id == consultation.id)
+        )
+        if c not in fresh or c in with_decisions
+    }
+    if others:
+        refresh(consultation, others)
     db.session.flush()
-    refresh(consultation)
     return list(
         db.session.scalars(
             select(Campaign)
@@ -141,12 +175,13 @@ def assign(submission: Submission) -> CampaignMember | None:
         campaign.size += 1
         campaign.updated_at = utcnow()
         return _member(submission, campaign, similarity)
-    grouped = select(CampaignMember.submission_id).where(
-        CampaignMember.consultation_id == consultation_id
-    )
     loose = _texts(
         _candidates(consultation_id)
-        .where(Submission.id != submission.id, Submission.id.not_in(grouped))
+        .where(
+            Submission.id < submission.id,
+            Submission.id > submission.id - RECENT_WINDOW,
+            ~exists().where(CampaignMember.submission_id == Submission.id),
+        )
         .order_by(Submission.id.desc())
         .limit(RECENT_LOOSE)
     )

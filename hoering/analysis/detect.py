@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,7 +17,9 @@ from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz, process
 
 NUM_PERM = 64
-LSH_THRESHOLD = 0.3
+LSH_THRESHOLD = 0.5
+# Texts signed at a time (bounds the memory the signatures take).
+BATCH = 2000
 # Token-sort ratio (0-100) from which two texts count as the same letter.
 SAME_TEXT = 80.0
 # Shorter texts ("Ingen merknader.", "Enig.") are answers, not letters: never grouped.
@@ -44,12 +47,23 @@ def similarity(a: str, b: str) -> float:
 
 
 def _shingles(normalized: str) -> list[bytes]:
-    words = normalized.split(" ")
-    return [f"{a} {b}".encode() for a, b in itertools.pairwise(words)]
+    words = normalized.encode().split(b" ")
+    return [a + b" " + b for a, b in itertools.pairwise(words)]
+
+
+_BASE = MinHash(num_perm=NUM_PERM)
 
 
 def signatures(texts: Iterable[str]) -> list[MinHash]:
-    return MinHash.bulk([_shingles(text) for text in texts], num_perm=NUM_PERM)
+    # CRC-32 as the base hash: MinHash's own random permutations spread it, and it costs a
+    # fraction of the default SHA-1 per word pair. The permutations are made once and shared.
+    return MinHash.bulk(
+        [_shingles(text) for text in texts],
+        num_perm=NUM_PERM,
+        hashfunc=zlib.crc32,
+        permutations=_BASE.permutations,
+        scheme=_BASE.scheme,
+    )
 
 
 @dataclass
@@ -86,29 +100,42 @@ def group(texts: dict[int, str]) -> list[Group]:
     against those but not indexed, so a letter sent ten thousand times costs no more per text
     than one sent ten times.
     """
-    keys = [key for key, text in texts.items() if eligible(text)]
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    # The very same text needs no MinHash: copies of one text join its first key at once.
+    firsts: dict[str, int] = {}
     sets = _Sets()
+    keys = []
+    for key, text in texts.items():
+        if not eligible(text):
+            continue
+        first = firsts.setdefault(text, key)
+        if first == key:
+            keys.append(key)
+        else:
+            sets.union(first, key)
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     indexed: dict[int, int] = {}  # root -> how many of its members are in the index
-    for key, signature in zip(keys, signatures(texts[k] for k in keys), strict=True):
-        by_root: dict[int, list[int]] = {}
-        for candidate in lsh.query(signature):
-            by_root.setdefault(sets.find(candidate), []).append(candidate)
-        for candidates in by_root.values():
-            if process.extractOne(
-                texts[key],
-                [texts[c] for c in candidates],
-                scorer=fuzz.token_sort_ratio,
-                processor=None,
-                score_cutoff=SAME_TEXT,
-            ):
-                sets.union(key, candidates[0])
-        root = sets.find(key)
-        count = sum(indexed.pop(r, 0) for r in {*by_root, key} if sets.find(r) == root)
-        if count < REPRESENTATIVES:
-            lsh.insert(key, signature, check_duplication=False)
-            count += 1
-        indexed[root] = count
+    for start in range(0, len(keys), BATCH):
+        batch = keys[start : start + BATCH]
+        for key, signature in zip(batch, signatures(texts[k] for k in batch), strict=True):
+            by_root: dict[int, list[int]] = {}
+            for candidate in lsh.query(signature):
+                by_root.setdefault(sets.find(candidate), []).append(candidate)
+            for candidates in by_root.values():
+                if process.extractOne(
+                    texts[key],
+                    [texts[c] for c in candidates],
+                    scorer=fuzz.token_sort_ratio,
+                    processor=None,
+                    score_cutoff=SAME_TEXT,
+                ):
+                    sets.union(key, candidates[0])
+            root = sets.find(key)
+            count = sum(indexed.pop(r, 0) for r in {*by_root, key} if sets.find(r) == root)
+            if count < REPRESENTATIVES:
+                lsh.insert(key, signature, check_duplication=False)
+                count += 1
+            indexed[root] = count
+    keys = [key for key, text in texts.items() if eligible(text)]
     clusters: dict[int, list[int]] = {}
     for key in keys:
         clusters.setdefault(sets.find(key), []).append(key)

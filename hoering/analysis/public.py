@@ -45,17 +45,24 @@ def alike_columns():
     """Per listed innspill: its campaign, and how many published ones like it share its place."""
     member, other, twin = aliased(CampaignMember), aliased(CampaignMember), aliased(Submission)
     campaign = (
-        select(member.campaign_id).where(member.submission_id == Submission.id).scalar_subquery()
+        select(member.campaign_id)
+        .where(member.submission_id == Submission.id)
+        .correlate(Submission)
+        .scalar_subquery()
     )
+    mine = aliased(CampaignMember)
     count = (
         select(func.count(other.submission_id))
+        .select_from(mine)
+        .join(other, other.campaign_id == mine.campaign_id)
         .join(twin, twin.id == other.submission_id)
         .where(
-            other.campaign_id == campaign,
+            mine.submission_id == Submission.id,
             twin.status == STATUS_PUBLISHED,
             twin.id != Submission.id,
             twin.paragraph_id.is_not_distinct_from(Submission.paragraph_id),
         )
+        .correlate(Submission)
         .scalar_subquery()
     )
     return campaign, count

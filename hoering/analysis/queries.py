@@ -3,12 +3,14 @@ count and the bulk actions, in a constant number of queries whatever the size.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, column, exists, false, func, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import aliased
 
 from hoering.analysis.models import (
@@ -107,18 +109,21 @@ def _escape_like(value: str) -> str:
 
 
 def text_match(text: str):
-    """Full-text search: PostgreSQL's Norwegian configuration (stems, stop words); on SQLite every
-    word must occur in the text."""
+    """Full-text search: PostgreSQL with its Norwegian configuration (stems, stop words); SQLite
+    with its FTS5 index, every word matched as the start of a word."""
     if db.engine.dialect.name == "postgresql":
         return func.to_tsvector("norwegian", Submission.body).op("@@")(
             func.websearch_to_tsquery("norwegian", text)
         )
-    return and_(
-        *(
-            Submission.body.ilike(f"%{_escape_like(word)}%", escape="\\")
-            for word in text.split(" ")[:20]
-        )
-    )
+    words = re.findall(r"\w+", text)[:20]
+    if not words:
+        return false()
+    # Each word quoted, so nothing the person types is read as FTS5 query syntax.
+    fts_query = " ".join(f'"{word}"*' for word in words)
+    matching = sql_text(
+        "SELECT rowid FROM submissions_fts WHERE submissions_fts MATCH :fts_query"
+    ).bindparams(fts_query=fts_query)
+    return Submission.id.in_(matching.columns(column("rowid")))
 
 
 def conditions(consultation: Consultation, wanted: Filter) -> list:

@@ -23,7 +23,7 @@ from hoering.analysis.models import (
 )
 from hoering.consultations.models import Consultation
 from hoering.db import add_unless_taken, utcnow
-from hoering.errors import BadInputError, ConflictError
+from hoering.errors import BadInputError
 from hoering.extensions import db
 from hoering.submissions.models import Submission
 
@@ -51,7 +51,7 @@ def create_theme(consultation: Consultation, name: str, description: str, *, by:
         created_by_id=by.id,
     )
     if taken is not None or not add_unless_taken(theme):
-        raise ConflictError(_l("Det finnes allerede et tema med dette navnet."), field="name")
+        raise BadInputError(_l("Det finnes allerede et tema med dette navnet."), field="name")
     return theme
 
 

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hoering.accounts.models import User
+from hoering.accounts.views import safe_next
 from hoering.analysis import campaigns, overview, public, queries, services
 from hoering.analysis.models import PROCESSING_STATUSES, CampaignMember, Note, ThemeTag
 from hoering.consultations.models import Consultation
@@ -199,7 +200,9 @@ def bulk(consultation: Consultation):
         raise BadInputError(_("Ukjent handling."))
     db.session.commit()
     flash(message, "success")
-    return redirect(request.form.get("back") or url_for("analysis.page", slug=consultation.slug))
+    return redirect(
+        safe_next(request.form.get("back"), url_for("analysis.page", slug=consultation.slug))
+    )
 
 
 def _submission(consultation: Consultation, submission_id: int) -> Submission:

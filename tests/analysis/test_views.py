@@ -119,7 +119,7 @@ def test_a_theme_needs_a_unique_name_of_sensible_length(signed_in):
     for name, status, message in (
         ("", 400, "Gi temaet et navn."),
         ("x" * 101, 400, "høyst 100 tegn"),
-        ("  trafikksikkerhet ", 409, "finnes allerede"),
+        ("  trafikksikkerhet ", 400, "finnes allerede"),
     ):
         response = post_form(client, page, {"name": name, "description": "Min tekst"}, url=url)
         text = response.get_data(as_text=True)
@@ -175,6 +175,15 @@ def test_bulk_on_what_the_filter_matches_and_on_chosen_ones(signed_in):
     )
     assert response.status_code == 302
     assert db.session.get(Processing, own.id).assigned_to_id == officer.id
+    elsewhere = post_form(
+        client,
+        page,
+        {"scope": "alle", "action": "status", "status": "done", "back": "https://evil.example/"},
+        url=f"/admin/hoeringer/{consultation.slug}/behandling/handling?standpunkt=oppose",
+    )
+    assert elsewhere.headers["Location"].endswith(
+        f"/admin/hoeringer/{consultation.slug}/behandling"
+    )
     assert db.session.get(Processing, letters[0].id) is None
     response = post_form(
         client,
@@ -267,3 +276,18 @@ def test_the_draft_filter_takes_a_chapter_with_its_sections(signed_in):
     for key, expected in ((chapter, {own.id, on_section_one.id}), (section_two, set())):
         _r, page = _page(client, f"{base}?del={key}")
         assert {int(b["value"]) for b in page.select("input[name=innspill]")} == expected
+
+
+def test_search_finds_words_and_word_starts_and_ignores_query_syntax(signed_in):
+    consultation, officer, letters, own = _setup()
+    client = signed_in(officer)
+    base = f"/admin/hoeringer/{consultation.slug}/behandling"
+    for query, expected in (
+        ("skolebussen", {own.id}),
+        ("fødeavdelingen trygghet", {s.id for s in letters}),
+        ('NEAR( "skolebussen', set()),
+        ("Foreningen time", {own.id}),
+    ):
+        response, page = _page(client, f"{base}?q={query}")
+        assert response.status_code == 200, query
+        assert {int(b["value"]) for b in page.select("input[name=innspill]")} == expected, query
