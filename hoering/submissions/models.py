@@ -79,6 +79,8 @@ class Submission(db.Model):
     endorsement_count: Mapped[int] = mapped_column(default=0)
     reply_count: Mapped[int] = mapped_column(default=0)
     report_count: Mapped[int] = mapped_column(default=0)
+    # Files sent with it (documents.Attachment), so lists can say so without another query.
+    attachment_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # Bumped by every moderation step; a decision names the version it saw (no lost updates).
     moderation_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -255,6 +255,7 @@ def submit(
         organisation_name=organisation_name,
         channel=data.channel,
         received_at=data.received_at if registered else None,
+        attachment_count=len(files),
         position=position,
         own_account=bool(data.own_account and author.works_for(consultation.agency_id)),
         hide_name=hide_name,

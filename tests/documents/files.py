@@ -45,7 +45,7 @@ def pdf(*paragraphs: str) -> bytes:
     document.add_font("DejaVu", fname=str(FONT))
     document.set_font("DejaVu", size=12)
     for text in paragraphs:
-        document.multi_cell(0, 8, text)
+        document.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
     return bytes(document.output())
 
 

@@ -67,6 +67,10 @@ def test_a_statement_as_files_only_is_stored_journaled_and_receipted(signed_in, 
     # One conversion job per file waits in the queue.
     assert queued.pending_count() == 2
 
+    assert submission.attachment_count == 2
+    listing = client.get(f"/hoeringer/{consultation.slug}/").get_data(as_text=True)
+    assert "2 vedlegg" in listing
+
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Høringssvar KF.docx" in receipt
     assert shas[0] in receipt and shas[1] in receipt
