@@ -46,6 +46,10 @@ def demo():
     click.echo(f"Demo sign-ins (password for all: {demo_data.PASSWORD}):")
     for role, email in demo_data.SIGN_INS:
         click.echo(f"  {role:<28} {email}")
+    click.echo(
+        "Staff (case officer, moderator, admin) also type a code from an authenticator app "
+        f"set up with the key {demo_data.TOTP_SECRET}."
+    )
 
 
 @click.command("create-admin")

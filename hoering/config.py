@@ -87,6 +87,8 @@ DEFAULTS: dict = {
     "PASSWORD_RESET_MINUTES": 60,
     "RESET_LIMIT": "5 per hour",
     "SESSION_MAX_HOURS": 12,
+    # Exporting, changing roles and blocking ask for the second factor again after this long.
+    "SECOND_FACTOR_RECHECK_MINUTES": 15,
     # Per account, so a guessed password cannot lock anyone else out; and per address.
     "LOGIN_LIMIT": "10 per 15 minutes",
     # argon2id cost: argon2-cffi's RFC 9106 low-memory profile.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from hoering.accounts import second_factor
 from hoering.accounts import services as accounts
 from hoering.accounts.models import (
     ROLE_ADMIN,
@@ -39,6 +40,8 @@ from hoering.submissions import services as submissions
 from hoering.submissions.services import SubmissionData
 
 PASSWORD = "demo-passord-2026"  # noqa: S105 - the demo's published password
+# The published authenticator key of the demo's staff (two-factor is always on for staff).
+TOTP_SECRET = "HOERINGDEMOHOERINGDEMOHOERINGDEM"  # noqa: S105
 AGENCY_SLUG = "ddd"
 SIGN_INS = (
     ("citizen", "innbygger@demo.hoering.no"),
@@ -81,6 +84,8 @@ def load() -> bool:
     accounts.grant_role(users["case officer"], ROLE_CASE_OFFICER, agency)
     accounts.grant_role(users["moderator"], ROLE_MODERATOR, agency)
     accounts.grant_role(users["admin"], ROLE_ADMIN)
+    for role in ("case officer", "moderator", "admin"):
+        second_factor.enrol_with_secret(users[role], TOTP_SECRET)
     db.session.flush()
 
     now = utcnow()

@@ -66,6 +66,7 @@ def configure_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from hoering.accounts.second_factor_views import bp as second_factor_bp
     from hoering.accounts.views import bp as accounts_bp
     from hoering.agencies.views import bp as agencies_bp
     from hoering.api.views import bp as api_bp
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         accounts_bp,
+        second_factor_bp,
         consultations_bp,
         consultations_manage_bp,
         submissions_bp,

@@ -149,3 +149,25 @@ class AgencyForm(FlaskForm):
         _l("Organisasjonsnummer"),
         validators=[InputRequired(_l("Skriv organisasjonsnummeret.")), Length(max=20)],
     )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Engangskode"),
+        validators=[InputRequired(_l("Skriv koden fra appen.")), Length(max=20)],
+        description=_l("Seks siffer fra autentiseringsappen, eller en av reservekodene dine."),
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
+
+
+class RecheckForm(FlaskForm):
+    """The code asked for again before a sensitive action; the action's own form carries CSRF."""
+
+    class Meta:
+        csrf = False
+
+    recheck_code = StringField(
+        _l("Engangskode"),
+        description=_l("Seks siffer fra autentiseringsappen, eller en av reservekodene dine."),
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from hoering.accounts import services
+from hoering.accounts import second_factor, services
 from hoering.accounts.forms import (
     AgencyForm,
     FindUserForm,
@@ -32,6 +32,7 @@ from hoering.accounts.forms import (
     RepresentativeForm,
     ResetPasswordForm,
 )
+from hoering.accounts.guards import recheck_response
 from hoering.accounts.models import Agency, User
 from hoering.errors import DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db, limiter
@@ -131,9 +132,8 @@ def account():
                     keep_session=current_user.login_session,
                 )
             except DomainError as error:
-                getattr(password_form, error.field or "new_password").errors.append(
-                    str(error.message)
-                )
+                field = getattr(password_form, error.field or "", password_form.new_password)
+                field.errors.append(str(error.message))
             else:
                 db.session.commit()
                 flash(_("Passordet er endret. Andre innlogginger er avsluttet."), "success")
@@ -148,8 +148,16 @@ def account():
             flash(_("Innstillingene er lagret."), "success")
             return redirect(url_for("accounts.account"))
         status = 400
+    recovery_left = (
+        second_factor.remaining_recovery_codes(current_user)
+        if second_factor.is_enrolled(current_user)
+        else None
+    )
     return render_template(
-        "accounts/account.html", password_form=password_form, preferences_form=preferences_form
+        "accounts/account.html",
+        password_form=password_form,
+        preferences_form=preferences_form,
+        recovery_left=recovery_left,
     ), status
 
 
@@ -231,6 +239,7 @@ def _people_page(user=None, *, grant_form=None, rep_form=None, status=200):
     ]
     return render_template(
         "accounts/manage_people.html",
+        has_second_factor=bool(user and second_factor.is_enrolled(user)),
         find_form=FindUserForm(request.args),
         person=user,
         grant_form=grant_form,
@@ -253,6 +262,8 @@ def manage_people():
 @login_required
 def manage_grant_role(user_id: int):
     _require_admin()
+    if (recheck := recheck_response()) is not None:
+        return recheck
     user = _user_or_404(user_id)
     form = GrantRoleForm(prefix="g")
     agency_id = request.form.get("g-agency_id", type=int)
@@ -271,6 +282,8 @@ def manage_grant_role(user_id: int):
 @login_required
 def manage_revoke_role(user_id: int, grant_id: int):
     _require_admin()
+    if (recheck := recheck_response()) is not None:
+        return recheck
     user = _user_or_404(user_id)
     services.revoke_role(user, grant_id, by=current_user)
     db.session.commit()

@@ -1,0 +1,55 @@
+"""trusted identity: two-factor sign-in for staff (TOTP, recovery codes)
+
+Revision ID: b3c1d2e4f5a6
+Revises: 7f755a2b5d2d
+Create Date: 2026-11-29 17:30:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import hoering.db
+
+
+# revision identifiers, used by Alembic.
+revision = 'b3c1d2e4f5a6'
+down_revision = '7f755a2b5d2d'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('second_factor_at', hoering.db.UTCDateTime(timezone=True), nullable=True))
+
+    op.create_table('totp_credentials',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('secret', sa.String(length=64), nullable=False),
+    sa.Column('last_counter', sa.Integer(), nullable=False),
+    sa.Column('created_at', hoering.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', hoering.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_totp_credentials_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_totp_credentials')),
+    sa.UniqueConstraint('user_id', name=op.f('uq_totp_credentials_user_id'))
+    )
+    op.create_table('recovery_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', hoering.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', hoering.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes'))
+    )
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_codes_user_id'), ['user_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
+    op.drop_table('recovery_codes')
+    op.drop_table('totp_credentials')
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.drop_column('second_factor_at')
