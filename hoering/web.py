@@ -6,6 +6,7 @@ import logging
 import re
 import secrets
 import time
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_decimal, format_timedelta, get_locale
@@ -27,6 +28,15 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
+
+
+def _csp(app: Flask) -> str:
+    """The policy; with ID-porten on, sign-out may send the browser on to its logout page."""
+    issuer = app.config.get("OIDC_ISSUER")
+    if not issuer:
+        return CSP
+    parts = urlsplit(issuer)
+    return CSP.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
 
 
 def configure_proxy(app: Flask) -> None:
@@ -66,6 +76,7 @@ def configure_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from hoering.accounts.oidc_views import bp as idporten_bp
     from hoering.accounts.second_factor_views import bp as second_factor_bp
     from hoering.accounts.views import bp as accounts_bp
     from hoering.agencies.views import bp as agencies_bp
@@ -84,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         accounts_bp,
         second_factor_bp,
+        idporten_bp,
         consultations_bp,
         consultations_manage_bp,
         submissions_bp,
@@ -141,7 +153,7 @@ def configure_requests(app: Flask) -> None:
     @app.after_request
     def finish_request(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("Content-Security-Policy", _csp(app))
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

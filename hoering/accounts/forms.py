@@ -171,3 +171,8 @@ class RecheckForm(FlaskForm):
         description=_l("Seks siffer fra autentiseringsappen, eller en av reservekodene dine."),
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
     )
+
+
+class IdportenSignUpForm(FlaskForm):
+    name = RegisterForm.name
+    email = RegisterForm.email

@@ -70,6 +70,8 @@ class User(UserMixin, db.Model):
     blocked_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A keyed hash of the national identity number from ID-porten, never the number itself.
+    pid_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", lazy="selectin", cascade="all, delete-orphan"

@@ -26,6 +26,8 @@ OPEN_ENDPOINTS = {
     "second_factor.setup",
     "accounts.logout",
     "accounts.set_language",
+    "idporten.start",
+    "idporten.callback",
     "ops.healthz",
     "ops.readyz",
     "static",

@@ -121,14 +121,34 @@ def check_password_rules(password: str, *, personal: tuple[str, ...] = ()) -> No
         raise PasswordRuleError(" ".join(str(p) for p in parts if p), field="password")
 
 
-def create_user(email: str, name: str, password: str, *, locale: str | None = None) -> User:
-    """Register a person; the email is the sign-in and must be unused."""
-    check_password_rules(password, personal=(email, name))
+# Marks an account without a local password (signed up through ID-porten); argon2 never
+# verifies it, so the password sign-in fails for it like for a wrong password.
+NO_PASSWORD = "!"  # noqa: S105 - a marker, not a password
+
+
+def create_user(
+    email: str,
+    name: str,
+    password: str | None,
+    *,
+    locale: str | None = None,
+    pid_hash: str | None = None,
+) -> User:
+    """Register a person; the email is the sign-in and must be unused. Without a password only
+    for a person who signed in with ID-porten (then `pid_hash` recognises them next time)."""
+    if password is None and pid_hash is None:
+        raise PasswordRuleError(_l("Velg et passord."), field="password")
+    if password is not None:
+        check_password_rules(password, personal=(email, name))
     email = normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise EmailTakenError(field="email")
     user = User(
-        email=email, name=name.strip(), password_hash=_hasher().hash(password), locale=locale
+        email=email,
+        name=name.strip(),
+        password_hash=_hasher().hash(password) if password is not None else NO_PASSWORD,
+        locale=locale,
+        pid_hash=pid_hash,
     )
     db.session.add(user)
     db.session.flush()

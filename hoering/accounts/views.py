@@ -19,7 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from hoering.accounts import second_factor, services
+from hoering.accounts import oidc, second_factor, services
 from hoering.accounts.forms import (
     AgencyForm,
     FindUserForm,
@@ -34,6 +34,7 @@ from hoering.accounts.forms import (
 )
 from hoering.accounts.guards import recheck_response
 from hoering.accounts.models import Agency, User
+from hoering.db import utcnow
 from hoering.errors import DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db, limiter
 
@@ -50,13 +51,18 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def _sign_in(user) -> None:
+def sign_in(user, *, second_factor: bool = False, via_idporten: bool = False) -> None:
+    """Start a sign-in; `second_factor` when it already proved two (ID-porten substantial/high)."""
     # A fresh session at sign-in, so no token planted before it survives (ASVS 3.2.1).
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
-    token, _login_session = services.start_session(user)
+    if via_idporten:
+        session["via_idporten"] = True
+    token, login_session = services.start_session(user)
+    if second_factor:
+        login_session.second_factor_at = utcnow()
     user.session_token = token
     db.session.commit()
     login_user(user)
@@ -77,11 +83,13 @@ def register():
         except DomainError as error:
             getattr(form, error.field or "email").errors.append(str(error.message))
         else:
-            _sign_in(user)
+            sign_in(user)
             flash(_("Velkommen! Du er registrert og logget inn."), "success")
             return redirect(safe_next(request.args.get("next"), url_for("consultations.index")))
     status = 400 if form.errors else 200
-    return render_template("accounts/register.html", form=form), status
+    return render_template(
+        "accounts/register.html", form=form, idporten=oidc.is_configured()
+    ), status
 
 
 @bp.route("/logg-inn", methods=["GET", "POST"])
@@ -92,11 +100,11 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            _sign_in(user)
+            sign_in(user)
             return redirect(safe_next(request.args.get("next"), url_for("consultations.index")))
         form.password.errors.append(_("E-postadressen eller passordet er feil."))
     status = 400 if form.errors else 200
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form, idporten=oidc.is_configured()), status
 
 
 @bp.route("/logg-ut", methods=["POST"])
@@ -106,10 +114,19 @@ def logout():
         db.session.commit()
     logout_user()
     locale = session.get("locale")
+    via_idporten = session.get("via_idporten")
     session.clear()
     if locale:
         session["locale"] = locale
     flash(_("Du er logget ut."), "success")
+    if via_idporten and oidc.is_configured():
+        # RP-initiated logout: end the single sign-on at ID-porten too, then come back here.
+        try:
+            target = oidc.logout_url(url_for("consultations.index", _external=True))
+        except oidc.SignInError:
+            target = None
+        if target:
+            return redirect(target)
     return redirect(url_for("consultations.index"))
 
 

@@ -1,4 +1,4 @@
-"""trusted identity: two-factor sign-in for staff (TOTP, recovery codes)
+"""trusted identity: two-factor sign-in for staff (TOTP, recovery codes), ID-porten sign-in
 
 Revision ID: b3c1d2e4f5a6
 Revises: 7f755a2b5d2d
@@ -19,6 +19,10 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('pid_hash', sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_users_pid_hash'), ['pid_hash'])
+
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('second_factor_at', hoering.db.UTCDateTime(timezone=True), nullable=True))
 
@@ -53,3 +57,6 @@ def downgrade():
     op.drop_table('totp_credentials')
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.drop_column('second_factor_at')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_users_pid_hash'), type_='unique')
+        batch_op.drop_column('pid_hash')
