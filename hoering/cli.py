@@ -30,6 +30,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(journal)
     app.cli.add_command(agencies)
     app.cli.add_command(users)
+    app.cli.add_command(organisations)
     app.cli.add_command(translate)
     app.cli.add_command(notices)
     app.cli.add_command(archive)
@@ -216,6 +217,30 @@ def extract_messages(output: Path) -> None:
         "-o",
         str(output),
         str(PROJECT_ROOT),
+    )
+
+
+@click.group("organisations")
+def organisations():
+    """Organisations and Enhetsregisteret."""
+
+
+@organisations.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def organisations_import(path: str):
+    """Load Brønnøysundregistrene's gzipped JSON bulk file of enheter (enheter_alle.json.gz)."""
+    from hoering.accounts import registry
+
+    try:
+        result = registry.import_entities(path)
+    except registry.RegistryFileError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(
+        f"Imported {result.entities} entities from Enhetsregisteret "
+        f"({result.deleted} deleted, {result.bankrupt} bankrupt, {result.skipped} skipped); "
+        f"{result.organisations_updated} known organisations updated."
     )
 
 

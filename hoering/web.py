@@ -77,6 +77,7 @@ def configure_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from hoering.accounts.oidc_views import bp as idporten_bp
+    from hoering.accounts.organisation_views import bp as organisations_bp
     from hoering.accounts.second_factor_views import bp as second_factor_bp
     from hoering.accounts.views import bp as accounts_bp
     from hoering.agencies.views import bp as agencies_bp
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
         accounts_bp,
         second_factor_bp,
         idporten_bp,
+        organisations_bp,
         consultations_bp,
         consultations_manage_bp,
         submissions_bp,

@@ -4,9 +4,11 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
@@ -176,3 +178,29 @@ class RecheckForm(FlaskForm):
 class IdportenSignUpForm(FlaskForm):
     name = RegisterForm.name
     email = RegisterForm.email
+
+
+class RepresentationRequestForm(FlaskForm):
+    org_number = StringField(
+        _l("Organisasjonsnummer"),
+        validators=[InputRequired(_l("Skriv organisasjonsnummeret.")), Length(max=20)],
+        description=_l("Ni siffer, slik det står i Enhetsregisteret."),
+    )
+    note = TextAreaField(
+        _l("Hvilken rolle har du i organisasjonen? (valgfritt)"),
+        validators=[Length(max=1000)],
+        description=_l("Hjelper dem som skal godkjenne forespørselen."),
+    )
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        _l("Avgjørelse"),
+        choices=[SelectChoice("approve", _l("Godkjenn")), SelectChoice("refuse", _l("Avslå"))],
+        validators=[InputRequired(_l("Velg godkjenn eller avslå."))],
+    )
+    reason = TextAreaField(
+        _l("Begrunnelse"),
+        validators=[Length(max=1000)],
+        description=_l("Sendes til personen på e-post. Må fylles ut ved avslag."),
+    )

@@ -17,6 +17,7 @@ from sqlalchemy import delete, select, update
 
 from hoering import text
 from hoering.accounts.models import User
+from hoering.accounts.organisations import is_verified_representative
 from hoering.consultations.models import (
     CONSULTEE_ANSWERED,
     CONSULTEE_NO_COMMENTS,
@@ -200,6 +201,7 @@ def submit(
         respondent_type=respondent_type,
         organisation=organisation,
         organisation_name=organisation.name if organisation else None,
+        organisation_verified=is_verified_representative(author, organisation),
         position=position,
         own_account=bool(data.own_account and author.works_for(consultation.agency_id)),
         hide_name=hide_name,
