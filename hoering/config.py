@@ -104,6 +104,8 @@ DEFAULTS: dict = {
     "SESSION_MAX_HOURS": 12,
     # Exporting, changing roles and blocking ask for the second factor again after this long.
     "SECOND_FACTOR_RECHECK_MINUTES": 15,
+    # Tries at a second-factor code per person: enough for typos, far too few to guess.
+    "SECOND_FACTOR_LIMIT": "10 per 15 minutes",
     # ID-porten (OpenID Connect): off until HOERING_OIDC_* names a provider (see load_config).
     "OIDC_ISSUER": None,
     "OIDC_CLIENT_ID": None,

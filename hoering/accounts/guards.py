@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import functools
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from limits import parse
 
 from hoering.accounts import second_factor
 from hoering.accounts.forms import RecheckForm
 from hoering.errors import DomainError
-from hoering.extensions import db
+from hoering.extensions import db, limiter
+
+
+def count_code_attempt() -> None:
+    """Six digits can be guessed: at most SECOND_FACTOR_LIMIT tries per person, whatever the
+    sign-in or address (ASVS 2.2.1); then 429 until the window passes."""
+    item = parse(current_app.config["SECOND_FACTOR_LIMIT"])
+    if not limiter.limiter.hit(item, "second-factor", str(current_user.id)):
+        abort(429)
 
 
 def here() -> str:
@@ -48,6 +57,7 @@ def recheck_response():
     form = RecheckForm()
     if "recheck_code" not in request.form:
         return _recheck_page(form, 200)
+    count_code_attempt()
     try:
         second_factor.verify(current_user, form.recheck_code.data or "", login_session)
     except DomainError as error:

@@ -12,7 +12,12 @@ from flask_login import current_user, login_required
 
 from hoering.accounts import second_factor
 from hoering.accounts.forms import CodeForm
-from hoering.accounts.guards import fresh_second_factor, here, recheck_response
+from hoering.accounts.guards import (
+    count_code_attempt,
+    fresh_second_factor,
+    here,
+    recheck_response,
+)
 from hoering.accounts.models import User
 from hoering.accounts.views import safe_next
 from hoering.errors import DomainError, ForbiddenError, NotFoundError
@@ -61,6 +66,7 @@ def verify():
         return redirect(url_for("second_factor.setup", next=request.args.get("next")))
     form = CodeForm()
     if form.validate_on_submit():
+        count_code_attempt()
         try:
             second_factor.verify(current_user, form.code.data, current_user.login_session)
         except DomainError as error:
@@ -85,6 +91,7 @@ def setup():
     credential = second_factor.start_enrolment(current_user)
     form = CodeForm()
     if form.validate_on_submit():
+        count_code_attempt()
         try:
             codes = second_factor.confirm_enrolment(
                 current_user, form.code.data, current_user.login_session

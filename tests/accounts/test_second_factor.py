@@ -298,3 +298,20 @@ def test_new_recovery_codes_replace_the_old_ones(signed_in):
     after = set(db.session.scalars(select(RecoveryCode.code_hash)))
     assert len(after) == 10
     assert not before & after
+
+
+def test_guessing_codes_is_cut_off_per_person(app, moderator):
+    login(app.test_client(), moderator)  # sets the app up
+    app.config["SECOND_FACTOR_LIMIT"] = "3 per minute"
+    try:
+        guesser = app.test_client()
+        _password_only(guesser, moderator)
+        statuses = [_type_code(guesser, f"00000{n}").status_code for n in range(4)]
+        assert statuses == [400, 400, 400, 429]
+        # Even the right code waits now, from any browser: the limit is the person's.
+        other_browser = app.test_client()
+        _password_only(other_browser, moderator)
+        assert _type_code(other_browser, totp_code(moderator)).status_code == 429
+        assert other_browser.get("/admin/moderering/").status_code == 302
+    finally:
+        app.config["SECOND_FACTOR_LIMIT"] = "10 per 15 minutes"
