@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from joserfc import jwt
@@ -154,12 +155,12 @@ def metadata() -> dict:
 def _client(redirect_uri: str) -> OAuth2Session:
     config = current_app.config
     if config.get("OIDC_PRIVATE_KEY"):
-        from authlib.oauth2.rfc7523 import PrivateKeyJWT
-
+        # ID-porten finds the registered key by the `kid` of the signed client assertion.
+        headers = {"kid": config["OIDC_KEY_ID"]} if config.get("OIDC_KEY_ID") else None
         session = OAuth2Session(
             config["OIDC_CLIENT_ID"],
             config["OIDC_PRIVATE_KEY"],
-            token_endpoint_auth_method=PrivateKeyJWT(metadata()["token_endpoint"]),
+            token_endpoint_auth_method=PrivateKeyJWT(metadata()["token_endpoint"], headers=headers),
         )
     else:
         session = OAuth2Session(

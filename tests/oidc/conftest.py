@@ -38,7 +38,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_provider(jwk: dict, *, redirect_uris: str = CALLBACK, logout_uris: str = HOME):
+def start_provider(
+    jwk: dict,
+    *,
+    redirect_uris: str = CALLBACK,
+    logout_uris: str = HOME,
+    client_jwks: dict | None = None,
+):
     if shutil.which("node") is None or not (PROJECT_ROOT / "node_modules/oidc-provider").exists():
         pytest.fail("node and oidc-provider are needed: run make install-test")
     port = _free_port()
@@ -49,6 +55,7 @@ def start_provider(jwk: dict, *, redirect_uris: str = CALLBACK, logout_uris: str
         "OIDC_JWK": json.dumps(jwk),
         "OIDC_REDIRECT_URIS": redirect_uris,
         "OIDC_LOGOUT_URIS": logout_uris,
+        "OIDC_CLIENT_JWKS": json.dumps(client_jwks) if client_jwks else "",
     }
     process = subprocess.Popen(
         ["node", str(PROVIDER_SCRIPT)],
@@ -74,8 +81,14 @@ def signing_key() -> dict:
 
 
 @pytest.fixture(scope="session")
-def provider(signing_key):
-    started = start_provider(signing_key)
+def client_key() -> RSAKey:
+    """Høring's own key for private_key_jwt; the provider knows its public half."""
+    return RSAKey.generate_key(2048, parameters={"kid": "hoering-client-key"}, private=True)
+
+
+@pytest.fixture(scope="session")
+def provider(signing_key, client_key):
+    started = start_provider(signing_key, client_jwks={"keys": [client_key.as_dict(private=False)]})
     yield started
     started.process.terminate()
     started.process.wait(timeout=10)

@@ -8,7 +8,9 @@
 //   OIDC_REDIRECT_URIS  space-separated redirect URIs of the clients
 //   OIDC_LOGOUT_URIS    space-separated post-logout redirect URIs
 //   OIDC_JWK            the private signing key as JSON (so two issuers can share one key)
-// The clients are `hoering` and `annen-tjeneste`, each with the secret `<id>-secret`.
+//   OIDC_CLIENT_JWKS    the public keys of the client `hoering-jwt` (JSON key set)
+// The clients `hoering` and `annen-tjeneste` use the secret `<id>-secret`; `hoering-jwt`
+// authenticates with a signed JWT (private_key_jwt), as ID-porten recommends.
 import http from 'node:http';
 import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
@@ -23,16 +25,29 @@ const jwk = process.env.OIDC_JWK
 
 const LEVELS = ['idporten-loa-low', 'idporten-loa-substantial', 'idporten-loa-high'];
 
+const common = {
+  redirect_uris: redirectUris,
+  post_logout_redirect_uris: logoutUris,
+  grant_types: ['authorization_code'],
+  response_types: ['code'],
+};
+const clients = ['hoering', 'annen-tjeneste'].map((id) => ({
+  ...common,
+  client_id: id,
+  client_secret: `${id}-secret`,
+  token_endpoint_auth_method: 'client_secret_basic',
+}));
+if (process.env.OIDC_CLIENT_JWKS) {
+  clients.push({
+    ...common,
+    client_id: 'hoering-jwt',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: JSON.parse(process.env.OIDC_CLIENT_JWKS),
+  });
+}
+
 const provider = new Provider(issuer, {
-  clients: ['hoering', 'annen-tjeneste'].map((id) => ({
-    client_id: id,
-    client_secret: `${id}-secret`,
-    redirect_uris: redirectUris,
-    post_logout_redirect_uris: logoutUris,
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'client_secret_basic',
-  })),
+  clients,
   jwks: { keys: [{ ...jwk, kid: 'test-key', use: 'sig', alg: 'RS256' }] },
   acrValues: LEVELS,
   claims: { openid: ['sub'], profile: ['pid'] },

@@ -14,6 +14,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 from joserfc import jwt
+from joserfc.jwk import RSAKey
 from sqlalchemy import select
 
 from hoering.accounts import oidc
@@ -240,3 +241,27 @@ def test_without_settings_there_is_no_id_porten(client):
 def test_the_button_shows_when_configured(idporten, client):
     page = _page(client.get("/logg-inn"))
     assert page.find("a", string="Logg inn med ID-porten")["href"] == "/logg-inn/idporten"
+
+
+def test_private_key_jwt_client_authentication(idporten, app, client, client_key):
+    """ID-porten's recommended client authentication: a JWT signed with Høring's own key."""
+    app.config.update(
+        OIDC_CLIENT_ID="hoering-jwt",
+        OIDC_CLIENT_SECRET=None,
+        OIDC_PRIVATE_KEY=client_key.as_pem(private=True).decode(),
+        OIDC_KEY_ID="hoering-client-key",
+    )
+    try:
+        response, _ = sign_in_with_idporten(client)
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/logg-inn/idporten/ny-bruker"
+        # A wrong key is refused by the provider, and so is the sign-in.
+        other = client.application.test_client()
+        app.config["OIDC_PRIVATE_KEY"] = (
+            RSAKey.generate_key(2048, private=True).as_pem(private=True).decode()
+        )
+        refused, _ = sign_in_with_idporten(other)
+        assert refused.status_code == 400
+        assert not _signed_in(other)
+    finally:
+        app.config.update(OIDC_PRIVATE_KEY=None, OIDC_KEY_ID=None)
