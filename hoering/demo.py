@@ -23,6 +23,7 @@ from hoering.accounts.models import (
     ROLE_MODERATOR,
     Agency,
     Organisation,
+    RegistryEntity,
 )
 from hoering.consultations import services as consultations
 from hoering.consultations.models import MODE_POST, MODE_REACTIVE, Paragraph
@@ -79,7 +80,20 @@ def load() -> bool:
     }
     for role, email in SIGN_INS:
         users[role] = accounts.create_user(email, names[role], PASSWORD)
-    accounts.add_representative(users["organisation representative"], friluft)
+    # Stand-ins for Enhetsregisteret's entries (the real file is loaded with `organisations
+    # import`): the forum's representative was approved against them, so their innspill show
+    # "verifisert"; the kommune's was linked by hand and is not.
+    db.session.add_all(
+        [
+            RegistryEntity(org_number="921000006", name=friluft.name, form_code="FLI",
+                           form_name="Forening/lag/innretning"),
+            RegistryEntity(org_number="987654325", name=kommune.name, form_code="KOMM",
+                           form_name="Kommune"),
+        ]
+    )  # fmt: skip
+    friluft.registry_checked_at = utcnow()
+    forum_rep = accounts.add_representative(users["organisation representative"], friluft)
+    forum_rep.verified_at = utcnow()
     accounts.add_representative(users["second citizen"], kommune)
     accounts.grant_role(users["case officer"], ROLE_CASE_OFFICER, agency)
     accounts.grant_role(users["moderator"], ROLE_MODERATOR, agency)
