@@ -95,6 +95,10 @@ def request_representation(user: User, org_number: str, note: str = "") -> Repre
     )
     db.session.add(request)
     db.session.flush()
+    # Notices sit above accounts; imported here as request_password_reset does.
+    from hoering.notices.services import notify_representation_requested
+
+    notify_representation_requested(request, deciders(organisation))
     log.info("user %s asked to speak for organisation %s", user.id, organisation.id)
     return request
 
@@ -148,8 +152,6 @@ def get_request(request_id: int) -> RepresentationRequest:
 def decide(request: RepresentationRequest, *, approve: bool, reason: str, by: User) -> None:
     """Approve (the person may then speak for it, verified) or refuse, with a reason; the
     person is told by e-mail either way."""
-    from hoering.notices.services import notify_representation_decided
-
     if not may_decide(by, request):
         raise ForbiddenError()
     if request.status != REQUEST_PENDING:
@@ -165,5 +167,7 @@ def decide(request: RepresentationRequest, *, approve: bool, reason: str, by: Us
         representation = add_representative(request.user, request.organisation)
         representation.verified_at = utcnow()
     db.session.flush()
+    from hoering.notices.services import notify_representation_decided
+
     notify_representation_decided(request)
     log.info("representation request %s %s by user %s", request.id, request.status, by.id)

@@ -245,6 +245,32 @@ def notify_password_reset(user: User, link: str, ref: str, valid_minutes: int):
     return enqueue(user, KIND_PASSWORD_RESET, ref, compose, essential=True)
 
 
+def notify_representation_requested(request: RepresentationRequest, deciders: list[User]) -> int:
+    """Tell those who decide (the organisation's representatives, or the administrators) that a
+    person asks to speak for it."""
+
+    def compose() -> tuple[str, str]:
+        name = request.organisation.name
+        subject = _(
+            "%(person)s ber om å skrive på vegne av %(name)s", person=request.user.name, name=name
+        )
+        body = "\n\n".join(
+            (
+                subject + ".",
+                _(
+                    "Godkjenn eller avslå forespørselen her: %(url)s",
+                    url=absolute_url("organisations.requests"),
+                ),
+            )
+        )
+        return subject, body
+
+    ref = f"representation-request:{request.id}"
+    return sum(
+        enqueue(decider, KIND_REPRESENTATION, ref, compose) is not None for decider in deciders
+    )
+
+
 def notify_representation_decided(request: RepresentationRequest) -> OutboxMessage | None:
     """Tell a person whether they may now speak for the organisation they asked about, and why."""
 

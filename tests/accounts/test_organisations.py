@@ -119,6 +119,11 @@ def test_an_admin_approves_when_nobody_represents_it_and_the_innspill_is_verifie
     assert response.status_code == 302
     request = db.session.scalar(select(RepresentationRequest))
     assert request.organisation.name == "NORSK FRILUFTSFORUM"
+    # Nobody represents the forum yet, so the administrators are told.
+    [asked] = db.session.scalars(select(OutboxMessage)).all()
+    assert asked.recipient_id == admin.id
+    assert asked.subject == "Ingrid Berg ber om å skrive på vegne av NORSK FRILUFTSFORUM"
+    assert "/organisasjoner/foresporsler" in asked.body
 
     admin_client = signed_in(admin)
     page = _page(admin_client.get("/organisasjoner/foresporsler"))
@@ -133,8 +138,9 @@ def test_an_admin_approves_when_nobody_represents_it_and_the_innspill_is_verifie
     assert response.status_code == 302
     db.session.refresh(request)
     assert request.status == "approved"
-    [message] = db.session.scalars(select(OutboxMessage)).all()
-    assert message.recipient_id == person.id
+    [message] = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient_id == person.id)
+    ).all()
     assert message.subject == "Du kan nå skrive på vegne av NORSK FRILUFTSFORUM"
     assert "Bekreftet med styret." in message.body
 
@@ -170,6 +176,14 @@ def test_existing_representatives_decide_and_a_refusal_needs_a_reason(register, 
     url = f"/organisasjoner/foresporsler/{request.id}"
     forbidden = post_form(admin_client, "/konto", {f"{prefix}-decision": "approve"}, url=url)
     assert forbidden.status_code == 403
+
+    # The representative, not the administrator, was told of the request.
+    told = db.session.scalars(
+        select(OutboxMessage.recipient_id).where(
+            OutboxMessage.ref == f"representation-request:{request.id}"
+        )
+    ).all()
+    assert told == [representative.id]
 
     client = signed_in(representative)
     no_reason = post_form(
