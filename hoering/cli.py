@@ -164,6 +164,22 @@ def users_grant_role(email: str, role: str, agency_slug: str | None):
     click.echo(f"{user.email} is now {role}" + (f" for {agency.slug}." if agency else "."))
 
 
+@users.command("reset-two-factor")
+@click.argument("email")
+def users_reset_two_factor(email: str):
+    """For a lost phone when no administrator can sign in: the person sets up a new app."""
+    from hoering.accounts import second_factor, services
+    from hoering.errors import DomainError
+
+    try:
+        user = services.get_user_by_email(email)
+    except DomainError as error:
+        _fail(error)
+    second_factor.reset(user, by=None)
+    db.session.commit()
+    click.echo(f"Two-factor sign-in of {user.email} is reset; their sign-ins have ended.")
+
+
 @users.command("add-representative")
 @click.argument("email")
 @click.option("--org-number", required=True)

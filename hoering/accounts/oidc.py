@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -198,7 +199,7 @@ def finish(pending: Pending | None, args: dict[str, str], redirect_uri: str) -> 
     if pending is None or not hmac.compare_digest(args.get("state", ""), pending.state):
         raise StateError()
     if args.get("error"):
-        log.info("ID-porten sign-in ended by the provider: %s", args["error"][:40])
+        log.info("ID-porten sign-in ended by the provider: %s", _loggable(args["error"]))
         raise SignInError()
     issuer = current_app.config["OIDC_ISSUER"]
     # RFC 9207: an answer naming another issuer is a mix-up attack.
@@ -217,7 +218,7 @@ def finish(pending: Pending | None, args: dict[str, str], redirect_uri: str) -> 
         )
     except AuthlibBaseError as error:
         # A used, expired or stolen code: invalid_grant. Only the error code is logged.
-        log.info("ID-porten code exchange refused: %s", error.error)
+        log.info("ID-porten code exchange refused: %s", _loggable(error.error))
         raise TokenError() from None
     except requests.RequestException:
         log.warning("ID-porten token endpoint did not answer")
@@ -232,6 +233,12 @@ def finish(pending: Pending | None, args: dict[str, str], redirect_uri: str) -> 
         log.info("ID-porten sign-in refused: level %s is too low", identity.acr)
         raise LevelError()
     return identity
+
+
+def _loggable(code: object) -> str:
+    """An OAuth error code from outside, only if it looks like one (no log injection)."""
+    text = str(code)
+    return text if re.fullmatch(r"[a-z_]{1,40}", text) else "unrecognised"
 
 
 def _keys(*, refresh: bool = False) -> KeySet:

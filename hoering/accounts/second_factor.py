@@ -189,10 +189,14 @@ def is_fresh(login_session: LoginSession | None) -> bool:
     return utcnow() - login_session.second_factor_at <= window
 
 
-def reset(user: User, *, by: User) -> None:
-    """An administrator's reset for a lost phone: the person sets up a new app at next sign-in."""
+def reset(user: User, *, by: User | None) -> None:
+    """An administrator's reset for a lost phone (or the CLI's, `by` None): the person sets up
+    a new app at the next sign-in. Logged."""
     db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     end_sessions(user)
     db.session.flush()
-    log.warning("two-factor of user %s reset by administrator %s", user.id, by.id)
+    if by is None:
+        log.warning("two-factor of user %s reset from the command line", user.id)
+    else:
+        log.warning("two-factor of user %s reset by administrator %s", user.id, by.id)

@@ -315,3 +315,17 @@ def test_guessing_codes_is_cut_off_per_person(app, moderator):
         assert other_browser.get("/admin/moderering/").status_code == 302
     finally:
         app.config["SECOND_FACTOR_LIMIT"] = "10 per 15 minutes"
+
+
+def test_the_command_line_resets_two_factor_when_no_administrator_can(runner, signed_in, caplog):
+    admin = make_user(roles=[ROLE_ADMIN])
+    db.session.commit()
+    signed_in(admin)
+    with caplog.at_level(logging.WARNING, logger="hoering.accounts.second_factor"):
+        result = runner.invoke(args=["users", "reset-two-factor", admin.email])
+    assert result.exit_code == 0, result.output
+    assert "is reset" in result.output
+    assert f"two-factor of user {admin.id} reset from the command line" in caplog.text
+    assert db.session.scalar(select(TotpCredential)) is None
+    unknown = runner.invoke(args=["users", "reset-two-factor", "nobody@example.no"])
+    assert unknown.exit_code != 0
