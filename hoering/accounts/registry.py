@@ -120,11 +120,14 @@ def _row(record: dict) -> dict | None:
 
 
 def _upsert(rows: list[dict]) -> None:
+    """Insert or refresh one batch: one statement, executed for many rows (compiled once)."""
+    table = RegistryEntity.__table__
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(RegistryEntity).values(rows)
-    columns = {name: getattr(statement.excluded, name) for name in rows[0] if name != "org_number"}
-    db.session.execute(statement.on_conflict_do_update(index_elements=["org_number"], set_=columns))
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    refreshed = {name: statement.excluded[name] for name in rows[0] if name != "org_number"}
+    db.session.execute(
+        statement.on_conflict_do_update(index_elements=["org_number"], set_=refreshed), rows
+    )
 
 
 def import_entities(path: str) -> ImportResult:
