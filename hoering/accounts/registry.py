@@ -34,7 +34,7 @@ PUBLIC_FORMS = frozenset(
 )
 BUSINESS_FORMS = frozenset(
     {"AS", "ASA", "ENK", "ANS", "DA", "NUF", "SA", "SE", "BA", "KS", "PK", "SPA", "BBL", "BRL",
-     "IKJP", "KTRF", "EOFG", "EØFG", "UTLA", "FLI-N"}
+     "IKJP", "KTRF", "EOFG", "EØFG", "UTLA"}
 )  # fmt: skip
 
 
