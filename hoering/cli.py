@@ -30,6 +30,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(journal)
     app.cli.add_command(agencies)
     app.cli.add_command(users)
+    app.cli.add_command(organisations)
     app.cli.add_command(translate)
     app.cli.add_command(notices)
     app.cli.add_command(archive)
@@ -49,6 +50,10 @@ def demo():
     click.echo(f"Demo sign-ins (password for all: {demo_data.PASSWORD}):")
     for role, email in demo_data.SIGN_INS:
         click.echo(f"  {role:<28} {email}")
+    click.echo(
+        "Staff (case officer, moderator, admin) also type a code from an authenticator app "
+        f"set up with the key {demo_data.TOTP_SECRET}."
+    )
 
 
 @click.command("create-admin")
@@ -173,6 +178,22 @@ def users_grant_role(email: str, role: str, agency_slug: str | None):
     click.echo(f"{user.email} is now {role}" + (f" for {agency.slug}." if agency else "."))
 
 
+@users.command("reset-two-factor")
+@click.argument("email")
+def users_reset_two_factor(email: str):
+    """For a lost phone when no administrator can sign in: the person sets up a new app."""
+    from hoering.accounts import second_factor, services
+    from hoering.errors import DomainError
+
+    try:
+        user = services.get_user_by_email(email)
+    except DomainError as error:
+        _fail(error)
+    second_factor.reset(user, by=None)
+    db.session.commit()
+    click.echo(f"Two-factor sign-in of {user.email} is reset; their sign-ins have ended.")
+
+
 @users.command("add-representative")
 @click.argument("email")
 @click.option("--org-number", required=True)
@@ -226,6 +247,30 @@ def extract_messages(output: Path) -> None:
         "-o",
         str(output),
         str(PROJECT_ROOT),
+    )
+
+
+@click.group("organisations")
+def organisations():
+    """Organisations and Enhetsregisteret."""
+
+
+@organisations.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def organisations_import(path: str):
+    """Load Brønnøysundregistrene's gzipped JSON bulk file of enheter (enheter_alle.json.gz)."""
+    from hoering.accounts import registry
+
+    try:
+        result = registry.import_entities(path)
+    except registry.RegistryFileError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(
+        f"Imported {result.entities} entities from Enhetsregisteret "
+        f"({result.deleted} deleted, {result.bankrupt} bankrupt, {result.skipped} skipped); "
+        f"{result.organisations_updated} known organisations updated."
     )
 
 

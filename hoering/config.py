@@ -31,6 +31,21 @@ def _development_secret() -> str:
     return path.read_text().strip()
 
 
+def _oidc_settings() -> dict:
+    """Sign-in with ID-porten: on only when the issuer, client id and a secret or key are set."""
+    key_file = os.environ.get("HOERING_OIDC_PRIVATE_KEY_FILE")
+    return {
+        "OIDC_ISSUER": os.environ.get("HOERING_OIDC_ISSUER") or None,
+        "OIDC_CLIENT_ID": os.environ.get("HOERING_OIDC_CLIENT_ID") or None,
+        "OIDC_CLIENT_SECRET": os.environ.get("HOERING_OIDC_CLIENT_SECRET") or None,
+        "OIDC_PRIVATE_KEY": Path(key_file).read_text() if key_file else None,
+        "OIDC_KEY_ID": os.environ.get("HOERING_OIDC_KEY_ID") or None,
+        "OIDC_SCOPES": os.environ.get("HOERING_OIDC_SCOPES", "openid profile"),
+        "OIDC_ACR_VALUES": os.environ.get("HOERING_OIDC_ACR_VALUES", "idporten-loa-substantial"),
+        "OIDC_PID_KEY": os.environ.get("HOERING_OIDC_PID_KEY") or None,
+    }
+
+
 def load_config() -> dict:
     """Read the environment; refuse to start in production without a secret key."""
     env = os.environ.get("HOERING_ENV", "development")
@@ -66,6 +81,7 @@ def load_config() -> dict:
         ),
         "ATTACHMENT_MAX_BYTES": int(os.environ.get("HOERING_ATTACHMENT_MAX_MB", "20")) * 1024**2,
         "ATTACHMENT_MAX_COUNT": int(os.environ.get("HOERING_ATTACHMENT_MAX_COUNT", "5")),
+        **_oidc_settings(),
         "DEBUG": False,
         "TESTING": False,
     }
@@ -95,6 +111,21 @@ DEFAULTS: dict = {
     "PASSWORD_RESET_MINUTES": 60,
     "RESET_LIMIT": "5 per hour",
     "SESSION_MAX_HOURS": 12,
+    # Exporting, changing roles and blocking ask for the second factor again after this long.
+    "SECOND_FACTOR_RECHECK_MINUTES": 15,
+    # Tries at a second-factor code per person: enough for typos, far too few to guess.
+    "SECOND_FACTOR_LIMIT": "10 per 15 minutes",
+    # ID-porten (OpenID Connect): off until HOERING_OIDC_* names a provider (see load_config).
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    "OIDC_PRIVATE_KEY": None,
+    "OIDC_KEY_ID": None,
+    "OIDC_SCOPES": "openid profile",
+    "OIDC_ACR_VALUES": "idporten-loa-substantial",
+    "OIDC_PID_KEY": None,
+    # Seconds to wait for the provider; a slow provider gets a clear page, not a hung request.
+    "OIDC_TIMEOUT": 5,
     # Per account, so a guessed password cannot lock anyone else out; and per address.
     "LOGIN_LIMIT": "10 per 15 minutes",
     # argon2id cost: argon2-cffi's RFC 9106 low-memory profile.

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from hoering.accounts import second_factor
 from hoering.accounts import services as accounts
 from hoering.accounts.models import (
     ROLE_ADMIN,
@@ -24,6 +25,7 @@ from hoering.accounts.models import (
     ROLE_MODERATOR,
     Agency,
     Organisation,
+    RegistryEntity,
     User,
 )
 from hoering.analysis import campaigns
@@ -43,6 +45,8 @@ from hoering.submissions import services as submissions
 from hoering.submissions.services import SubmissionData
 
 PASSWORD = "demo-passord-2026"  # noqa: S105 - the demo's published password
+# The published authenticator key of the demo's staff (two-factor is always on for staff).
+TOTP_SECRET = "HOERINGDEMOHOERINGDEMOHOERINGDEM"  # noqa: S105
 AGENCY_SLUG = "ddd"
 SIGN_INS = (
     ("citizen", "innbygger@demo.hoering.no"),
@@ -80,11 +84,26 @@ def load() -> bool:
     }
     for role, email in SIGN_INS:
         users[role] = accounts.create_user(email, names[role], PASSWORD)
-    accounts.add_representative(users["organisation representative"], friluft)
+    # Stand-ins for Enhetsregisteret's entries (the real file is loaded with `organisations
+    # import`): the forum's representative was approved against them, so their innspill show
+    # "verifisert"; the kommune's was linked by hand and is not.
+    db.session.add_all(
+        [
+            RegistryEntity(org_number="921000006", name=friluft.name, form_code="FLI",
+                           form_name="Forening/lag/innretning"),
+            RegistryEntity(org_number="987654325", name=kommune.name, form_code="KOMM",
+                           form_name="Kommune"),
+        ]
+    )  # fmt: skip
+    friluft.registry_checked_at = utcnow()
+    forum_rep = accounts.add_representative(users["organisation representative"], friluft)
+    forum_rep.verified_at = utcnow()
     accounts.add_representative(users["second citizen"], kommune)
     accounts.grant_role(users["case officer"], ROLE_CASE_OFFICER, agency)
     accounts.grant_role(users["moderator"], ROLE_MODERATOR, agency)
     accounts.grant_role(users["admin"], ROLE_ADMIN)
+    for role in ("case officer", "moderator", "admin"):
+        second_factor.enrol_with_secret(users[role], TOTP_SECRET)
     db.session.flush()
 
     now = utcnow()

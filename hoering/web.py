@@ -6,7 +6,7 @@ import logging
 import re
 import secrets
 import time
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask, abort, current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_decimal, format_timedelta, get_locale
@@ -62,6 +62,15 @@ def escape_log_records() -> None:
     logging.setLogRecordFactory(EscapedLogRecord)
 
 
+def _csp(app: Flask) -> str:
+    """The policy; with ID-porten on, sign-out may send the browser on to its logout page."""
+    issuer = app.config.get("OIDC_ISSUER")
+    if not issuer:
+        return CSP
+    parts = urlsplit(issuer)
+    return CSP.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+
+
 def configure_proxy(app: Flask) -> None:
     """Trust X-Forwarded-* only from the configured number of proxies in front of us."""
     hops = app.config["PROXY_HOPS"]
@@ -107,6 +116,9 @@ def configure_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from hoering.accessibility.views import bp as accessibility_bp
+    from hoering.accounts.oidc_views import bp as idporten_bp
+    from hoering.accounts.organisation_views import bp as organisations_bp
+    from hoering.accounts.second_factor_views import bp as second_factor_bp
     from hoering.accounts.views import bp as accounts_bp
     from hoering.agencies.views import bp as agencies_bp
     from hoering.analysis.views import bp as analysis_bp
@@ -125,6 +137,9 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         accounts_bp,
+        second_factor_bp,
+        idporten_bp,
+        organisations_bp,
         consultations_bp,
         consultations_manage_bp,
         submissions_bp,
@@ -244,7 +259,7 @@ def configure_requests(app: Flask) -> None:
     @app.after_request
     def finish_request(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("Content-Security-Policy", _csp(app))
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         # Nothing of our addresses (which name consultations and innspill) goes to other sites.

@@ -6,10 +6,10 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from hoering import demo
-from hoering.accounts.models import Agency
+from hoering.accounts.models import Agency, User
 from hoering.consultations.models import Consultation
 from hoering.extensions import db
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, login
 
 HUGE = (str(2**63), str(2**64), "9" * 5_000)
 
@@ -23,15 +23,8 @@ def _open_slug() -> str:
 def _client(app, who: str):
     client = app.test_client()
     if who == "admin":
-        page = client.get("/logg-inn").get_data(as_text=True)
-        client.post(
-            "/logg-inn",
-            data={
-                "csrf_token": csrf_from(page),
-                "email": "admin@demo.hoering.no",
-                "password": demo.PASSWORD,
-            },
-        )
+        admin = db.session.scalar(db.select(User).where(User.email == "admin@demo.hoering.no"))
+        login(client, admin, demo.PASSWORD)
     return client
 
 

@@ -4,9 +4,11 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
@@ -148,4 +150,57 @@ class AgencyForm(FlaskForm):
     org_number = StringField(
         _l("Organisasjonsnummer"),
         validators=[InputRequired(_l("Skriv organisasjonsnummeret.")), Length(max=20)],
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Engangskode"),
+        validators=[InputRequired(_l("Skriv koden fra appen.")), Length(max=20)],
+        description=_l("Seks siffer fra autentiseringsappen, eller en av reservekodene dine."),
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
+
+
+class RecheckForm(FlaskForm):
+    """The code asked for again before a sensitive action; the action's own form carries CSRF."""
+
+    class Meta:
+        csrf = False
+
+    recheck_code = StringField(
+        _l("Engangskode"),
+        description=_l("Seks siffer fra autentiseringsappen, eller en av reservekodene dine."),
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
+
+
+class IdportenSignUpForm(FlaskForm):
+    name = RegisterForm.name
+    email = RegisterForm.email
+
+
+class RepresentationRequestForm(FlaskForm):
+    org_number = StringField(
+        _l("Organisasjonsnummer"),
+        validators=[InputRequired(_l("Skriv organisasjonsnummeret.")), Length(max=20)],
+        description=_l("Ni siffer, slik det står i Enhetsregisteret."),
+    )
+    note = TextAreaField(
+        _l("Hvilken rolle har du i organisasjonen? (valgfritt)"),
+        validators=[Length(max=1000)],
+        description=_l("Hjelper dem som skal godkjenne forespørselen."),
+    )
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        _l("Avgjørelse"),
+        choices=[SelectChoice("approve", _l("Godkjenn")), SelectChoice("refuse", _l("Avslå"))],
+        validators=[InputRequired(_l("Velg godkjenn eller avslå."))],
+    )
+    reason = TextAreaField(
+        _l("Begrunnelse"),
+        validators=[Length(max=1000)],
+        description=_l("Sendes til personen på e-post. Må fylles ut ved avslag."),
     )

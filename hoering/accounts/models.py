@@ -53,9 +53,57 @@ class Organisation(db.Model):
     org_number: Mapped[str | None] = mapped_column(String(9), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="organisation")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When its name and form were last taken from Enhetsregisteret; None if typed by hand.
+    registry_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r}>"
+
+
+class RegistryEntity(db.Model):
+    """One entity of Enhetsregisteret, as its bulk file last said."""
+
+    __tablename__ = "registry_entities"
+
+    org_number: Mapped[str] = mapped_column(String(9), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    form_code: Mapped[str | None] = mapped_column(String(10))
+    form_name: Mapped[str | None] = mapped_column(String(200))
+    is_bankrupt: Mapped[bool] = mapped_column(default=False)
+    is_winding_up: Mapped[bool] = mapped_column(default=False)
+    is_deleted: Mapped[bool] = mapped_column(default=False)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<RegistryEntity {self.org_number}>"
+
+
+REQUEST_PENDING = "pending"
+REQUEST_APPROVED = "approved"
+REQUEST_REFUSED = "refused"
+
+
+class RepresentationRequest(db.Model):
+    """A person asks to speak for an organisation; its representatives or an admin decide."""
+
+    __tablename__ = "representation_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default=REQUEST_PENDING, index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    def __repr__(self) -> str:
+        return f"<RepresentationRequest {self.id} {self.status}>"
 
 
 class User(UserMixin, db.Model):
@@ -72,6 +120,8 @@ class User(UserMixin, db.Model):
     blocked_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A keyed hash of the national identity number from ID-porten, never the number itself.
+    pid_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", lazy="selectin", cascade="all, delete-orphan"
@@ -150,6 +200,8 @@ class Representation(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when a request checked against Enhetsregisteret was approved.
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="representations")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
@@ -169,8 +221,42 @@ class LoginSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When this sign-in last proved a second factor (a TOTP or recovery code); None until then.
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
 
     def __repr__(self) -> str:
         return f"<LoginSession {self.id} user={self.user_id}>"
+
+
+class TotpCredential(db.Model):
+    """A person's authenticator app (RFC 6238); confirmed once they have typed a code from it."""
+
+    __tablename__ = "totp_credentials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    # The last time step accepted, so a code works only once (ASVS 2.8.4).
+    last_counter: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<TotpCredential user={self.user_id}>"
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for when the phone is lost; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} user={self.user_id}>"

@@ -16,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from hoering import text
 from hoering.accounts.models import (
@@ -71,8 +73,30 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_password_rules(password: str) -> None:
-    """ASVS 2.1.1-2.1.4: 12 to 128 characters of any kind, no composition rules."""
+PASSWORD_MIN_SCORE = 3
+
+# Why zxcvbn found a password easy to guess: the first of these kinds of pattern it found.
+PATTERN_HINTS = {
+    "spatial": _l("Mønstre på tastaturet, som «qwerty», er lette å gjette."),
+    "date": _l("Datoer og årstall er lette å gjette."),
+    "repeat": _l("Gjentakelser som «abcabc» eller «1111» er lette å gjette."),
+    "sequence": _l("Rekkefølger som «abcd» eller «1234» er lette å gjette."),
+    "dictionary": _l(
+        "Vanlige ord, navn og passord er lette å gjette, også med tall eller tegn lagt til."
+    ),
+}
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    """The 30,000 most used passwords from leaked lists, as zxcvbn ships them."""
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def check_password_rules(password: str, *, personal: tuple[str, ...] = ()) -> None:
+    """ASVS 2.1.1-2.1.4, 2.1.7, 2.1.9: 12 to 128 characters of any kind, not a common password
+    and hard to guess (zxcvbn score 3 or more, knowing the person's name and e-mail); no
+    composition rules."""
     if len(password) < PASSWORD_MIN:
         raise PasswordRuleError(
             _l("Passordet må ha minst %(n)s tegn.", n=PASSWORD_MIN), field="password"
@@ -81,16 +105,52 @@ def check_password_rules(password: str) -> None:
         raise PasswordRuleError(
             _l("Passordet kan ha høyst %(n)s tegn.", n=PASSWORD_MAX), field="password"
         )
+    if password.lower() in _common_passwords():
+        raise PasswordRuleError(
+            _l("Dette er et av de mest brukte passordene, og det gjettes først. Velg et annet."),
+            field="password",
+        )
+    inputs = [part for value in personal for part in re.split(r"[\s@.]+", value.lower()) if part]
+    result = zxcvbn(password, user_inputs=inputs)
+    if result["score"] < PASSWORD_MIN_SCORE:
+        patterns = [match["pattern"] for match in result["sequence"]]
+        hint = next((PATTERN_HINTS[p] for p in PATTERN_HINTS if p in patterns), None)
+        if any(match.get("matched_word") in inputs for match in result["sequence"]):
+            hint = _l("Navnet ditt og e-postadressen din er lette å gjette.")
+        advice = _l("Sett gjerne sammen flere ord som ikke hører sammen.")
+        parts = [_l("Passordet er for lett å gjette."), hint, advice]
+        raise PasswordRuleError(" ".join(str(p) for p in parts if p), field="password")
 
 
-def create_user(email: str, name: str, password: str, *, locale: str | None = None) -> User:
-    """Register a person; the email is the sign-in and must be unused."""
-    check_password_rules(password)
+# Marks an account without a local password (signed up through ID-porten); argon2 never
+# verifies it, so the password sign-in fails for it like for a wrong password.
+NO_PASSWORD = "!"  # noqa: S105 - a marker, not a password
+
+
+def create_user(
+    email: str,
+    name: str,
+    password: str | None,
+    *,
+    locale: str | None = None,
+    pid_hash: str | None = None,
+) -> User:
+    """Register a person; the email is the sign-in and must be unused. Without a password only
+    for a person who signed in with ID-porten (then `pid_hash` recognises them next time)."""
+    if password is None and pid_hash is None:
+        raise PasswordRuleError(_l("Velg et passord."), field="password")
+    if password is not None:
+        check_password_rules(password, personal=(email, name))
     email = normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise EmailTakenError(field="email")
-    name = text.clean_name(name)
-    user = User(email=email, name=name, password_hash=_hasher().hash(password), locale=locale)
+    user = User(
+        email=email,
+        name=text.clean_name(name),
+        password_hash=_hasher().hash(password) if password is not None else NO_PASSWORD,
+        locale=locale,
+        pid_hash=pid_hash,
+    )
     db.session.add(user)
     db.session.flush()
     log.info("user %s registered", user.id)
@@ -119,7 +179,7 @@ def change_password(user: User, current: str, new: str, *, keep_session: LoginSe
         _hasher().verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
         raise BadInputError(_l("Nåværende passord er feil."), field="current_password") from None
-    check_password_rules(new)
+    check_password_rules(new, personal=(user.email, user.name))
     user.password_hash = _hasher().hash(new)
     user.password_changed_at = utcnow()
     end_sessions(user, except_session=keep_session)
@@ -344,7 +404,7 @@ def user_for_reset(token: str) -> User:
 def reset_password(token: str, new: str) -> User:
     """Set a new password from a reset link; every sign-in of the person ends (ASVS 3.3.3)."""
     user = user_for_reset(token)
-    check_password_rules(new)
+    check_password_rules(new, personal=(user.email, user.name))
     user.password_hash = _hasher().hash(new)
     user.password_changed_at = utcnow()
     end_sessions(user)

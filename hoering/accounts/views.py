@@ -19,7 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from hoering.accounts import services
+from hoering.accounts import oidc, second_factor, services
 from hoering.accounts.forms import (
     AgencyForm,
     FindUserForm,
@@ -32,7 +32,9 @@ from hoering.accounts.forms import (
     RepresentativeForm,
     ResetPasswordForm,
 )
+from hoering.accounts.guards import recheck_response
 from hoering.accounts.models import Agency, User
+from hoering.db import utcnow
 from hoering.errors import DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db, limiter
 from hoering.paging import whole_number
@@ -50,13 +52,18 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def _sign_in(user) -> None:
+def sign_in(user, *, second_factor: bool = False, via_idporten: bool = False) -> None:
+    """Start a sign-in; `second_factor` when it already proved two (ID-porten substantial/high)."""
     # A fresh session at sign-in, so no token planted before it survives (ASVS 3.2.1).
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
-    token, _login_session = services.start_session(user)
+    if via_idporten:
+        session["via_idporten"] = True
+    token, login_session = services.start_session(user)
+    if second_factor:
+        login_session.second_factor_at = utcnow()
     user.session_token = token
     db.session.commit()
     login_user(user)
@@ -85,11 +92,13 @@ def register():
         except DomainError as error:
             getattr(form, error.field or "email").errors.append(str(error.message))
         else:
-            _sign_in(user)
+            sign_in(user)
             flash(_("Velkommen! Du er registrert og logget inn."), "success")
             return redirect(safe_next(request.args.get("next"), url_for("consultations.index")))
     status = 400 if form.errors else 200
-    return render_template("accounts/register.html", form=form), status
+    return render_template(
+        "accounts/register.html", form=form, idporten=oidc.is_configured()
+    ), status
 
 
 @bp.route("/logg-inn", methods=["GET", "POST"])
@@ -100,11 +109,11 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            _sign_in(user)
+            sign_in(user)
             return redirect(safe_next(request.args.get("next"), url_for("consultations.index")))
         form.password.errors.append(_("E-postadressen eller passordet er feil."))
     status = 400 if form.errors else 200
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form, idporten=oidc.is_configured()), status
 
 
 @bp.route("/logg-ut", methods=["POST"])
@@ -114,10 +123,19 @@ def logout():
         db.session.commit()
     logout_user()
     locale = session.get("locale")
+    via_idporten = session.get("via_idporten")
     session.clear()
     if locale:
         session["locale"] = locale
     flash(_("Du er logget ut."), "success")
+    if via_idporten and oidc.is_configured():
+        # RP-initiated logout: end the single sign-on at ID-porten too, then come back here.
+        try:
+            target = oidc.logout_url(url_for("consultations.index", _external=True))
+        except oidc.SignInError:
+            target = None
+        if target:
+            return redirect(target)
     return redirect(url_for("consultations.index"))
 
 
@@ -140,9 +158,8 @@ def account():
                     keep_session=current_user.login_session,
                 )
             except DomainError as error:
-                getattr(password_form, error.field or "new_password").errors.append(
-                    str(error.message)
-                )
+                field = getattr(password_form, error.field or "", password_form.new_password)
+                field.errors.append(str(error.message))
             else:
                 db.session.commit()
                 flash(_("Passordet er endret. Andre innlogginger er avsluttet."), "success")
@@ -157,8 +174,16 @@ def account():
             flash(_("Innstillingene er lagret."), "success")
             return redirect(url_for("accounts.account"))
         status = 400
+    recovery_left = (
+        second_factor.remaining_recovery_codes(current_user)
+        if second_factor.is_enrolled(current_user)
+        else None
+    )
     return render_template(
-        "accounts/account.html", password_form=password_form, preferences_form=preferences_form
+        "accounts/account.html",
+        password_form=password_form,
+        preferences_form=preferences_form,
+        recovery_left=recovery_left,
     ), status
 
 
@@ -241,6 +266,7 @@ def _people_page(user=None, *, grant_form=None, rep_form=None, status=200):
     ]
     return render_template(
         "accounts/manage_people.html",
+        has_second_factor=bool(user and second_factor.is_enrolled(user)),
         find_form=FindUserForm(request.args),
         person=user,
         grant_form=grant_form,
@@ -263,6 +289,8 @@ def manage_people():
 @login_required
 def manage_grant_role(user_id: int):
     _require_admin()
+    if (recheck := recheck_response()) is not None:
+        return recheck
     user = _user_or_404(user_id)
     form = GrantRoleForm(prefix="g")
     agency_id = request.form.get("g-agency_id", type=whole_number)
@@ -281,6 +309,8 @@ def manage_grant_role(user_id: int):
 @login_required
 def manage_revoke_role(user_id: int, grant_id: int):
     _require_admin()
+    if (recheck := recheck_response()) is not None:
+        return recheck
     user = _user_or_404(user_id)
     services.revoke_role(user, grant_id, by=current_user)
     db.session.commit()

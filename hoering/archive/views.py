@@ -1,7 +1,8 @@
 """Downloads for the case officer: the Noark 5 arkivuttrekk and all innspill as CSV or JSON.
 
 Only case officers of the consultation's agency (and admins) get these (403 for others): they
-hold everything received, screened and hidden content included.
+hold everything received, screened and hidden content included, so each asks for a recent
+second factor too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, request, send_file, stream_with_context
 from flask_login import current_user
 
+from hoering.accounts.guards import fresh_second_factor
 from hoering.archive import submission_export
 from hoering.archive.export import check_exportable, export_consultation
 from hoering.consultations.models import Consultation
@@ -30,6 +32,7 @@ def _file_stem(consultation: Consultation) -> str:
 
 @bp.route("/hoeringer/<slug>/arkivuttrekk")
 @case_officer_required
+@fresh_second_factor
 def download_extraction(consultation: Consultation):
     check_exportable(consultation)
     work_dir = Path(tempfile.mkdtemp(prefix="hoering-arkivuttrekk-"))
@@ -58,6 +61,7 @@ def download_extraction(consultation: Consultation):
 
 @bp.route("/hoeringer/<slug>/innspill.csv")
 @case_officer_required
+@fresh_second_factor
 def submissions_csv(consultation: Consultation):
     delimiter = delimiter_param(request.args)
     log.info(
@@ -73,6 +77,7 @@ def submissions_csv(consultation: Consultation):
 
 @bp.route("/hoeringer/<slug>/innspill.json")
 @case_officer_required
+@fresh_second_factor
 def submissions_json(consultation: Consultation):
     name = f"innspill-{_file_stem(consultation)}.json"
     log.info(

@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from hoering.accounts.guards import fresh_second_factor, recheck_response
 from hoering.consultations import services as consultations
 from hoering.consultations.models import Consultation
 from hoering.db import utcnow
@@ -225,6 +226,8 @@ def act(submission_id: int, handling: str):
     submission = _moderated_submission(submission_id)
     if handling not in ACTION_SLUGS:
         abort(404)
+    if ACTION_SLUGS[handling] == ACTION_BLOCK and (recheck := recheck_response()) is not None:
+        return recheck
     form = ModerationForm(prefix=handling)
     try:
         try:
@@ -282,6 +285,7 @@ _CSV_COLUMNS = (
 
 @bp.route("/logg/eksport")
 @login_required
+@fresh_second_factor
 def export_log():
     """The moderation log as CSV (UTF-8 with BOM; ?skilletegn=komma for commas), streamed."""
     _require_moderator()

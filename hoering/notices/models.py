@@ -19,6 +19,7 @@ KIND_MODERATED = "moderated"
 KIND_PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of notice, not a secret
 KIND_RECEIPT = "receipt"
 KIND_BARRIER = "barrier"
+KIND_REPRESENTATION = "representation"
 NOTICE_KINDS = (
     KIND_REPLY,
     KIND_CLOSING_SOON,
@@ -27,6 +28,7 @@ NOTICE_KINDS = (
     KIND_PASSWORD_RESET,
     KIND_RECEIPT,
     KIND_BARRIER,
+    KIND_REPRESENTATION,
 )
 
 

@@ -21,7 +21,7 @@ from flask_babel import force_locale, format_timedelta
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
-from hoering.accounts.models import User
+from hoering.accounts.models import REQUEST_APPROVED, RepresentationRequest, User
 from hoering.consultations.models import STATUS_OPEN, Consultation
 from hoering.db import add_unless_taken, utcnow
 from hoering.extensions import db
@@ -33,6 +33,7 @@ from hoering.notices.models import (
     KIND_PASSWORD_RESET,
     KIND_RECEIPT,
     KIND_REPLY,
+    KIND_REPRESENTATION,
     OutboxMessage,
 )
 from hoering.submissions.models import (
@@ -295,6 +296,56 @@ def notify_password_reset(user: User, link: str, ref: str, valid_minutes: int):
         return subject, body
 
     return enqueue(user, KIND_PASSWORD_RESET, ref, compose, essential=True)
+
+
+def notify_representation_requested(request: RepresentationRequest, deciders: list[User]) -> int:
+    """Tell those who decide (the organisation's representatives, or the administrators) that a
+    person asks to speak for it."""
+
+    def compose() -> tuple[str, str]:
+        name = request.organisation.name
+        subject = _(
+            "%(person)s ber om å skrive på vegne av %(name)s", person=request.user.name, name=name
+        )
+        body = "\n\n".join(
+            (
+                subject + ".",
+                _(
+                    "Godkjenn eller avslå forespørselen her: %(url)s",
+                    url=absolute_url("organisations.requests"),
+                ),
+            )
+        )
+        return subject, body
+
+    ref = f"representation-request:{request.id}"
+    return sum(
+        enqueue(decider, KIND_REPRESENTATION, ref, compose) is not None for decider in deciders
+    )
+
+
+def notify_representation_decided(request: RepresentationRequest) -> OutboxMessage | None:
+    """Tell a person whether they may now speak for the organisation they asked about, and why."""
+
+    def compose() -> tuple[str, str]:
+        name = request.organisation.name
+        if request.status == REQUEST_APPROVED:
+            subject = _("Du kan nå skrive på vegne av %(name)s", name=name)
+        else:
+            subject = _("Forespørselen om å skrive på vegne av %(name)s ble avslått", name=name)
+        body = "\n\n".join(
+            (
+                subject + ".",
+                _("Begrunnelse: %(reason)s", reason=request.reason or "-"),
+                _("Se organisasjonene dine: %(url)s", url=absolute_url("organisations.mine")),
+            )
+        )
+        return subject, body
+
+    # The person asked for this answer, so it goes out even with notices turned off.
+    return enqueue(
+        request.user, KIND_REPRESENTATION, f"representation:{request.id}", compose, essential=True
+    )
 
 
 def closing_soon(consultations: Iterable[Consultation], now: datetime) -> int:

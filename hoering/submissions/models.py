@@ -63,6 +63,8 @@ class Submission(db.Model):
     respondent_type: Mapped[str] = mapped_column(String(20))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     organisation_name: Mapped[str | None] = mapped_column(String(200))
+    # Written by a representative approved against Enhetsregisteret: the page says "verifisert".
+    organisation_verified: Mapped[bool] = mapped_column(default=False)
     position: Mapped[str | None] = mapped_column(String(10))
     own_account: Mapped[bool] = mapped_column(default=False)
     hide_name: Mapped[bool] = mapped_column(default=False)

@@ -19,6 +19,7 @@ from sqlalchemy import and_, delete, or_, select, update
 
 from hoering import text
 from hoering.accounts.models import User
+from hoering.accounts.organisations import is_verified_representative
 from hoering.consultations.models import (
     CONSULTEE_ANSWERED,
     CONSULTEE_NO_COMMENTS,
@@ -256,6 +257,7 @@ def submit(
         channel=data.channel,
         received_at=data.received_at if registered else None,
         attachment_count=len(files),
+        organisation_verified=is_verified_representative(author, organisation),
         position=position,
         own_account=bool(data.own_account and author.works_for(consultation.agency_id)),
         hide_name=hide_name,

@@ -150,6 +150,16 @@ PAGES = [
     Checked("account", "/konto", "citizen"),
     Checked("account, errors shown", "/konto", "citizen", then=_send_empty("Bytt passord")),
     Checked("error 403", "/admin/", "citizen", 403),
+    Checked("organisations I speak for", "/organisasjoner/", "citizen"),
+    Checked(
+        "organisations, errors shown",
+        "/organisasjoner/",
+        "citizen",
+        then=_send_empty("Send forespørselen"),
+    ),
+    Checked("requests to represent", "/organisasjoner/foresporsler", "admin"),
+    Checked("account with two-factor sign-in", "/konto", "officer"),
+    Checked("second-factor code, asked again", "/to-trinn", "officer"),
     # signed in as a case officer
     Checked("staff dashboard", "/admin/", "officer"),
     Checked("people and roles, one person found", "/admin/brukere?e={officer_email}", "admin"),
