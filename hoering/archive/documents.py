@@ -52,10 +52,14 @@ class QuotedSubmission:
 
 @dataclass(frozen=True)
 class SubmissionContext:
-    """An innspill in its original context: the paragraph and draft version it comments on.
+    """An innspill (or the agency's answer) in its original context: the paragraph and draft
+    version it comments on.
 
-    screened_spans are (start, end) offsets into text that the redacted variant shows as [sladdet];
-    paragraph_* are None for a statement on the whole draft.
+    registration_id is the saksnummer-dokumentnummer (2026/815-3), journal_number the løpenummer.
+    redacted marks the variant with its screened parts blanked: the author's name when
+    author_screened, the spans in screened_spans (shown as [sladdet]); a text redacted by a
+    moderator comes as its public text. notes are merknader printed at the end (a moderator's
+    outcome, what the variant blanks). paragraph_* are None for a statement on the whole draft.
     """
 
     consultation_title: str
@@ -70,10 +74,14 @@ class SubmissionContext:
     organisation: str | None
     submitted_at: datetime
     journal_number: str
+    registration_id: str = ""
+    outgoing: bool = False
     position: str | None = None
     in_reply_to: QuotedSubmission | None = None
     screened_spans: tuple[tuple[int, int], ...] = ()
     redacted: bool = False
+    author_screened: bool = False
+    notes: tuple[str, ...] = ()
     lang: str = "nb"
 
 
@@ -330,12 +338,14 @@ def _header(pdf: FPDF, consultation_title: str, case_number: str, agency: str) -
 def render_submission_pdf(ctx: SubmissionContext) -> bytes:
     """Render one innspill with the draft text it comments on, as PDF/A-2b (fmt/477)."""
     author = ctx.author
-    if ctx.redacted:
+    if ctx.redacted and ctx.author_screened:
         author = ctx.organisation or PRIVATE_PERSON
     elif ctx.organisation:
         author = f"{ctx.author}, {ctx.organisation}"
     text = redact(ctx.text, ctx.screened_spans) if ctx.redacted else ctx.text
-    title = f"Høringsinnspill {ctx.journal_number}: {ctx.consultation_title}"
+    number = ctx.registration_id or ctx.journal_number
+    kind = "Svar på høringsinnspill" if ctx.outgoing else "Høringsinnspill"
+    title = f"{kind} {number}: {ctx.consultation_title}"
     quoted = ctx.in_reply_to
     common = _uses_common(
         title,
@@ -349,6 +359,7 @@ def render_submission_pdf(ctx: SubmissionContext) -> bytes:
         ctx.position,
         quoted.author if quoted else None,
         quoted.text if quoted else None,
+        *ctx.notes,
     )
     pdf = _new_pdf(title, author, ctx.lang, common=common)
     _header(pdf, ctx.consultation_title, ctx.case_number, ctx.agency)
@@ -374,16 +385,18 @@ def render_submission_pdf(ctx: SubmissionContext) -> bytes:
         _quote(pdf, quoted.text)
         pdf.ln(2)
 
-    _text(pdf, "Innspill", size=11, bold=True)
+    _text(pdf, f"Svar fra {ctx.agency}" if ctx.outgoing else "Innspill", size=11, bold=True)
     _text(pdf, text)
     pdf.ln(4)
     _label(pdf, "Avsender", author)
     _label(pdf, "Dato", f"{ctx.submitted_at:%d.%m.%Y %H:%M}")
-    _label(pdf, "Journalnummer", ctx.journal_number)
+    if ctx.registration_id:
+        _label(pdf, "Dokumentnummer", ctx.registration_id)
+    _label(pdf, "Løpenummer", ctx.journal_number)
     if ctx.position:
         _label(pdf, "Standpunkt", ctx.position)
-    if ctx.redacted:
-        _label(pdf, "Merknad", "Deler av innholdet er skjermet.")
+    for note in ctx.notes:
+        _label(pdf, "Merknad", note)
     return bytes(pdf.output())
 
 

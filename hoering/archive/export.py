@@ -27,7 +27,7 @@ import functools
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -47,9 +47,14 @@ from hoering.archive.documents import (
 )
 from hoering.archive.model import (
     INCOMING,
+    PARTLY_SCREENED,
     RECIPIENT,
     REDACTED_FORMAT,
+    SCREENED_DOCUMENT_TITLE,
+    SCREENED_RECIPIENT,
+    SCREENED_SENDER,
     SENDER,
+    Avskrivning,
     Case,
     Change,
     Document,
@@ -57,6 +62,8 @@ from hoering.archive.model import (
     Extraction,
     Party,
     Record,
+    Remark,
+    Screening,
 )
 from hoering.archive.noark5 import ArchiveError, DestinationError, Progress, write_extraction
 from hoering.consultations.models import (
@@ -67,6 +74,7 @@ from hoering.consultations.models import (
     Paragraph,
     Section,
 )
+from hoering.consultations.services import CLOSED_BY_DEADLINE
 from hoering.db import utcnow
 from hoering.errors import BadInputError, ConflictError
 from hoering.extensions import db
@@ -74,6 +82,8 @@ from hoering.journal.models import CHANGE_FIELDS, JournalChange, JournalEntry
 from hoering.journal.services import (
     OSLO,
     SCREENING_BASIS,
+    SCREENING_YEARS,
+    avskrivninger,
     changes_by_entry,
     fold_screening,
     paragraph_title,
@@ -83,7 +93,6 @@ from hoering.submissions.models import AgencyReply, Submission
 SYSTEM_NAME = "Høring"
 _NAMESPACE = uuid.UUID("6d0c7a0e-3f57-4b8a-9a54-2f1f4e1c9b21")
 POSITIONS = {"support": "Støtter", "oppose": "Går imot", "neutral": "Nøytral"}
-PARTLY_SCREENED = "Skjerming av deler av dokumentet"
 YIELD_PER = 1000
 
 
@@ -258,9 +267,12 @@ class _Records:
         self.documents = documents
         self.agency = consultation.agency.name
         self.paragraphs = ParagraphIndex(consultation)
-        self.changes = changes_by_entry(
-            select(JournalEntry.id).where(JournalEntry.consultation_id == consultation.id)
-        )
+        entry_ids = select(JournalEntry.id).where(JournalEntry.consultation_id == consultation.id)
+        self.changes = changes_by_entry(entry_ids)
+        self.remarks = _remarks(self.changes)
+        self.avskrivninger = _avskrivninger(entry_ids)
+        self.case_number = f"{consultation.case_year}/{consultation.case_seq}"
+        self.default_basis = SCREENING_BASIS
 
     def __call__(self, _case: Case) -> Iterator[Record]:
         with db.session.execute(_record_query(self.consultation)) as rows:
@@ -279,23 +291,55 @@ class _Records:
             text,
         )
 
+    def _screening(self, metadata: tuple[str, ...], document: str | None, basis, on: date):
+        return Screening(
+            basis=basis or self.default_basis,
+            metadata=metadata,
+            document=document,
+            years=SCREENING_YEARS,
+            ends=_years_later(on, SCREENING_YEARS),
+        )
+
     def record(self, row) -> Record:
         incoming = row.document_type == INCOMING
         state = fold_screening(row.screened_name, row.title, self.changes.get(row.id, []))
         redacted = incoming and row.public_body is not None and row.public_body != row.body
-        partly = self.documents and (state.name or redacted)
-        metadata = []
+        # The archive copy of an innspill shows its author's name and whole text; the answer's
+        # quotes the innspill as the public saw it, so only an innspill's document is ever screened.
+        record_screening = None
         if state.name:
-            metadata.append("Skjerming navn avsender" if incoming else "Skjerming navn mottaker")
-        if redacted:
-            metadata.append(PARTLY_SCREENED)
+            record_screening = self._screening(
+                (SCREENED_SENDER if incoming else SCREENED_RECIPIENT,),
+                PARTLY_SCREENED if incoming and self.documents else None,
+                state.basis,
+                row.journal_date,
+            )
+        document_screening = None
+        if redacted and not state.name and self.documents:
+            # skjermingMetadata is required in a skjerming: only the document is screened here.
+            document_screening = self._screening(
+                (SCREENED_DOCUMENT_TITLE,), PARTLY_SCREENED, state.basis, row.journal_date
+            )
+        remarks = tuple(self.remarks.get(row.id, ()))
         registered = _local(row.registered_at)
+        registration_id = f"{self.case_number}-{row.record_number}"
+        documents = ()
+        if self.documents:
+            documents = self._documents(
+                row,
+                state.title,
+                registration_id,
+                remarks,
+                variant=(state.name and incoming) or redacted,
+                name_screened=state.name,
+                screening=document_screening,
+            )
         return Record(
             system_id=row.system_id,
             journal_year=row.year,
             journal_seq=row.seq,
             record_number=row.record_number,
-            registration_id=f"{row.case_number}-{row.record_number}",
+            registration_id=registration_id,
             journal_post_type=row.document_type,
             title=state.title,
             public_title=None,
@@ -312,20 +356,29 @@ class _Records:
                     SENDER if incoming else RECIPIENT,
                 ),
             ),
-            documents=self._documents(row, state.title, partly) if self.documents else (),
-            screened=bool(metadata),
-            screening_basis=(state.basis or SCREENING_BASIS) if metadata else None,
-            screening_metadata=tuple(metadata),
-            partly_screened=partly,
+            documents=documents,
+            screening=record_screening,
             replies_to_system_id=row.replies_to_system_id,
+            remarks=remarks,
+            avskrivninger=self.avskrivninger.get(row.id, ()),
         )
 
-    def _documents(self, row, title: str, partly: bool) -> tuple[Document, ...]:
+    def _documents(
+        self,
+        row,
+        title: str,
+        registration_id: str,
+        remarks: tuple[Remark, ...],
+        *,
+        variant: bool,
+        name_screened: bool,
+        screening: Screening | None,
+    ) -> tuple[Document, ...]:
         incoming = row.document_type == INCOMING
         consultation = self.consultation
         ctx = SubmissionContext(
             consultation_title=consultation.title,
-            case_number=consultation.case_number,
+            case_number=self.case_number,
             agency=self.agency,
             version_label=self.paragraphs.version_label(row.version_id),
             **self.paragraphs.context(row.paragraph_id),
@@ -334,8 +387,11 @@ class _Records:
             organisation=row.correspondent_organisation if incoming else self.agency,
             submitted_at=_local(row.created_at if incoming else row.reply_created_at),
             journal_number=f"{row.year}/{row.seq:06d}",
+            registration_id=registration_id,
+            outgoing=not incoming,
             position=POSITIONS.get(row.position) if incoming else None,
             in_reply_to=self._quoted(row),
+            notes=tuple(remark.text for remark in remarks),
         )
         system_id = row.submission_system_id if incoming else row.reply_system_id
         files = [
@@ -343,9 +399,20 @@ class _Records:
                 derived_id(system_id, "arkivformat"), functools.partial(render_submission_pdf, ctx)
             )
         ]
-        if partly:
-            public_text = row.public_body if incoming and row.public_body is not None else ctx.text
-            redacted = replace(ctx, text=public_text, redacted=True)
+        if variant:
+            text_redacted = incoming and row.public_body is not None and row.public_body != row.body
+            notes = ctx.notes
+            if name_screened:
+                notes += ("Avsenderens navn er skjermet.",)
+            if text_redacted:
+                notes += ("Deler av teksten er skjermet.",)
+            redacted = replace(
+                ctx,
+                text=row.public_body if text_redacted else ctx.text,
+                redacted=True,
+                author_screened=name_screened,
+                notes=notes,
+            )
             files.append(
                 DocumentFile(
                     derived_id(system_id, "skjermet"),
@@ -354,7 +421,62 @@ class _Records:
                 )
             )
         kind = "Høringsuttalelse" if incoming else "Svar på høringsuttalelse"
-        return (Document(system_id, title, kind, tuple(files)),)
+        return (
+            Document(system_id, title, kind, tuple(files), remarks=remarks, screening=screening),
+        )
+
+
+def _avskrivninger(entry_ids) -> dict[int, tuple[Avskrivning, ...]]:
+    """The avskrivning of each avskrevet incoming entry, with the answer's systemID."""
+    found = avskrivninger(entry_ids)
+    answers = dict(
+        db.session.execute(
+            select(JournalEntry.id, JournalEntry.system_id).where(
+                JournalEntry.id.in_([a.by_entry_id for a in found.values() if a.by_entry_id])
+            )
+        ).all()
+    )
+    return {
+        entry_id: (
+            Avskrivning(a.avskrevet_on, a.avskrevet_by, a.method, answers.get(a.by_entry_id)),
+        )
+        for entry_id, a in found.items()
+    }
+
+
+def _years_later(day: date, years: int) -> date:
+    """The same date `years` later (28 February for 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+# A moderator's outcome, as the merknad of the journalpost says it (M310).
+MODERATION_REMARKS = {
+    "published": "Godkjent og publisert av moderator",
+    "pending": "Holdt tilbake for moderering",
+    "hidden": "Skjult av moderator",
+    "rejected": "Avvist av moderator",
+    "withdrawn": "Trukket tilbake av innsenderen",
+}
+REMARK_KIND = "Merknad om moderering"
+
+
+def _remarks(changes: dict[int, list[JournalChange]]) -> dict[int, list[Remark]]:
+    """Each moderation outcome logged on an entry, as a merknad in Norwegian."""
+    found: dict[int, list[Remark]] = {}
+    for entry_id, entry_changes in changes.items():
+        for change in entry_changes:
+            if change.field != "moderation_status":
+                continue
+            text = MODERATION_REMARKS.get(change.new_value or "", "Moderert")
+            if change.reason:
+                text = f"{text}: {change.reason}"
+            found.setdefault(entry_id, []).append(
+                Remark(text, REMARK_KIND, _local(change.changed_at), change.changed_by)
+            )
+    return found
 
 
 def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
@@ -362,7 +484,7 @@ def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
 
     def value(field: str, stored: str | None, incoming: bool) -> str | None:
         if field == "screened_name":
-            name = "Skjerming navn avsender" if incoming else "Skjerming navn mottaker"
+            name = SCREENED_SENDER if incoming else SCREENED_RECIPIENT
             return name if stored == "true" else None
         if field == "screened_document":
             return PARTLY_SCREENED if stored == "true" else None
@@ -376,6 +498,8 @@ def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
             .order_by(JournalChange.id)
         )
         for change, system_id, kind in rows:
+            if change.field == "moderation_status":
+                continue  # a merknad on the journalpost, not a change of its metadata
             incoming = kind == INCOMING
             yield Change(
                 target_system_id=system_id,
@@ -419,9 +543,7 @@ def build_extraction(
         created_at=_local(consultation.created_at),
         created_by=creator,
         closed_at=_local(consultation.closed_at),
-        closed_by=consultation.closed_by.name
-        if consultation.closed_by
-        else f"{SYSTEM_NAME} (fristen gikk ut)",
+        closed_by=consultation.closed_by.name if consultation.closed_by else CLOSED_BY_DEADLINE,
         case_date=_local(consultation.created_at).date(),
         administrative_unit=agency.name,
         responsible=creator,

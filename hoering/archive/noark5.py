@@ -36,8 +36,10 @@ from pathlib import Path
 from lxml import etree
 
 from hoering.archive.addml import AddmlFacts, write_addml
+from hoering.archive.codelists import SKJERMING_DOKUMENT, SKJERMING_METADATA
 from hoering.archive.model import (
     JOURNAL_POST_TYPES,
+    PARTLY_SCREENED,
     REDACTED_FORMAT,
     RESTRICTED,
     Case,
@@ -46,6 +48,8 @@ from hoering.archive.model import (
     DocumentFile,
     Extraction,
     Record,
+    Remark,
+    Screening,
 )
 from hoering.archive.xmlutil import (
     ARKIVSTRUKTUR,
@@ -59,9 +63,10 @@ from hoering.archive.xmlutil import (
     LeafWriter,
     XmlValueError,
 )
+from hoering.journal.models import SCREENED_TEXT
 
 DOCUMENT_DIR = "DOKUMENT"
-SCREENED_TEXT = "******"
+
 NO_VALUE = "(ingen verdi)"
 ELECTRONIC = "Elektronisk arkiv"
 _DRAFTS_NAMESPACE = uuid.UUID("4f1d2c3a-9b8e-4c8e-a1f0-6b2d7e0c5a11")
@@ -168,17 +173,23 @@ def _check_record(record: Record, previous: Record | None) -> None:
         )
     if not record.parties:
         raise InvalidDataError(f"journalpost {record.system_id} has no korrespondansepart")
-    if record.screened and (not record.screening_basis or not record.screening_metadata):
-        raise InvalidDataError(
-            f"journalpost {record.system_id} is screened without skjermingshjemmel or "
-            "skjermingMetadata"
-        )
-    if record.partly_screened and not any(
-        f.variant == REDACTED_FORMAT for d in record.documents for f in d.files
-    ):
-        raise InvalidDataError(
-            f"journalpost {record.system_id} is partly screened but has no redacted variant"
-        )
+    screenings = [(record.system_id, record.screening, record.documents)] + [
+        (d.system_id, d.screening, (d,)) for d in record.documents
+    ]
+    for system_id, screening, documents in screenings:
+        if screening is None:
+            continue
+        if not screening.basis or not screening.metadata:
+            raise InvalidDataError(
+                f"{system_id} is screened without skjermingshjemmel or skjermingMetadata"
+            )
+        unknown = [m for m in screening.metadata if m not in SKJERMING_METADATA]
+        if unknown or screening.document not in (None, *SKJERMING_DOKUMENT):
+            raise InvalidDataError(f"{system_id}: screening codes not in M502/M503")
+        if screening.document == PARTLY_SCREENED and not any(
+            f.variant == REDACTED_FORMAT for d in documents for f in d.files
+        ):
+            raise InvalidDataError(f"{system_id} is partly screened but has no redacted variant")
     if previous is not None and (previous.journal_year, previous.journal_seq) >= (
         record.journal_year,
         record.journal_seq,
@@ -187,6 +198,28 @@ def _check_record(record: Record, previous: Record | None) -> None:
             f"journalpost {record.system_id}: records must come sorted by journal year and "
             "sequence number (krav 6.4.30)"
         )
+
+
+def _write_screening(w: LeafWriter, screening: Screening | None) -> None:
+    if screening is None:
+        return
+    with w.element("skjerming"):
+        w.leaf("tilgangsrestriksjon", RESTRICTED)
+        w.leaf("skjermingshjemmel", screening.basis, required=True)
+        for item in screening.metadata:
+            w.leaf("skjermingMetadata", item)
+        w.leaf("skjermingDokument", screening.document)
+        w.leaf("skjermingsvarighet", screening.years)
+        w.leaf("skjermingOpphoererDato", screening.ends)
+
+
+def _write_remarks(w: LeafWriter, remarks: tuple[Remark, ...]) -> None:
+    for remark in remarks:
+        with w.element("merknad"):
+            w.leaf("merknadstekst", remark.text, required=True)
+            w.leaf("merknadstype", remark.kind)
+            w.leaf("merknadsdato", remark.at)
+            w.leaf("merknadRegistrertAv", remark.by, required=True)
 
 
 class _PackageWriter:
@@ -363,14 +396,7 @@ class _PackageWriter:
                 w.leaf("arkivertDato", record.archived_at, required=True)
                 w.leaf("arkivertAv", record.archived_by, required=True)
                 w.leaf("referanseArkivdel", self.x.series_system_id)
-                if record.screened:
-                    with w.element("skjerming"):
-                        w.leaf("tilgangsrestriksjon", RESTRICTED)
-                        w.leaf("skjermingshjemmel", record.screening_basis, required=True)
-                        for item in record.screening_metadata:
-                            w.leaf("skjermingMetadata", item)
-                        if record.partly_screened:
-                            w.leaf("skjermingDokument", "Skjerming av deler av dokumentet")
+                _write_screening(w, record.screening)
                 self._write_documents(
                     w, case, record.documents, files, record.created_at, record.created_by
                 )
@@ -378,6 +404,7 @@ class _PackageWriter:
                 w.leaf("tittel", record.title, required=True)
                 w.leaf("offentligTittel", record.public_title)
                 w.leaf("dokumentmedium", ELECTRONIC)
+                _write_remarks(w, record.remarks)
                 if record.replies_to_system_id:
                     with w.element("kryssreferanse"):
                         w.leaf("referanseTilRegistrering", record.replies_to_system_id)
@@ -398,6 +425,12 @@ class _PackageWriter:
                 w.leaf("journalstatus", record.status, required=True)
                 w.leaf("journaldato", record.journal_date)
                 w.leaf("dokumentetsDato", record.document_date)
+                for avskrivning in record.avskrivninger:
+                    with w.element("avskrivning"):
+                        w.leaf("avskrivningsdato", avskrivning.on)
+                        w.leaf("avskrevetAv", avskrivning.by)
+                        w.leaf("avskrivningsmaate", avskrivning.method)
+                        w.leaf("referanseAvskrivesAvJournalpost", avskrivning.by_system_id)
         except XmlValueError as error:
             raise InvalidDataError(f"journalpost {record.system_id}: {error}") from error
         if self.progress is not None:
@@ -425,6 +458,8 @@ class _PackageWriter:
                 w.leaf("dokumentnummer", number)
                 w.leaf("tilknyttetDato", created_at)
                 w.leaf("tilknyttetAv", created_by)
+                _write_remarks(w, document.remarks)
+                _write_screening(w, document.screening)
                 for file, data in zip(document.files, contents, strict=True):
                     self._write_file(w, case, file, data, created_at, created_by)
 
@@ -521,13 +556,18 @@ class _PackageWriter:
             else:
                 w.leaf("tittel", record.title)
                 w.leaf("offentligTittel", record.public_title)
-                if record.screened:
-                    w.leaf("skjermingMetadata", record.screening_metadata[0])
+                if record.screening is not None:
+                    w.leaf("skjermingMetadata", record.screening.metadata[0])
             w.leaf("journaldato", record.journal_date)
             w.leaf("dokumentetsDato", record.document_date)
-            if record.screened:
+            # The journals hold one avskrivning: the first, which avskrev the journalpost.
+            if record.avskrivninger:
+                w.leaf("avskrivningsdato", record.avskrivninger[0].on)
+                w.leaf("avskrivningsmaate", record.avskrivninger[0].method)
+                w.leaf("referanseAvskrivesAvJournalpost", record.avskrivninger[0].by_system_id)
+            if record.screening is not None:
                 w.leaf("tilgangsrestriksjon", RESTRICTED)
-                w.leaf("skjermingshjemmel", record.screening_basis)
+                w.leaf("skjermingshjemmel", record.screening.basis)
             for party in record.parties:
                 with w.element("korrespondansepart"):
                     w.leaf("korrespondanseparttype", party.role)

@@ -20,11 +20,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from hoering.accounts.models import Agency
-from hoering.archive.noark5 import SCREENED_TEXT
 from hoering.consultations.models import STATUS_DRAFT, Consultation
 from hoering.errors import BadInputError, NotFoundError
 from hoering.extensions import db
-from hoering.journal.models import DOC_INCOMING, JournalEntry
+from hoering.journal.models import DOC_INCOMING, SCREENED_TEXT, JournalEntry
 from hoering.journal.services import screenings
 from hoering.paging import date_param
 from hoering.submissions.models import STATUS_PUBLISHED, AgencyReply, Submission
