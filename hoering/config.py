@@ -58,6 +58,10 @@ def load_config() -> dict:
         "MAIL_FROM": os.environ.get("HOERING_MAIL_FROM", "ikke-svar@hoering.invalid"),
         "BASE_URL": os.environ.get("HOERING_BASE_URL", "http://127.0.0.1:5000"),
         "REPORT_HIDE_THRESHOLD": int(os.environ.get("HOERING_REPORT_HIDE_THRESHOLD", "3")),
+        # Where the task queue writes the arkivuttrekk case officers download; with several
+        # hosts, a folder they all mount (the worker writes it, any web host serves it).
+        "ARCHIVE_EXPORT_DIR": os.environ.get("HOERING_ARCHIVE_EXPORT_DIR")
+        or str(INSTANCE_DIR / "arkivuttrekk"),
         "DEBUG": False,
         "TESTING": False,
     }
@@ -100,8 +104,8 @@ DEFAULTS: dict = {
     "PRIVACY_CHECK_LIMIT": "60 per minute",
     "REPORT_LIMIT": "10 per hour",
     "MIN_FORM_SECONDS": 3,
-    # Worker processes rendering PDF/A for an arkivuttrekk downloaded from the web. One keeps a
-    # web worker from forking; the CLI (`flask archive export --workers`) uses two by default.
+    # Worker processes rendering PDF/A for an arkivuttrekk prepared by the task queue. One keeps
+    # a task worker from forking; the CLI (`flask archive export --workers`) uses two by default.
     "ARCHIVE_WEB_WORKERS": 1,
     # True runs each background task in-process as its transaction commits (tests, one-off
     # scripts); the app itself queues them for `flask --app hoering tasks worker`.

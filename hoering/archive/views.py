@@ -1,4 +1,5 @@
-"""Downloads for the case officer: the Noark 5 arkivuttrekk and all innspill as CSV or JSON.
+"""Downloads for the case officer: the Noark 5 arkivuttrekk (prepared by the task queue, with
+its progress shown) and all innspill as CSV or JSON.
 
 Only case officers of the consultation's agency (and admins) get these (403 for others): they
 hold everything received, screened and hidden content included.
@@ -7,17 +8,25 @@ hold everything received, screened and hidden content included.
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
-from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request, send_file, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
-from hoering.archive import submission_export
-from hoering.archive.export import check_exportable, export_consultation
-from hoering.consultations.models import Consultation
+from hoering.archive import preparation, submission_export
+from hoering.archive.models import EXPORT_PENDING, EXPORT_RUNNING
+from hoering.consultations.models import STATUS_ARCHIVED, STATUS_CLOSED, Consultation
 from hoering.consultations.views import case_officer_required
+from hoering.extensions import db
 from hoering.tabular import csv_response, delimiter_param
 
 bp = Blueprint("archive", __name__, url_prefix="/admin")
@@ -30,26 +39,49 @@ def _file_stem(consultation: Consultation) -> str:
 
 @bp.route("/hoeringer/<slug>/arkivuttrekk")
 @case_officer_required
-def download_extraction(consultation: Consultation):
-    check_exportable(consultation)
-    work_dir = Path(tempfile.mkdtemp(prefix="hoering-arkivuttrekk-"))
-    name = f"arkivuttrekk-{_file_stem(consultation)}.tar"
-    try:
-        path = export_consultation(
-            consultation,
-            work_dir / name,
-            produced_by=current_user.name,
-            workers=current_app.config["ARCHIVE_WEB_WORKERS"],
+def extraction(consultation: Consultation):
+    exports = preparation.recent_exports(consultation)
+    underway = any(e.status in (EXPORT_PENDING, EXPORT_RUNNING) for e in exports)
+    response = make_response(
+        render_template(
+            "archive/extraction.html",
+            consultation=consultation,
+            exports=exports,
+            percent={e.id: preparation.percent_done(e) for e in exports},
+            underway=underway,
+            exportable=consultation.status in (STATUS_CLOSED, STATUS_ARCHIVED),
         )
-        # The open handle keeps the file readable after its folder is removed (POSIX).
-        handle = path.open("rb")
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/hoeringer/<slug>/arkivuttrekk", methods=["POST"])
+@case_officer_required
+def request_extraction(consultation: Consultation):
+    export_id = preparation.request_export(consultation, by=current_user).id
+    user_id = current_user.id
+    db.session.commit()
+    log.info("arkivuttrekk %s requested by user %s", export_id, user_id)
+    return redirect(url_for("archive.extraction", slug=consultation.slug), code=303)
+
+
+@bp.route("/hoeringer/<slug>/arkivuttrekk/<int:export_id>.tar")
+@case_officer_required
+def download_extraction(consultation: Consultation, export_id: int):
+    export = preparation.get_export(consultation, export_id)
+    path = preparation.export_file(export)
     log.info(
-        "arkivuttrekk of consultation %s downloaded by user %s", consultation.id, current_user.id
+        "arkivuttrekk %s of consultation %s downloaded by user %s",
+        export.id,
+        consultation.id,
+        current_user.id,
     )
     response = send_file(
-        handle, mimetype="application/x-tar", as_attachment=True, download_name=name
+        path,
+        mimetype="application/x-tar",
+        as_attachment=True,
+        download_name=f"arkivuttrekk-{_file_stem(consultation)}.tar",
     )
     # It holds screened content: never kept by a shared cache (send_file sets no-cache).
     response.headers["Cache-Control"] = "private, no-store"
