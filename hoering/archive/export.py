@@ -34,7 +34,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from hoering.accounts.models import User
+from hoering.accounts.models import Agency, User
 from hoering.archive.documents import (
     PRIVATE_PERSON,
     DraftContext,
@@ -57,12 +57,14 @@ from hoering.archive.model import (
     Avskrivning,
     Case,
     Change,
+    Classification,
     Document,
     DocumentFile,
     Extraction,
     Party,
     Record,
     Remark,
+    Retention,
     Screening,
 )
 from hoering.archive.noark5 import ArchiveError, DestinationError, Progress, write_extraction
@@ -76,7 +78,7 @@ from hoering.consultations.models import (
 )
 from hoering.consultations.services import CLOSED_BY_DEADLINE
 from hoering.db import utcnow
-from hoering.errors import BadInputError, ConflictError
+from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
 from hoering.journal.models import CHANGE_FIELDS, JournalChange, JournalEntry
 from hoering.journal.services import (
@@ -272,7 +274,7 @@ class _Records:
         self.remarks = _remarks(self.changes)
         self.avskrivninger = _avskrivninger(entry_ids)
         self.case_number = f"{consultation.case_year}/{consultation.case_seq}"
-        self.default_basis = SCREENING_BASIS
+        self.default_basis = consultation.agency.name_screening_basis or SCREENING_BASIS
 
     def __call__(self, _case: Case) -> Iterator[Record]:
         with db.session.execute(_record_query(self.consultation)) as rows:
@@ -513,27 +515,9 @@ def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
     return changes
 
 
-def build_extraction(
-    consultation: Consultation,
-    *,
-    produced_by: str,
-    documents: bool = True,
-    now: datetime | None = None,
-) -> Extraction:
-    """The arkivuttrekk of one closed consultation; documents=False leaves out the PDFs of the
-    innspill and replies (the draft versions stay, so the package keeps its DOKUMENT folder)."""
-    check_exportable(consultation)
-    now = _local(now or utcnow())
-    agency = consultation.agency
-    first, last = db.session.execute(
-        select(func.min(JournalEntry.journal_date), func.max(JournalEntry.journal_date)).where(
-            JournalEntry.consultation_id == consultation.id
-        )
-    ).one()
-    opened = _local(consultation.opens_at).date()
-    closed = _local(consultation.closed_at).date()
+def _case(consultation: Consultation) -> Case:
     creator = consultation.created_by.name
-    case = Case(
+    return Case(
         system_id=consultation.system_id,
         case_year=consultation.case_year,
         case_seq=consultation.case_seq,
@@ -545,27 +529,138 @@ def build_extraction(
         closed_at=_local(consultation.closed_at),
         closed_by=consultation.closed_by.name if consultation.closed_by else CLOSED_BY_DEADLINE,
         case_date=_local(consultation.created_at).date(),
-        administrative_unit=agency.name,
+        administrative_unit=consultation.agency.name,
         responsible=creator,
         drafts=_drafts(consultation),
     )
+
+
+def _agency_parts(agency: Agency, period_end: date) -> dict:
+    """What every arkivuttrekk of the agency shares: the arkiv, its creator, the agency's
+    bevaring og kassasjon and its klassifikasjonssystem (archive settings)."""
+    org, slug = agency.org_number, agency.slug
+    return {
+        "archive_system_id": derived_id(org, f"arkiv/{slug}"),
+        "archive_title": f"{agency.name} – elektroniske høringer",
+        "creator_id": agency.org_number,
+        "creator_name": agency.name,
+        "system_name": SYSTEM_NAME,
+        "created_at": _local(agency.created_at),
+        "created_by": SYSTEM_NAME,
+        "retention": Retention(
+            decision=agency.disposal_decision,
+            authority=agency.disposal_authority,
+            years=agency.retention_years,
+            due=_years_later(period_end, agency.retention_years),
+        ),
+        "classification": Classification(
+            system_id=derived_id(org, f"klassifikasjonssystem/{slug}"),
+            title=agency.classification_title,
+            class_system_id=derived_id(org, f"klasse/{slug}/{agency.class_id}"),
+            class_id=agency.class_id,
+            class_title=agency.class_title,
+        ),
+    }
+
+
+def build_extraction(
+    consultation: Consultation,
+    *,
+    produced_by: str,
+    documents: bool = True,
+    now: datetime | None = None,
+) -> Extraction:
+    """A case officer's copy: the arkivuttrekk of one closed consultation, in an arkivdel of its
+    own (its systemID derived from the consultation's, so it never collides with the period's
+    arkivdel). documents=False leaves out the PDFs of the innspill and replies (the draft
+    versions stay, so the package keeps its DOKUMENT folder)."""
+    check_exportable(consultation)
+    now = _local(now or utcnow())
+    first, last = db.session.execute(
+        select(func.min(JournalEntry.journal_date), func.max(JournalEntry.journal_date)).where(
+            JournalEntry.consultation_id == consultation.id
+        )
+    ).one()
+    case = _case(consultation)
+    period_end = max(filter(None, (last, case.closed_at.date())))
     return Extraction(
-        archive_system_id=derived_id(agency.org_number, f"arkiv/{agency.slug}"),
-        archive_title=f"{agency.name} – elektroniske høringer",
-        creator_id=agency.org_number,
-        creator_name=agency.name,
-        series_system_id=derived_id(agency.org_number, f"arkivdel/{agency.slug}/{case.case_year}"),
-        series_title=f"Elektroniske høringer {case.case_year}",
-        period_start=min(filter(None, (first, opened))),
-        period_end=max(filter(None, (last, closed))),
-        system_name=SYSTEM_NAME,
-        created_at=_local(agency.created_at),
-        created_by=SYSTEM_NAME,
+        **_agency_parts(consultation.agency, period_end),
+        series_system_id=derived_id(consultation.system_id, "arkivdel"),
+        series_title=f"Elektronisk høring {case.case_number}: {consultation.title}"[:500],
+        period_start=min(filter(None, (first, case.created_at.date()))),
+        period_end=period_end,
         produced_at=now,
         produced_by=produced_by,
+        series_created_at=case.created_at,
+        series_closed_at=case.closed_at,
+        series_closed_by=case.closed_by,
         cases=lambda: [case],
         records=_Records(consultation, documents),
         changes=_changes(consultation),
+    )
+
+
+def period_consultations(agency: Agency, year: int) -> list[Consultation]:
+    """The agency's closed consultations whose saksår is the year, in case-number order. One still
+    open is not in the period's arkivdel: it moves on to the next (periodisering, krav 6.4.12)."""
+    found = [
+        c
+        for c in db.session.scalars(
+            select(Consultation).where(
+                Consultation.agency_id == agency.id,
+                Consultation.status.in_((STATUS_CLOSED, STATUS_ARCHIVED)),
+            )
+        )
+        if c.case_year == year
+    ]
+    if not found:
+        raise NotFoundError(
+            _l("Virksomheten har ingen lukkede høringer med saksår %(year)s.", year=year)
+        )
+    return sorted(found, key=lambda c: c.case_seq)
+
+
+def build_period_extraction(
+    agency: Agency,
+    year: int,
+    *,
+    produced_by: str,
+    documents: bool = True,
+    now: datetime | None = None,
+) -> Extraction:
+    """Every consultation of the agency's arkivdel for the year (saksår) in one arkivuttrekk:
+    one arkivdel with the period's dates and a systemID stable across re-exports."""
+    now = _local(now or utcnow())
+    consultations = period_consultations(agency, year)
+    cases = [_case(c) for c in consultations]
+    by_case = {c.system_id: c for c in consultations}
+    builders: dict[str, _Records] = {}
+
+    def records(case: Case) -> Iterator[Record]:
+        if case.system_id not in builders:
+            builders[case.system_id] = _Records(by_case[case.system_id], documents)
+        return builders[case.system_id](case)
+
+    def changes() -> Iterator[Change]:
+        for consultation in consultations:
+            yield from _changes(consultation)()
+
+    last_closed = max(cases, key=lambda case: case.closed_at)
+    period_end = date(year, 12, 31)
+    return Extraction(
+        **_agency_parts(agency, period_end),
+        series_system_id=derived_id(agency.org_number, f"arkivdel/{agency.slug}/{year}"),
+        series_title=f"Elektroniske høringer {year}",
+        period_start=date(year, 1, 1),
+        period_end=period_end,
+        produced_at=now,
+        produced_by=produced_by,
+        series_created_at=min(case.created_at for case in cases),
+        series_closed_at=last_closed.closed_at,
+        series_closed_by=last_closed.closed_by,
+        cases=lambda: cases,
+        records=records,
+        changes=changes,
     )
 
 
@@ -580,6 +675,28 @@ def export_consultation(
 ) -> Path:
     """Write the consultation's arkivuttrekk as one .tar at out_path: all of it or nothing."""
     extraction = build_extraction(consultation, produced_by=produced_by, documents=documents)
+    return write_package(extraction, out_path, progress=progress, workers=workers)
+
+
+def export_period(
+    agency: Agency,
+    year: int,
+    out_path: Path,
+    *,
+    produced_by: str,
+    documents: bool = True,
+    progress: Progress | None = None,
+    workers: int = 2,
+) -> Path:
+    """Write the agency's arkivdel for the year as one .tar at out_path: all of it or nothing."""
+    extraction = build_period_extraction(agency, year, produced_by=produced_by, documents=documents)
+    return write_package(extraction, out_path, progress=progress, workers=workers)
+
+
+def write_package(
+    extraction: Extraction, out_path: Path, *, progress: Progress | None, workers: int
+) -> Path:
+    """Write an Extraction, turning the writer's failures into messages for the user."""
     try:
         return write_extraction(extraction, out_path, progress=progress, workers=workers)
     except DestinationError as error:

@@ -168,6 +168,28 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """Bevaring og kassasjon of the arkivdel: the decision (M450), its authority (M453), the
+    years kept (M451) and the date the decision falls due (kassasjonsdato)."""
+
+    decision: str
+    authority: str | None
+    years: int
+    due: date
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The klassifikasjonssystem (arkivnøkkel) and the one klasse the saksmapper are filed in."""
+
+    system_id: str
+    title: str
+    class_system_id: str
+    class_id: str
+    class_title: str
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything one arkivuttrekk holds; the callables are re-invoked for each pass over the data.
 
@@ -191,3 +213,10 @@ class Extraction:
     cases: Callable[[], Iterable[Case]]
     records: Callable[[Case], Iterable[Record]]
     changes: Callable[[], Iterable[Change]] = tuple
+    # The arkivdel's own dates: when its first saksmappe was created and its last one closed
+    # (the export's time when not given).
+    series_created_at: datetime | None = None
+    series_closed_at: datetime | None = None
+    series_closed_by: str | None = None
+    retention: Retention | None = None
+    classification: Classification | None = None

@@ -44,6 +44,7 @@ from hoering.archive.model import (
     RESTRICTED,
     Case,
     Change,
+    Classification,
     Document,
     DocumentFile,
     Extraction,
@@ -324,14 +325,43 @@ class _PackageWriter:
                     w.leaf("tittel", x.series_title, required=True)
                     w.leaf("arkivdelstatus", "Avsluttet periode")
                     w.leaf("dokumentmedium", ELECTRONIC)
-                    self._created_closed(w, x)
+                    w.leaf("opprettetDato", x.series_created_at or x.created_at, required=True)
+                    w.leaf("opprettetAv", x.created_by, required=True)
+                    w.leaf("avsluttetDato", x.series_closed_at or x.produced_at, required=True)
+                    w.leaf("avsluttetAv", x.series_closed_by or x.produced_by, required=True)
                     w.leaf("arkivperiodeStartDato", x.period_start)
                     w.leaf("arkivperiodeSluttDato", x.period_end)
-                    for case in x.cases():
-                        self._write_case(w, case)
+                    if x.retention is not None:
+                        with w.element("kassasjon"):
+                            w.leaf("kassasjonsvedtak", x.retention.decision, required=True)
+                            w.leaf("kassasjonshjemmel", x.retention.authority)
+                            w.leaf("bevaringstid", x.retention.years)
+                            w.leaf("kassasjonsdato", x.retention.due, required=True)
+                    if x.classification is None:
+                        for case in x.cases():
+                            self._write_case(w, case)
+                    else:
+                        self._write_classified(w, x.classification)
         self.stats.removed += w.removed
         self.stats.occurrences["arkivstruktur.xml//mappe"] = self.stats.mapper
         self.stats.occurrences["arkivstruktur.xml//registrering"] = self.stats.registreringer
+
+    def _write_classified(self, w: LeafWriter, c: Classification) -> None:
+        """klassifikasjonssystem > klasse > the saksmapper (krav 6.4.13)."""
+        x = self.x
+        with w.element("klassifikasjonssystem"):
+            w.leaf("systemID", c.system_id, required=True)
+            w.leaf("tittel", c.title, required=True)
+            w.leaf("opprettetDato", x.series_created_at or x.created_at, required=True)
+            w.leaf("opprettetAv", x.created_by, required=True)
+            with w.element("klasse"):
+                w.leaf("systemID", c.class_system_id, required=True)
+                w.leaf("klasseID", c.class_id, required=True)
+                w.leaf("tittel", c.class_title, required=True)
+                w.leaf("opprettetDato", x.series_created_at or x.created_at, required=True)
+                w.leaf("opprettetAv", x.created_by, required=True)
+                for case in x.cases():
+                    self._write_case(w, case)
 
     def _created_closed(self, w: LeafWriter, x: Extraction) -> None:
         w.leaf("opprettetDato", x.created_at, required=True)

@@ -1,4 +1,4 @@
-"""archive: avskrivning, the journal's last registration time, prepared exports
+"""archive: avskrivning, the journal's last registration time, prepared exports, the agency's archive settings
 
 Revision ID: c37ddc2c2681
 Revises: 7f755a2b5d2d
@@ -53,13 +53,32 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_journal_avskrivninger')),
     sa.UniqueConstraint('entry_id', name=op.f('uq_journal_avskrivninger_entry_id'))
     )
+    with op.batch_alter_table('agencies', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('name_screening_basis', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('disposal_decision', sa.String(length=20), server_default='Bevares', nullable=False))
+        batch_op.add_column(sa.Column('disposal_authority', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('retention_years', sa.Integer(), server_default='25', nullable=False))
+        batch_op.add_column(sa.Column('classification_title', sa.String(length=200), server_default='Arkivnøkkel', nullable=False))
+        batch_op.add_column(sa.Column('class_id', sa.String(length=40), server_default='HØRING', nullable=False))
+        batch_op.add_column(sa.Column('class_title', sa.String(length=200), server_default='Høringer', nullable=False))
+
     with op.batch_alter_table('journal_counters', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_registered_at', hoering.db.UTCDateTime(timezone=True), nullable=True))
+
 
 
 def downgrade():
     with op.batch_alter_table('journal_counters', schema=None) as batch_op:
         batch_op.drop_column('last_registered_at')
+
+    with op.batch_alter_table('agencies', schema=None) as batch_op:
+        batch_op.drop_column('class_title')
+        batch_op.drop_column('class_id')
+        batch_op.drop_column('classification_title')
+        batch_op.drop_column('retention_years')
+        batch_op.drop_column('disposal_authority')
+        batch_op.drop_column('disposal_decision')
+        batch_op.drop_column('name_screening_basis')
 
     op.drop_table('journal_avskrivninger')
     with op.batch_alter_table('prepared_exports', schema=None) as batch_op:
