@@ -12,6 +12,7 @@ import logging
 from flask import (
     Blueprint,
     Response,
+    flash,
     make_response,
     redirect,
     render_template,
@@ -20,13 +21,17 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_login import current_user
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
-from hoering.archive import preparation, submission_export
+from hoering.archive import preparation, settings, submission_export
+from hoering.archive.forms import ArchiveSettingsForm
 from hoering.archive.models import EXPORT_PENDING, EXPORT_RUNNING
 from hoering.consultations.models import STATUS_ARCHIVED, STATUS_CLOSED, Consultation
 from hoering.consultations.views import case_officer_required
+from hoering.errors import ForbiddenError
 from hoering.extensions import db
+from hoering.privacy.services import get_agency
 from hoering.tabular import csv_response, delimiter_param
 
 bp = Blueprint("archive", __name__, url_prefix="/admin")
@@ -50,6 +55,7 @@ def extraction(consultation: Consultation):
             percent={e.id: preparation.percent_done(e) for e in exports},
             underway=underway,
             exportable=consultation.status in (STATUS_CLOSED, STATUS_ARCHIVED),
+            basis=settings.name_screening_basis(consultation.agency),
         )
     )
     response.headers["Cache-Control"] = "private, no-store"
@@ -86,6 +92,41 @@ def download_extraction(consultation: Consultation, export_id: int):
     # It holds screened content: never kept by a shared cache (send_file sets no-cache).
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/virksomheter/<agency_slug>/arkiv", methods=["GET", "POST"])
+@login_required
+def archive_settings(agency_slug: str):
+    agency = get_agency(agency_slug)
+    if not settings.can_edit(current_user, agency):
+        raise ForbiddenError()
+    form = ArchiveSettingsForm(obj=None if request.method == "POST" else agency)
+    if request.method == "GET":
+        form.name_screening_basis.data = settings.name_screening_basis(agency)
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        settings.update(
+            agency,
+            settings.ArchiveSettings(
+                name_screening_basis=form.name_screening_basis.data or "",
+                disposal_decision=form.disposal_decision.data,
+                disposal_authority=form.disposal_authority.data or "",
+                retention_years=form.retention_years.data,
+                classification_title=form.classification_title.data,
+                class_id=form.class_id.data,
+                class_title=form.class_title.data,
+            ),
+            by=current_user,
+        )
+        db.session.commit()
+        flash(_("Arkivinnstillingene er lagret."), "success")
+        return redirect(url_for("archive.archive_settings", agency_slug=agency.slug))
+    return render_template(
+        "archive/settings.html",
+        agency=agency,
+        form=form,
+        basis=settings.name_screening_basis(agency),
+    ), status
 
 
 @bp.route("/hoeringer/<slug>/innspill.csv")

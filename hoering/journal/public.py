@@ -133,7 +133,7 @@ def _query(agency: Agency, flt: JournalFilter):
     return query.order_by(JournalEntry.id.desc())
 
 
-def _public(rows) -> list[PublicEntry]:
+def _public(rows, agency: Agency) -> list[PublicEntry]:
     entries = [row[0] for row in rows]
     states = screenings(entries)
     result = []
@@ -149,7 +149,10 @@ def _public(rows) -> list[PublicEntry]:
                 title=state.title,
                 correspondent=SCREENED_TEXT if state.name else correspondent,
                 screened=state.screened,
-                legal_basis=state.legal_basis,
+                # What the entry was screened on, else the agency's basis for hidden names.
+                legal_basis=state.basis or agency.name_screening_basis or state.legal_basis
+                if state.screened
+                else None,
                 case_number=entry.case_number,
                 consultation_title=title,
                 consultation_slug=slug,
@@ -169,7 +172,7 @@ def public_page(
     if after is not None:
         query = query.where(JournalEntry.id < after)
     rows = db.session.execute(query.limit(size + 1)).all()
-    page = _public(rows[:size])
+    page = _public(rows[:size], agency)
     return page, (page[-1].id if len(rows) > size and page else None)
 
 
