@@ -401,6 +401,17 @@ def archive_export(
     click.echo(f"Arkivuttrekk written to {path} ({path.stat().st_size:,} bytes).")
 
 
+@archive.command("deliver")
+def archive_deliver():
+    """Send every arkivmelding that is due to the agency's archive (safe on several hosts)."""
+    from hoering.archive.delivery import deliver_due
+
+    delivered, failed = deliver_due()
+    click.echo(f"{delivered} arkivmelding(er) delivered, {failed} failed (tried again later).")
+    if failed:
+        sys.exit(1)
+
+
 @archive.command("check")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def archive_check(path: Path):

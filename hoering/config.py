@@ -62,6 +62,9 @@ def load_config() -> dict:
         # hosts, a folder they all mount (the worker writes it, any web host serves it).
         "ARCHIVE_EXPORT_DIR": os.environ.get("HOERING_ARCHIVE_EXPORT_DIR")
         or str(INSTANCE_DIR / "arkivuttrekk"),
+        # Where each journal entry is delivered as an arkivmelding (file:///… or https://…,
+        # {agency} becomes the agency's slug); unset, nothing is queued for delivery.
+        "ARCHIVE_DELIVERY_URL": os.environ.get("HOERING_ARCHIVE_DELIVERY_URL") or None,
         "DEBUG": False,
         "TESTING": False,
     }

@@ -264,12 +264,20 @@ def _record_query(consultation: Consultation):
 class _Records:
     """Builds the journalposter of one consultation; called once per pass over the data."""
 
-    def __init__(self, consultation: Consultation, documents: bool) -> None:
+    def __init__(
+        self, consultation: Consultation, documents: bool, entry_id: int | None = None
+    ) -> None:
+        """entry_id: build only that entry's journalpost (for an arkivmelding), with one()."""
         self.consultation = consultation
         self.documents = documents
         self.agency = consultation.agency.name
         self.paragraphs = ParagraphIndex(consultation)
-        entry_ids = select(JournalEntry.id).where(JournalEntry.consultation_id == consultation.id)
+        self.entry_id = entry_id
+        entry_ids = (
+            [entry_id]
+            if entry_id is not None
+            else select(JournalEntry.id).where(JournalEntry.consultation_id == consultation.id)
+        )
         self.changes = changes_by_entry(entry_ids)
         self.remarks = _remarks(self.changes)
         self.avskrivninger = _avskrivninger(entry_ids)
@@ -280,6 +288,11 @@ class _Records:
         with db.session.execute(_record_query(self.consultation)) as rows:
             for row in rows:
                 yield self.record(row)
+
+    def one(self) -> Record:
+        """The journalpost of the entry given as entry_id."""
+        query = _record_query(self.consultation).where(JournalEntry.id == self.entry_id)
+        return self.record(db.session.execute(query).one())
 
     def _quoted(self, row) -> QuotedSubmission | None:
         """The innspill answered, as the public saw it."""
@@ -526,12 +539,15 @@ def _case(consultation: Consultation) -> Case:
         description=consultation.summary or None,
         created_at=_local(consultation.created_at),
         created_by=creator,
-        closed_at=_local(consultation.closed_at),
-        closed_by=consultation.closed_by.name if consultation.closed_by else CLOSED_BY_DEADLINE,
+        closed_at=_local(consultation.closed_at) if consultation.closed_at else None,
+        closed_by=(consultation.closed_by.name if consultation.closed_by else CLOSED_BY_DEADLINE)
+        if consultation.closed_at
+        else None,
         case_date=_local(consultation.created_at).date(),
         administrative_unit=consultation.agency.name,
         responsible=creator,
         drafts=_drafts(consultation),
+        status="Avsluttet" if consultation.closed_at else "Under behandling",
     )
 
 
@@ -561,6 +577,11 @@ def _agency_parts(agency: Agency, period_end: date) -> dict:
             class_title=agency.class_title,
         ),
     }
+
+
+def journalpost(entry: JournalEntry) -> tuple[Case, Record]:
+    """One journal entry as the saksmappe and journalpost an arkivmelding carries."""
+    return _case(entry.consultation), _Records(entry.consultation, True, entry.id).one()
 
 
 def build_extraction(

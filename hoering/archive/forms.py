@@ -43,3 +43,14 @@ class ArchiveSettingsForm(FlaskForm):
         _l("Tittel på klassen"),
         validators=[InputRequired(_l("Skriv tittelen på klassen.")), Length(max=200)],
     )
+
+
+class CaseNumberForm(FlaskForm):
+    archive_case_number = StringField(
+        _l("Saksnummer i virksomhetens arkiv"),
+        validators=[Length(max=40, message=_l("Saksnummeret kan være høyst 40 tegn."))],
+        description=_l(
+            "Det saksnummeret sak- og arkivsystemet ga saken. La feltet stå tomt om det ikke er "
+            "kjent ennå."
+        ),
+    )

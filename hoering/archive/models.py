@@ -46,3 +46,30 @@ class PreparedExport(db.Model):
 
     def __repr__(self) -> str:
         return f"<PreparedExport {self.id} {self.status}>"
+
+
+DELIVERY_PENDING = "pending"
+DELIVERY_SENT = "sent"
+
+
+class ArchiveDelivery(db.Model):
+    """One arkivmelding in the outbox to the agency's own sak/arkiv system: a journal entry and
+    its documents. Made in the entry's transaction; pending until delivered, retried with a
+    growing pause, never dropped. next_attempt_at doubles as the lease of the worker sending it.
+    """
+
+    __tablename__ = "archive_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), unique=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default=DELIVERY_PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<ArchiveDelivery {self.id} {self.status}>"

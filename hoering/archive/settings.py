@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from hoering.accounts.models import Agency, User
 from hoering.agencies.services import can_edit_appearance
+from hoering.consultations.models import Consultation
 from hoering.extensions import db
 from hoering.journal.services import SCREENING_BASIS
 
@@ -49,3 +50,10 @@ def update(agency: Agency, settings: ArchiveSettings, *, by: User) -> None:
     agency.class_title = settings.class_title.strip()
     db.session.flush()
     log.info("archive settings of agency %s changed by user %s", agency.id, by.id)
+
+
+def store_case_number(consultation: Consultation, case_number: str, *, by: User) -> None:
+    """Store the saksnummer the agency's own archive gave the case (empty: not known)."""
+    consultation.archive_case_number = case_number.strip() or None
+    db.session.flush()
+    log.info("archive case number of consultation %s stored by user %s", consultation.id, by.id)

@@ -24,8 +24,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from hoering.archive import preparation, settings, submission_export
-from hoering.archive.forms import ArchiveSettingsForm
+from hoering.archive import delivery, preparation, settings, submission_export
+from hoering.archive.forms import ArchiveSettingsForm, CaseNumberForm
 from hoering.archive.models import EXPORT_PENDING, EXPORT_RUNNING
 from hoering.consultations.models import STATUS_ARCHIVED, STATUS_CLOSED, Consultation
 from hoering.consultations.views import case_officer_required
@@ -45,6 +45,11 @@ def _file_stem(consultation: Consultation) -> str:
 @bp.route("/hoeringer/<slug>/arkivuttrekk")
 @case_officer_required
 def extraction(consultation: Consultation):
+    return _extraction_page(consultation, CaseNumberForm(obj=consultation), 200)
+
+
+def _extraction_page(consultation: Consultation, case_form: CaseNumberForm, status: int):
+    """The arkivuttrekk page: exports with their progress, deliveries, the archive's saksnummer."""
     exports = preparation.recent_exports(consultation)
     underway = any(e.status in (EXPORT_PENDING, EXPORT_RUNNING) for e in exports)
     response = make_response(
@@ -56,10 +61,25 @@ def extraction(consultation: Consultation):
             underway=underway,
             exportable=consultation.status in (STATUS_CLOSED, STATUS_ARCHIVED),
             basis=settings.name_screening_basis(consultation.agency),
+            deliveries=delivery.summary(consultation),
+            case_form=case_form,
         )
     )
     response.headers["Cache-Control"] = "private, no-store"
+    response.status_code = status
     return response
+
+
+@bp.route("/hoeringer/<slug>/arkivsaksnummer", methods=["POST"])
+@case_officer_required
+def store_case_number(consultation: Consultation):
+    form = CaseNumberForm()
+    if not form.validate_on_submit():
+        return _extraction_page(consultation, form, 400)
+    settings.store_case_number(consultation, form.archive_case_number.data or "", by=current_user)
+    db.session.commit()
+    flash(_("Saksnummeret er lagret."), "success")
+    return redirect(url_for("archive.extraction", slug=consultation.slug), code=303)
 
 
 @bp.route("/hoeringer/<slug>/arkivuttrekk", methods=["POST"])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -60,6 +61,12 @@ CLOSING_REASON = (
     "Høringen ble avsluttet. Innspillet er tatt med i behandlingen av høringen og besvares "
     "samlet i høringsoppsummeringen."
 )
+
+
+_signals = Namespace()
+# Sent in the transaction of every new journal entry: the archive's delivery outbox listens (a
+# higher layer; the journal never imports it).
+entry_journaled = _signals.signal("journal-entry")
 
 
 class CaseClosedError(ConflictError):
@@ -236,6 +243,7 @@ def _append(entry: JournalEntry, consultation: Consultation) -> JournalEntry:
     db.session.add(entry)
     _move_head(entry.agency_id, entry.year, entry.hash, registered_at=latest)
     db.session.flush()
+    entry_journaled.send(entry)
     return entry
 
 

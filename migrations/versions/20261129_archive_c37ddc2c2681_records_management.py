@@ -1,4 +1,4 @@
-"""archive: avskrivning, the journal's last registration time, prepared exports, the agency's archive settings
+"""archive: avskrivning, the journal's last registration time, prepared exports, archive settings, the arkivmelding outbox
 
 Revision ID: c37ddc2c2681
 Revises: 7f755a2b5d2d
@@ -40,6 +40,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_prepared_exports_consultation_id'), ['consultation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_prepared_exports_status'), ['status'], unique=False)
 
+    op.create_table('archive_deliveries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('consultation_id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.String(length=36), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', hoering.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', hoering.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('delivered_at', hoering.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['consultation_id'], ['consultations.id'], name=op.f('fk_archive_deliveries_consultation_id_consultations')),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entries.id'], name=op.f('fk_archive_deliveries_entry_id_journal_entries')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_archive_deliveries')),
+    sa.UniqueConstraint('entry_id', name=op.f('uq_archive_deliveries_entry_id')),
+    sa.UniqueConstraint('message_id', name=op.f('uq_archive_deliveries_message_id'))
+    )
+    with op.batch_alter_table('archive_deliveries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_archive_deliveries_consultation_id'), ['consultation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_archive_deliveries_status'), ['status'], unique=False)
+
     op.create_table('journal_avskrivninger',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('entry_id', sa.Integer(), nullable=False),
@@ -62,6 +83,9 @@ def upgrade():
         batch_op.add_column(sa.Column('class_id', sa.String(length=40), server_default='HØRING', nullable=False))
         batch_op.add_column(sa.Column('class_title', sa.String(length=200), server_default='Høringer', nullable=False))
 
+    with op.batch_alter_table('consultations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('archive_case_number', sa.String(length=40), nullable=True))
+
     with op.batch_alter_table('journal_counters', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_registered_at', hoering.db.UTCDateTime(timezone=True), nullable=True))
 
@@ -70,6 +94,9 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('journal_counters', schema=None) as batch_op:
         batch_op.drop_column('last_registered_at')
+
+    with op.batch_alter_table('consultations', schema=None) as batch_op:
+        batch_op.drop_column('archive_case_number')
 
     with op.batch_alter_table('agencies', schema=None) as batch_op:
         batch_op.drop_column('class_title')
@@ -81,6 +108,11 @@ def downgrade():
         batch_op.drop_column('name_screening_basis')
 
     op.drop_table('journal_avskrivninger')
+    with op.batch_alter_table('archive_deliveries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_archive_deliveries_status'))
+        batch_op.drop_index(batch_op.f('ix_archive_deliveries_consultation_id'))
+
+    op.drop_table('archive_deliveries')
     with op.batch_alter_table('prepared_exports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_prepared_exports_status'))
         batch_op.drop_index(batch_op.f('ix_prepared_exports_consultation_id'))
