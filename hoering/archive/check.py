@@ -1,9 +1,10 @@
 """Check a Noark 5 arkivuttrekk (ours or another system's) the way Arkade 5 does.
 
 Covers the structure tests N5.01-N5.03 and N5.28 and the content controls N5.30, N5.32, N5.33,
-N5.47, N5.48, N5.59, N5.60, N5.62 and N5.63, then the records-management rules of
-hoering.archive.rules (dates, closing, avskrivning, code lists). The XML files are read with
-iterparse and cleared as they go, so memory grows only with the sets of systemIDs and file names.
+N5.47, N5.48, N5.59, N5.60, N5.62 and N5.63, then hoering.archive.rules: the class controls
+N5.12, N5.19 and N5.51 and the records-management rules (dates, closing, avskrivning, code
+lists). The XML files are read with iterparse and cleared as they go, so memory grows only with
+the sets of systemIDs and file names.
 """
 
 from __future__ import annotations

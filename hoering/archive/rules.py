@@ -20,8 +20,11 @@ from hoering.archive.codelists import CODE_LISTS
 INCOMING = "Inngående dokument"
 CLOSED = "Avsluttet"
 
-# (test id, name): the ids name the Noark 5 krav each rule comes from.
+# (test id, name): Arkade 5's class controls, then rules named after the Noark 5 krav they check.
 RULES = (
+    ("N5.12", "No class with subclasses holds folders"),
+    ("N5.19", "No class with subclasses holds registrations"),
+    ("N5.51", "Secondary class references point to a class"),
     ("K3.2.4", "Nothing is registered in a closed saksmappe"),
     ("K-DATES", "Saksmappe created before its first registrering, closed after its last"),
     ("K-JOURNAL", "Journal numbers increase with journal dates"),
@@ -45,7 +48,21 @@ class _Folder:
 
 
 @dataclass
+class _Class:
+    """What one klasse directly holds."""
+
+    system_id: str = ""
+    subclasses: bool = False
+    folders: bool = False
+    registrations: bool = False
+
+
+@dataclass
 class _Found:
+    superclass_folder: str | None = None
+    superclass_registration: str | None = None
+    class_ids: set[str] = field(default_factory=set)
+    class_references: list[tuple[str, str]] = field(default_factory=list)
     closed_case: str | None = None
     dates: str | None = None
     open_incoming: str | None = None
@@ -137,17 +154,42 @@ def _folder(found: _Found, folder: _Folder) -> None:
                 break
 
 
+def _class_end(found: _Found, klasse: _Class) -> None:
+    if klasse.subclasses and klasse.folders and found.superclass_folder is None:
+        found.superclass_folder = f"klasse {klasse.system_id} has subclasses and mapper"
+    if klasse.subclasses and klasse.registrations and found.superclass_registration is None:
+        found.superclass_registration = (
+            f"klasse {klasse.system_id} has subclasses and registreringer"
+        )
+
+
 def _structure(path: Path, found: _Found) -> None:
     folders: list[_Folder] = []  # the mappe being read and the ones around it
+    classes: list[_Class] = []  # likewise for klasse
     with path.open("rb") as handle:
         for event, element in etree.iterparse(handle, events=("start", "end")):
             name = _local(element.tag)
             if event == "start":
                 if name == "mappe":
                     folders.append(_Folder())
+                elif name == "klasse":
+                    classes.append(_Class())
                 continue
             _code(found, name, element, path.name)
             parent = element.getparent()
+            parent_name = _local(parent.tag) if parent is not None else ""
+            if name == "klasse":
+                _class_end(found, classes.pop())
+            if parent_name == "klasse" and classes:
+                klasse = classes[-1]
+                if name == "systemID":
+                    klasse.system_id = (element.text or "").strip()
+                    found.class_ids.add(klasse.system_id)
+                klasse.subclasses |= name == "klasse"
+                klasse.folders |= name == "mappe"
+                klasse.registrations |= name == "registrering"
+            if name == "referanseSekundaerKlassifikasjon" and parent_name == "mappe" and folders:
+                found.class_references.append((folders[-1].system_id, (element.text or "").strip()))
             if name == "mappe":
                 _folder(found, folders.pop())
                 _release(element)
@@ -193,7 +235,15 @@ def check_rules(root: Path) -> list[tuple[str, str, str | None]]:
                         _release(element)
     except (OSError, etree.XMLSyntaxError) as error:
         return [(test_id, name, f"unreadable: {error}") for test_id, name in RULES]
+    bad_reference = next(
+        ((f, ref) for f, ref in found.class_references if ref not in found.class_ids), None
+    )
     failures = (
+        found.superclass_folder,
+        found.superclass_registration,
+        f"mappe {bad_reference[0]} refers to klasse {bad_reference[1]}, which is not in the uttrekk"
+        if bad_reference
+        else None,
         found.closed_case,
         found.dates,
         _journal_order(found),

@@ -145,7 +145,7 @@ def test_missing_xml_file_fails_n5_01(unpacked: Path, name: str) -> None:
 def test_format_report_lists_every_test(written: Path) -> None:
     report = format_report(check_extraction(written))
     assert report.splitlines()[0] == "[PASS] N5.01 Existence of the XML files"
-    assert report.endswith("18 passed, 0 failed")
+    assert report.endswith("21 passed, 0 failed")
 
 
 # Records-management rules: each broken on purpose in an otherwise valid package.
@@ -213,3 +213,47 @@ def test_a_value_outside_its_code_list_fails_m_codes(unpacked: Path, old: str, n
     message = failed["M-CODES"].message or ""
     assert new.split(">")[1].split("<")[0] in message
     assert " is not in M" in message
+
+
+def _classified(unpacked: Path, inner: str) -> None:
+    """Wrap the saksmappe in klassifikasjonssystem > klasse > klasse (with inner in the outer)."""
+    path = unpacked / "arkivstruktur.xml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('<mappe xsi:type="saksmappe">')
+    end = text.rindex("</mappe>") + len("</mappe>")
+    header = "<opprettetDato>2026-01-01T09:00:00+01:00</opprettetDato><opprettetAv>a</opprettetAv>"
+    wrapped = (
+        f"<klassifikasjonssystem><systemID>{uid('ks')}</systemID><tittel>K</tittel>{header}"
+        f"<klasse><systemID>{uid('k1')}</systemID><klasseID>1</klasseID><tittel>K1</tittel>"
+        f"{header}<klasse><systemID>{uid('k2')}</systemID><klasseID>2</klasseID>"
+        f"<tittel>K2</tittel>{header}{text[start:end]}</klasse>{inner}</klasse>"
+        "</klassifikasjonssystem>"
+    )
+    path.write_text(text[:start] + wrapped + text[end:], encoding="utf-8")
+    _refresh_addml_checksum(unpacked, "arkivstruktur.xml")
+
+
+def test_a_class_with_subclasses_and_folders_fails_n5_12(unpacked: Path) -> None:
+    folder = (
+        f"<mappe><systemID>{uid('m2')}</systemID><tittel>M</tittel>"
+        "<opprettetDato>2026-03-01T09:00:00+01:00</opprettetDato><opprettetAv>a</opprettetAv>"
+        "<avsluttetDato>2026-04-01T09:00:00+01:00</avsluttetDato><avsluttetAv>a</avsluttetAv>"
+        "</mappe>"
+    )
+    _classified(unpacked, folder)
+    failed = _failed(unpacked)
+    assert uid("k1") in (failed["N5.12"].message or "")
+    assert "N5.19" not in failed and "N5.51" not in failed
+
+
+def test_a_secondary_class_reference_to_nothing_fails_n5_51(unpacked: Path) -> None:
+    _classified(unpacked, "")
+    assert "N5.12" not in _failed(unpacked)
+    failed = _break(
+        unpacked,
+        "</saksstatus>",
+        f"</saksstatus><referanseSekundaerKlassifikasjon>{uid('ingen')}"
+        "</referanseSekundaerKlassifikasjon>",
+    )
+    assert set(failed) == {"N5.51"}
+    assert uid("ingen") in (failed["N5.51"].message or "")
