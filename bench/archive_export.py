@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -206,6 +206,43 @@ def build(n: int, title: str, case_number: str) -> str:
     return consultation.slug
 
 
+def render_cost(n: int = 200) -> float:
+    """CPU milliseconds to render one typical innspill (a reply to a paragraph) as PDF/A, in this
+    process, after the first document has loaded the font."""
+    from datetime import datetime
+
+    from hoering.archive.documents import (
+        QuotedSubmission,
+        SubmissionContext,
+        render_submission_pdf,
+    )
+
+    when = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    ctx = SubmissionContext(
+        consultation_title="Høring om retningslinjer for klarspråk i offentlige skjema",
+        case_number="2026/815",
+        agency="Direktoratet for digital deltakelse",
+        version_label="versjon 1",
+        paragraph_number="§ 3 første ledd",
+        paragraph_heading="Formål",
+        paragraph_text="Skjema skal være skrevet slik at mottakeren forstår hva som spørres om, "
+        "hvorfor, og hva svaret brukes til. " * 2,
+        text="Vi støtter forslaget, men ber om at kravet om klarspråk også gjelder vedlegg og "
+        "veiledninger. Mange søkere møter først vedleggene, og det er der de gjør feil. " * 3,
+        author="Kari Nordmann",
+        organisation="Fjordvik kommune",
+        submitted_at=when,
+        journal_number="2026/000123",
+        position="Støtter",
+        in_reply_to=QuotedSubmission("Ola Nordmann", when, "Bra forslag."),
+    )
+    render_submission_pdf(ctx)
+    started = time.process_time()
+    for _ in range(n):
+        render_submission_pdf(ctx)
+    return (time.process_time() - started) / n * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--innspill", type=int, default=100_000)
@@ -284,6 +321,10 @@ def main() -> None:
     print(
         "\nPeak MB is the largest resident set of any one process of the export (the main "
         "process or a PDF worker), from getrusage(RUSAGE_CHILDREN)."
+    )
+    print(
+        f"\nPDF/A rendering: {render_cost():.1f} ms of CPU per typical innspill (one process, "
+        "font loaded once)."
     )
     print(f"Work folder (database): {work}")
 

@@ -389,7 +389,9 @@ class _Progress:
 
 
 @archive.command("export")
-@click.option("--consultation", "slug", required=True, help="The consultation's slug.")
+@click.option("--consultation", "slug", help="One consultation's slug (a case officer's copy).")
+@click.option("--period", type=int, help="A year: the agency's whole arkivdel for that saksår.")
+@click.option("--agency", "agency_slug", help="The agency of --period (needed if several).")
 @click.option(
     "--out",
     "out_path",
@@ -404,30 +406,68 @@ class _Progress:
 )
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option("--by", "produced_by", default="Høring", help="Who makes the export (avsluttetAv).")
-def archive_export(slug: str, out_path: Path, no_documents: bool, workers: int, produced_by: str):
-    """Write a closed consultation's Noark 5 arkivuttrekk as one .tar file."""
-    from hoering.archive.export import export_consultation
+def archive_export(
+    slug: str | None,
+    period: int | None,
+    agency_slug: str | None,
+    out_path: Path,
+    no_documents: bool,
+    workers: int,
+    produced_by: str,
+):
+    """Write a Noark 5 arkivuttrekk as one .tar file: one closed consultation (--consultation) or
+    every closed consultation of an agency's arkivdel for a year (--period)."""
+    from hoering.accounts.models import Agency
+    from hoering.archive.export import export_consultation, export_period
     from hoering.consultations.models import Consultation
     from hoering.errors import DomainError
 
-    consultation = db.session.scalar(db.select(Consultation).where(Consultation.slug == slug))
-    if consultation is None:
-        raise click.ClickException(f"Fant ingen høring med adressen «{slug}».")
+    if (slug is None) == (period is None):
+        raise click.UsageError("Give either --consultation SLUG or --period YEAR.")
     progress = _Progress()
+    options = {
+        "produced_by": produced_by,
+        "documents": not no_documents,
+        "progress": progress,
+        "workers": workers,
+    }
     try:
-        path = export_consultation(
-            consultation,
-            out_path,
-            produced_by=produced_by,
-            documents=not no_documents,
-            progress=progress,
-            workers=workers,
-        )
+        if slug is not None:
+            consultation = db.session.scalar(
+                db.select(Consultation).where(Consultation.slug == slug)
+            )
+            if consultation is None:
+                raise click.ClickException(f"Fant ingen høring med adressen «{slug}».")
+            path = export_consultation(consultation, out_path, **options)
+        else:
+            agencies = db.session.scalars(
+                db.select(Agency).where(Agency.slug == agency_slug)
+                if agency_slug
+                else db.select(Agency)
+            ).all()
+            if len(agencies) != 1:
+                raise click.ClickException(
+                    "Name the agency with --agency SLUG."
+                    if agencies
+                    else f"Fant ingen virksomhet «{agency_slug}»."
+                )
+            path = export_period(agencies[0], period, out_path, **options)
     except DomainError as error:
         raise click.ClickException(str(error.message)) from None
     finally:
         progress.done()
     click.echo(f"Arkivuttrekk written to {path} ({path.stat().st_size:,} bytes).")
+
+
+@archive.command("deliver")
+def archive_deliver():
+    """Send every arkivmelding that is due to the agency's archive (safe on several hosts)."""
+    from hoering.archive.delivery import deliver_due
+
+    delivered, failed = deliver_due()
+    click.echo(f"{delivered} arkivmelding(er) delivered, {failed} failed (tried again later).")
+    if failed:
+        sys.exit(1)
 
 
 @archive.command("check")

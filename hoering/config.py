@@ -82,6 +82,13 @@ def load_config() -> dict:
         "ATTACHMENT_MAX_BYTES": int(os.environ.get("HOERING_ATTACHMENT_MAX_MB", "20")) * 1024**2,
         "ATTACHMENT_MAX_COUNT": int(os.environ.get("HOERING_ATTACHMENT_MAX_COUNT", "5")),
         **_oidc_settings(),
+        # Where the task queue writes the arkivuttrekk case officers download; with several
+        # hosts, a folder they all mount (the worker writes it, any web host serves it).
+        "ARCHIVE_EXPORT_DIR": os.environ.get("HOERING_ARCHIVE_EXPORT_DIR")
+        or str(INSTANCE_DIR / "arkivuttrekk"),
+        # Where each journal entry is delivered as an arkivmelding (file:///… or https://…,
+        # {agency} becomes the agency's slug); unset, nothing is queued for delivery.
+        "ARCHIVE_DELIVERY_URL": os.environ.get("HOERING_ARCHIVE_DELIVERY_URL") or None,
         "DEBUG": False,
         "TESTING": False,
     }
@@ -145,8 +152,8 @@ DEFAULTS: dict = {
     "PRIVACY_CHECK_LIMIT": "60 per minute",
     "REPORT_LIMIT": "10 per hour",
     "MIN_FORM_SECONDS": 3,
-    # Worker processes rendering PDF/A for an arkivuttrekk downloaded from the web. One keeps a
-    # web worker from forking; the CLI (`flask archive export --workers`) uses two by default.
+    # Worker processes rendering PDF/A for an arkivuttrekk prepared by the task queue. One keeps
+    # a task worker from forking; the CLI (`flask archive export --workers`) uses two by default.
     "ARCHIVE_WEB_WORKERS": 1,
     # True runs each background task in-process as its transaction commits (tests, one-off
     # scripts); the app itself queues them for `flask --app hoering tasks worker`.

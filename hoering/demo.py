@@ -106,9 +106,11 @@ def load() -> bool:
         second_factor.enrol_with_secret(users[role], TOTP_SECRET)
     db.session.flush()
 
+    # In the order it happened, so journal numbers increase with journal dates: the closed
+    # consultation ran two months ago, the open one takes innspill now.
     now = utcnow()
-    _open_consultation(agency, users, friluft, kommune, now)
     _closed_consultation(agency, users, friluft, now)
+    _open_consultation(agency, users, friluft, kommune, now)
     db.session.flush()
     return True
 
@@ -139,8 +141,11 @@ def _open_consultation(agency, users, friluft, kommune, now):
             expectations="",
         ),
         by=officer,
+        now=now - timedelta(days=15),
     )
-    consultations.publish_draft_version(consultation, DRAFT, by=officer)
+    consultations.publish_draft_version(
+        consultation, DRAFT, by=officer, now=now - timedelta(days=15)
+    )
     consultations.add_consultee(consultation, "Norsk Friluftsforum", "921000006", "post@nff.no")
     consultations.add_consultee(consultation, "Fjordvik kommune", "987654325")
     consultations.add_consultee(consultation, "Foreningen for åpen forvaltning", "912345009")
@@ -281,6 +286,7 @@ def _closed_consultation(agency, users, friluft, now):
             expectations="",
         ),
         by=officer,
+        now=opened - timedelta(days=1),
     )
     consultations.publish_draft_version(
         consultation,
@@ -288,6 +294,7 @@ def _closed_consultation(agency, users, friluft, now):
         "Forklar fagord første gang de brukes.\n\n## 2 Skriv til leseren\n\n"
         "Bruk du-form når skjemaet retter seg mot privatpersoner.\n",
         by=officer,
+        now=opened - timedelta(days=1),
     )
     consultations.publish_consultation(consultation, now=opened)
     at = opened + timedelta(days=3)
@@ -315,7 +322,10 @@ def _closed_consultation(agency, users, friluft, now):
         now=at + timedelta(days=1),
     )
     submissions.reply_as_agency(
-        comment, "Takk! Vi tar med dette i den endelige veilederen.", by=officer
+        comment,
+        "Takk! Vi tar med dette i den endelige veilederen.",
+        by=officer,
+        now=at + timedelta(days=1, hours=2),
     )
     _moderated_innspill(consultation, users, at + timedelta(days=2))
     form_letters(consultation, at + timedelta(days=4), password_hash=users["citizen"].password_hash)

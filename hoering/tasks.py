@@ -95,6 +95,10 @@ def after_commit(queued_task: Callable, *args) -> None:
 
 @event.listens_for(Session, "after_commit", propagate=True)
 def _queue_after_commit(session) -> None:
+    # SQLAlchemy also calls this when a savepoint is released; the work is committed only when
+    # the outermost transaction is, so wait for that one.
+    if session.in_nested_transaction():
+        return
     pending = session.info.pop("hoering_tasks", None)
     for queued_task, args in pending or ():
         queued_task(*args)

@@ -60,6 +60,7 @@ def app_config(tmp_path_factory):
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
         "SERVER_NAME": "hoering.test",
+        "ARCHIVE_EXPORT_DIR": str(tmp_dir / "arkivuttrekk"),
     }
 
 

@@ -39,3 +39,26 @@ def test_demo_closed_consultation_holds_a_form_letter_campaign():
         select(Campaign.size).where(Campaign.consultation_id == closed.id)
     ).all()
     assert sizes == [60]
+
+
+def test_demo_agency_period_exports_and_validates(tmp_path):
+    import tarfile
+
+    from lxml import etree
+
+    from hoering.archive.export import export_period
+    from hoering.archive.xmlutil import MAIN_SCHEMAS, SCHEMA_DIR
+
+    demo.load()
+    closed = db.session.scalar(select(Consultation).where(Consultation.status == STATUS_CLOSED))
+    path = export_period(
+        closed.agency, closed.case_year, tmp_path / "periode.tar", produced_by="Arkivar", workers=1
+    )
+    results = check_extraction(path)
+    assert all(r.passed for r in results), format_report(results)
+    with tarfile.open(path) as tar:
+        tar.extractall(tmp_path, filter="data")
+    package = tmp_path / "periode"
+    for xml, xsd in {**MAIN_SCHEMAS, "arkivuttrekk.xml": "addml.xsd"}.items():
+        schema = etree.XMLSchema(etree.parse(str(SCHEMA_DIR / xsd)))
+        assert schema.validate(etree.parse(str(package / xml))), f"{xml}: {schema.error_log}"

@@ -71,3 +71,13 @@ def test_the_worker_command_refuses_in_immediate_mode(runner):
     result = runner.invoke(args=["tasks", "worker"])
     assert result.exit_code != 0
     assert "immediate" in str(result.exception)
+
+
+def test_a_released_savepoint_queues_nothing_until_the_transaction_commits(queued):
+    db.session.execute(text("SELECT 1"))
+    tasks.after_commit(_count_agencies, 11)
+    with db.session.begin_nested():
+        db.session.execute(text("SELECT 1"))
+    assert queued.pending_count() == 0
+    db.session.commit()
+    assert queued.pending_count() == 1

@@ -38,6 +38,23 @@ class Agency(db.Model):
     accessibility_url: Mapped[str | None] = mapped_column(String(500))
     allow_hidden_names: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The archive, as the agency's records manager decides it (archive settings page):
+    # skjermingshjemmel for a name a citizen chose to hide (None: Høring's default),
+    name_screening_basis: Mapped[str | None] = mapped_column(String(200))
+    # bevaring og kassasjon of its arkivdeler (M450, M453, M451),
+    disposal_decision: Mapped[str] = mapped_column(
+        String(20), default="Bevares", server_default="Bevares"
+    )
+    disposal_authority: Mapped[str | None] = mapped_column(String(200))
+    retention_years: Mapped[int] = mapped_column(default=25, server_default="25")
+    # and the klassifikasjonssystem (arkivnøkkel) with the class its consultations are filed in.
+    classification_title: Mapped[str] = mapped_column(
+        String(200), default="Arkivnøkkel", server_default="Arkivnøkkel"
+    )
+    class_id: Mapped[str] = mapped_column(String(40), default="HØRING", server_default="HØRING")
+    class_title: Mapped[str] = mapped_column(
+        String(200), default="Høringer", server_default="Høringer"
+    )
 
     def __repr__(self) -> str:
         return f"<Agency {self.id} {self.slug}>"

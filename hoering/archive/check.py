@@ -1,8 +1,10 @@
 """Check a Noark 5 arkivuttrekk (ours or another system's) the way Arkade 5 does.
 
 Covers the structure tests N5.01-N5.03 and N5.28 and the content controls N5.30, N5.32, N5.33,
-N5.47, N5.48, N5.59, N5.60, N5.62 and N5.63. The XML files are read with iterparse and cleared as
-they go, so memory grows only with the sets of systemIDs and file names.
+N5.47, N5.48, N5.59, N5.60, N5.62 and N5.63, then hoering.archive.rules: the class controls
+N5.12, N5.19 and N5.51 and the records-management rules (dates, closing, avskrivning, code
+lists). The XML files are read with iterparse and cleared as they go, so memory grows only with
+the sets of systemIDs and file names.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from hoering.archive.rules import check_rules
 from hoering.archive.xmlutil import ADDML, MAIN_SCHEMAS, SCHEMA_DIR, XSI
 
 XML_FILES = ("arkivuttrekk.xml", *MAIN_SCHEMAS)
@@ -365,6 +368,8 @@ class _Checker:
             filter(None, (self.empty_elements(n) for n in list(MAIN_SCHEMAS)[1:])), None
         )
         self.result("N5.63", "Elements without content", empty)
+        for test_id, name, failure in check_rules(self.root):
+            self.result(test_id, name, failure)
         return self.results
 
     def _journals(self, found: _Structure, sharp: bool) -> None:

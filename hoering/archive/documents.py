@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
+import copy
 import functools
+import io
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from fontTools.subset import Options, Subsetter
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.enums import OutputIntentSubType, XPos, YPos
+from fpdf.enums import OutputIntentSubType, TextMode, XPos, YPos
+from fpdf.fonts import SubsetMap, TTFFont
 from fpdf.output import PDFICCProfile
 
 ASSETS = Path(__file__).with_name("assets")
 FONT_REGULAR = ASSETS / "DejaVuSans.ttf"
-FONT_BOLD = ASSETS / "DejaVuSans-Bold.ttf"
 SRGB_PROFILE = ASSETS / "sRGB.icc"
 REDACTED = "[sladdet]"
 PRIVATE_PERSON = "Privatperson"
 _FAMILY = "DejaVuSans"
 # Debian's Noto fonts (fonts-noto-core, fonts-noto-cjk) for what DejaVu cannot show: Hangul and
-# Han, scripts of languages spoken in Norway, symbols. A document embeds only those its text
-# needs, so most documents carry DejaVu alone. Where none is installed, or none covers a
-# character, the document says which characters it could not show.
+# Han, Ethiopic, Indic scripts, mathematical and other symbols. Embedded only into a document
+# whose text needs them; a character none of them has (most emoji) is named in a note instead.
 NOTO_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/opentype/noto"))
-FALLBACK_FONTS = (
+NOTO_FILES = (
     "NotoSansCJK-Regular.ttc",
     "NotoSansEthiopic-Regular.ttf",
     "NotoSansDevanagari-Regular.ttf",
@@ -39,6 +41,21 @@ FALLBACK_FONTS = (
     "NotoSansSymbols2-Regular.ttf",
 )
 _LINE = 5.5
+# The characters most innspill are written with (Latin with the Nordic and Sámi letters,
+# punctuation, the euro sign and a few symbols). A document that uses only these embeds its glyphs
+# from a small cut of the font made once per process, so subsetting it is cheap; any other
+# document uses the whole font.
+_COMMON = frozenset(
+    (
+        *range(0x20, 0x7F),
+        *range(0xA0, 0x180),
+        *range(0x1E4, 0x1F0),
+        *range(0x2010, 0x2028),
+        *range(0x2030, 0x203B),
+        *range(0x2190, 0x2194),
+        *(0x20AC, 0x2122, 0x2212, 0x2264, 0x2265, 0xFFFD),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -52,10 +69,14 @@ class QuotedSubmission:
 
 @dataclass(frozen=True)
 class SubmissionContext:
-    """An innspill in its original context: the paragraph and draft version it comments on.
+    """An innspill (or the agency's answer) in its original context: the paragraph and draft
+    version it comments on.
 
-    screened_spans are (start, end) offsets into text that the redacted variant shows as [sladdet];
-    paragraph_* are None for a statement on the whole draft.
+    registration_id is the saksnummer-dokumentnummer (2026/815-3), journal_number the løpenummer.
+    redacted marks the variant with its screened parts blanked: the author's name when
+    author_screened, the spans in screened_spans (shown as [sladdet]); a text redacted by a
+    moderator comes as its public text. notes are merknader printed at the end (a moderator's
+    outcome, what the variant blanks). paragraph_* are None for a statement on the whole draft.
     """
 
     consultation_title: str
@@ -70,10 +91,14 @@ class SubmissionContext:
     organisation: str | None
     submitted_at: datetime
     journal_number: str
+    registration_id: str = ""
+    outgoing: bool = False
     position: str | None = None
     in_reply_to: QuotedSubmission | None = None
     screened_spans: tuple[tuple[int, int], ...] = ()
     redacted: bool = False
+    author_screened: bool = False
+    notes: tuple[str, ...] = ()
     lang: str = "nb"
 
 
@@ -108,29 +133,86 @@ class DraftContext:
 
 @functools.cache
 def _font_coverage() -> frozenset[int]:
-    """Code points both embedded fonts can draw."""
-    maps = []
-    for path in (FONT_REGULAR, FONT_BOLD):
-        with TTFont(path) as font:
-            maps.append(set(font.getBestCmap()))
-    return frozenset(maps[0] & maps[1])
+    """Code points the embedded font can draw."""
+    with TTFont(FONT_REGULAR) as font:
+        return frozenset(font.getBestCmap())
 
 
 @functools.cache
 def _fallback_fonts() -> tuple[tuple[str, Path, frozenset[int]], ...]:
-    """(family, file, code points) of each installed fallback font, in order of preference."""
+    """(family, file, code points) of each Noto font installed here, in the order tried."""
     found = []
-    for name in FALLBACK_FONTS:
+    for name in NOTO_FILES:
         path = next((folder / name for folder in NOTO_DIRS if (folder / name).is_file()), None)
         if path is not None:
-            with TTFont(path, fontNumber=0, lazy=True) as font:
-                found.append((path.stem, path, frozenset(font.getBestCmap())))
+            with TTFont(path, fontNumber=0) as font:
+                found.append((path.stem.replace("-", ""), path, frozenset(font.getBestCmap())))
     return tuple(found)
 
 
 @functools.cache
 def _all_coverage() -> frozenset[int]:
     return _font_coverage().union(*(cover for _family, _path, cover in _fallback_fonts()))
+
+
+@functools.cache
+def _srgb_profile() -> bytes:
+    return SRGB_PROFILE.read_bytes()
+
+
+@dataclass(frozen=True)
+class _FontSource:
+    """A font parsed once per process: its bytes and the parsed metrics every document shares."""
+
+    data: bytes
+    template: TTFFont
+
+
+def _common_cut(data: bytes) -> bytes:
+    """The font reduced to the common characters (_COMMON), with every table fpdf2 reads."""
+    font = TTFont(io.BytesIO(data))
+    # No hinting (a PDF viewer hints by itself) and none of the tables fpdf2 drops anyway.
+    options = Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True, hinting=False)
+    options.drop_tables += ["FFTM", "GPOS", "GSUB", "GDEF", "MATH", "hdmx", "kern"]
+    subsetter = Subsetter(options)
+    subsetter.populate(unicodes=_COMMON & set(font.getBestCmap()))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@functools.cache
+def _font_source(path: Path, common: bool) -> _FontSource:
+    """Parse a font once per process (fontTools reading the whole TrueType file is slow)."""
+    data = path.read_bytes()
+    if common:
+        data = _common_cut(data)
+    template = TTFFont(FPDF(), io.BytesIO(data), _FAMILY.lower(), "")
+    return _FontSource(data, template)
+
+
+def _add_font(pdf: FPDF, path: Path, common: bool) -> None:
+    """pdf.add_font() without parsing the font again: share the parsed metrics, and give the
+    document its own glyph subset and its own copy of the font tables (embedding subsets them
+    in place)."""
+    source = _font_source(path, common)
+    font = copy.copy(source.template)
+    font.i = len(pdf.fonts) + 1
+    # recalcBBoxes=False: the cut's bounding boxes are right; recomputing them at every embedding
+    # would decompile and recompile each glyph.
+    font.ttfont = TTFont(
+        io.BytesIO(source.data), recalcTimestamp=False, recalcBBoxes=False, lazy=True
+    )
+    font.subset = SubsetMap(font)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    pdf.fonts[font.fontkey] = font
+
+
+def _uses_common(*texts: str | None) -> bool:
+    """True when every character of the texts (as printed) is in the common cut."""
+    return all(set(map(ord, printable(text))) <= _COMMON for text in texts if text)
 
 
 def printable(text: str) -> str:
@@ -196,14 +278,11 @@ class _Document(FPDF):
         )
         self.ln(3)
         self.set_font(_FAMILY, "", 9)
-        self.multi_cell(
-            0,
-            _LINE,
+        _lines(
+            self,
             "Merknad om tegn: "
             f"{len(self.missing)} tegn i teksten kan ikke vises med skriftene i dette dokumentet "
             f"og står som \ufffd: {listed}. Den journalførte teksten har dem uendret.",
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
         )
 
 
@@ -222,19 +301,22 @@ def redact(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "".join(result)
 
 
-def _new_pdf(title: str, author: str, lang: str) -> _Document:
-    """An FPDF set up for PDF/A-2b: embedded fonts, sRGB OutputIntent, XMP with pdfaid."""
+def _new_pdf(title: str, author: str, lang: str, *, common: bool) -> _Document:
+    """An FPDF set up for PDF/A-2b: embedded fonts, sRGB OutputIntent, XMP with pdfaid.
+
+    common: every text of the document is in the common cut of the font (_uses_common).
+    """
     pdf = _Document(format="A4", enforce_compliance="PDF/A-2B")
-    pdf.add_font(_FAMILY, "", FONT_REGULAR)
-    pdf.add_font(_FAMILY, "B", FONT_BOLD)
+    _add_font(pdf, FONT_REGULAR, common)
+    # Bold is the regular font filled and stroked: every embedded font costs a few milliseconds
+    # of subsetting per document, more than all of an innspill's layout.
+    pdf.set_line_width(0.2)
     pdf.add_output_intent(
         OutputIntentSubType.PDFA,
         output_condition_identifier="sRGB IEC61966-2.1",
         output_condition="sRGB",
         registry_name="http://www.color.org",
-        dest_output_profile=PDFICCProfile(
-            contents=SRGB_PROFILE.read_bytes(), n=3, alternate="DeviceRGB"
-        ),
+        dest_output_profile=PDFICCProfile(contents=_srgb_profile(), n=3, alternate="DeviceRGB"),
         info="sRGB IEC61966-2.1",
     )
     pdf.set_title(printable(title))
@@ -248,21 +330,87 @@ def _new_pdf(title: str, author: str, lang: str) -> _Document:
     return pdf
 
 
-def _text(pdf: _Document, text: str, *, size: float = 10.5, bold: bool = False) -> None:
+def _width(pdf: FPDF, text: str) -> float:
+    """The width of text in the current font (what get_string_width gives for plain text)."""
+    widths = pdf.current_font.cw
+    return sum(widths[ord(char)] for char in text) * pdf.font_size / 1000
+
+
+def _fit(pdf: FPDF, word: str, width: float) -> int:
+    """How many characters of word fit in width (at least one)."""
+    used = 0.0
+    for count, char in enumerate(word):
+        used += _width(pdf, char)
+        if used > width:
+            return max(count, 1)
+    return len(word)
+
+
+def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Break text into lines no wider than width (mm) at spaces, in time linear in its length.
+
+    fpdf2's multi_cell measures the whole line again at every space; innspill are mostly text, so
+    that was most of the rendering time. A word wider than a line is broken where it overflows.
+    """
+    space = _width(pdf, " ")
+    lines = []
+    for paragraph in text.split("\n"):
+        line: list[str] = []
+        line_width = 0.0
+        for word in paragraph.split(" "):
+            word_width = _width(pdf, word)
+            while word_width > width:
+                if line:
+                    lines.append(" ".join(line))
+                    line, line_width = [], 0.0
+                cut = _fit(pdf, word, width)
+                lines.append(word[:cut])
+                word = word[cut:]
+                word_width = _width(pdf, word)
+            extra = word_width + (space if line else 0.0)
+            if line and line_width + extra > width:
+                lines.append(" ".join(line))
+                line, line_width = [word], word_width
+            else:
+                line.append(word)
+                line_width += extra
+        lines.append(" ".join(line))
+    return lines
+
+
+def _lines(pdf: _Document, text: str) -> None:
+    """Write text wrapped from the current x to the right margin, each line starting there."""
+    text = pdf.prepare(text)
+    if pdf.fallbacks:
+        # Text in another script than DejaVu's: fpdf2 wraps it and switches fonts per glyph.
+        pdf.multi_cell(0, _LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        return
+    x = pdf.x
+    width = pdf.w - pdf.r_margin - x
+    for line in _wrap(pdf, text, width - 2 * pdf.c_margin):
+        pdf.set_x(x)
+        pdf.cell(width, _LINE, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _text(pdf: FPDF, text: str, *, size: float = 10.5, bold: bool = False) -> None:
     """Write a wrapped block of text."""
-    pdf.set_font(_FAMILY, "B" if bold else "", size)
-    pdf.multi_cell(0, _LINE, pdf.prepare(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(_FAMILY, "", size)
+    if bold:
+        with pdf.local_context(text_mode=TextMode.FILL_STROKE):
+            _lines(pdf, text)
+    else:
+        _lines(pdf, text)
 
 
-def _label(pdf: _Document, label: str, value: str) -> None:
+def _label(pdf: FPDF, label: str, value: str) -> None:
     """Write a "label: value" line."""
-    pdf.set_font(_FAMILY, "B", 9.5)
-    pdf.cell(38, _LINE, pdf.prepare(label))
     pdf.set_font(_FAMILY, "", 9.5)
-    pdf.multi_cell(0, _LINE, pdf.prepare(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    with pdf.local_context(text_mode=TextMode.FILL_STROKE):
+        pdf.cell(38, _LINE, pdf.prepare(label))
+    _lines(pdf, value)
 
 
-def _quote(pdf: _Document, text: str) -> None:
+def _quote(pdf: FPDF, text: str) -> None:
     """Write an indented, grey quoted block."""
     pdf.set_left_margin(28)
     pdf.set_x(28)
@@ -273,26 +421,41 @@ def _quote(pdf: _Document, text: str) -> None:
     pdf.set_x(20)
 
 
-def _header(pdf: _Document, consultation_title: str, case_number: str, agency: str) -> None:
+def _header(pdf: FPDF, consultation_title: str, case_number: str, agency: str) -> None:
     """Write the consultation heading shared by every page type."""
     _text(pdf, consultation_title, size=15, bold=True)
     pdf.set_font(_FAMILY, "", 9.5)
-    pdf.multi_cell(
-        0, _LINE, pdf.prepare(f"{agency} · Sak {case_number}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
+    _lines(pdf, f"{agency} · Sak {case_number}")
     pdf.ln(3)
 
 
 def render_submission_pdf(ctx: SubmissionContext) -> bytes:
     """Render one innspill with the draft text it comments on, as PDF/A-2b (fmt/477)."""
     author = ctx.author
-    if ctx.redacted:
+    if ctx.redacted and ctx.author_screened:
         author = ctx.organisation or PRIVATE_PERSON
     elif ctx.organisation:
         author = f"{ctx.author}, {ctx.organisation}"
     text = redact(ctx.text, ctx.screened_spans) if ctx.redacted else ctx.text
-    title = f"Høringsinnspill {ctx.journal_number}: {ctx.consultation_title}"
-    pdf = _new_pdf(title, author, ctx.lang)
+    number = ctx.registration_id or ctx.journal_number
+    kind = "Svar på høringsinnspill" if ctx.outgoing else "Høringsinnspill"
+    title = f"{kind} {number}: {ctx.consultation_title}"
+    quoted = ctx.in_reply_to
+    common = _uses_common(
+        title,
+        author,
+        ctx.agency,
+        ctx.version_label,
+        ctx.paragraph_number,
+        ctx.paragraph_heading,
+        ctx.paragraph_text,
+        text,
+        ctx.position,
+        quoted.author if quoted else None,
+        quoted.text if quoted else None,
+        *ctx.notes,
+    )
+    pdf = _new_pdf(title, author, ctx.lang, common=common)
     _header(pdf, ctx.consultation_title, ctx.case_number, ctx.agency)
 
     _text(pdf, f"Høringsutkast, {ctx.version_label}", size=11, bold=True)
@@ -316,23 +479,33 @@ def render_submission_pdf(ctx: SubmissionContext) -> bytes:
         _quote(pdf, quoted.text)
         pdf.ln(2)
 
-    _text(pdf, "Innspill", size=11, bold=True)
+    _text(pdf, f"Svar fra {ctx.agency}" if ctx.outgoing else "Innspill", size=11, bold=True)
     _text(pdf, text)
     pdf.ln(4)
     _label(pdf, "Avsender", author)
     _label(pdf, "Dato", f"{ctx.submitted_at:%d.%m.%Y %H:%M}")
-    _label(pdf, "Journalnummer", ctx.journal_number)
+    if ctx.registration_id:
+        _label(pdf, "Dokumentnummer", ctx.registration_id)
+    _label(pdf, "Løpenummer", ctx.journal_number)
     if ctx.position:
         _label(pdf, "Standpunkt", ctx.position)
-    if ctx.redacted:
-        _label(pdf, "Merknad", "Deler av innholdet er skjermet.")
+    for note in ctx.notes:
+        _label(pdf, "Merknad", note)
     pdf.note_missing()
     return bytes(pdf.output())
 
 
 def render_draft_pdf(ctx: DraftContext) -> bytes:
     """Render a whole draft version (headings and numbered paragraphs) as PDF/A-2b (fmt/477)."""
-    pdf = _new_pdf(f"{ctx.consultation_title}, {ctx.version_label}", ctx.agency, ctx.lang)
+    title = f"{ctx.consultation_title}, {ctx.version_label}"
+    common = _uses_common(
+        title,
+        ctx.agency,
+        ctx.case_number,
+        *(s.heading for s in ctx.sections),
+        *(f"{p.number} {p.text}" for s in ctx.sections for p in s.paragraphs),
+    )
+    pdf = _new_pdf(title, ctx.agency, ctx.lang, common=common)
     _header(pdf, ctx.consultation_title, ctx.case_number, ctx.agency)
     subtitle = f"Høringsutkast, {ctx.version_label}"
     if ctx.published_on:

@@ -27,7 +27,7 @@ import functools
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -35,7 +35,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from hoering.accounts.models import User
+from hoering.accounts.models import Agency, User
 from hoering.archive.documents import (
     PRIVATE_PERSON,
     DraftContext,
@@ -48,16 +48,25 @@ from hoering.archive.documents import (
 )
 from hoering.archive.model import (
     INCOMING,
+    PARTLY_SCREENED,
     RECIPIENT,
     REDACTED_FORMAT,
+    SCREENED_DOCUMENT_TITLE,
+    SCREENED_RECIPIENT,
+    SCREENED_SENDER,
     SENDER,
+    Avskrivning,
     Case,
     Change,
+    Classification,
     Document,
     DocumentFile,
     Extraction,
     Party,
     Record,
+    Remark,
+    Retention,
+    Screening,
 )
 from hoering.archive.noark5 import ArchiveError, DestinationError, Progress, write_extraction
 from hoering.consultations.models import (
@@ -68,14 +77,17 @@ from hoering.consultations.models import (
     Paragraph,
     Section,
 )
+from hoering.consultations.services import CLOSED_BY_DEADLINE
 from hoering.db import utcnow
 from hoering.documents.archive import AttachmentDocuments
-from hoering.errors import BadInputError, ConflictError
+from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
 from hoering.journal.models import CHANGE_FIELDS, JournalChange, JournalEntry
 from hoering.journal.services import (
     OSLO,
     SCREENING_BASIS,
+    SCREENING_YEARS,
+    avskrivninger,
     changes_by_entry,
     fold_screening,
     paragraph_title,
@@ -85,7 +97,6 @@ from hoering.submissions.models import AgencyReply, Submission
 SYSTEM_NAME = "Høring"
 _NAMESPACE = uuid.UUID("6d0c7a0e-3f57-4b8a-9a54-2f1f4e1c9b21")
 POSITIONS = {"support": "Støtter", "oppose": "Går imot", "neutral": "Nøytral"}
-PARTLY_SCREENED = "Skjerming av deler av dokumentet"
 YIELD_PER = 1000
 
 
@@ -256,20 +267,36 @@ def _record_query(consultation: Consultation):
 class _Records:
     """Builds the journalposter of one consultation; called once per pass over the data."""
 
-    def __init__(self, consultation: Consultation, documents: bool) -> None:
+    def __init__(
+        self, consultation: Consultation, documents: bool, entry_id: int | None = None
+    ) -> None:
+        """entry_id: build only that entry's journalpost (for an arkivmelding), with one()."""
         self.consultation = consultation
         self.documents = documents
         self.agency = consultation.agency.name
         self.paragraphs = ParagraphIndex(consultation)
-        self.changes = changes_by_entry(
-            select(JournalEntry.id).where(JournalEntry.consultation_id == consultation.id)
+        self.entry_id = entry_id
+        entry_ids = (
+            [entry_id]
+            if entry_id is not None
+            else select(JournalEntry.id).where(JournalEntry.consultation_id == consultation.id)
         )
         self.attachments = AttachmentDocuments(consultation, derived_id, SYSTEM_NAME)
+        self.changes = changes_by_entry(entry_ids)
+        self.remarks = _remarks(self.changes)
+        self.avskrivninger = _avskrivninger(entry_ids)
+        self.case_number = f"{consultation.case_year}/{consultation.case_seq}"
+        self.default_basis = consultation.agency.name_screening_basis or SCREENING_BASIS
 
     def __call__(self, _case: Case) -> Iterator[Record]:
         with db.session.execute(_record_query(self.consultation)) as rows:
             for row in rows:
                 yield self.record(row)
+
+    def one(self) -> Record:
+        """The journalpost of the entry given as entry_id."""
+        query = _record_query(self.consultation).where(JournalEntry.id == self.entry_id)
+        return self.record(db.session.execute(query).one())
 
     def _quoted(self, row) -> QuotedSubmission | None:
         """The innspill answered, as the public saw it."""
@@ -283,23 +310,55 @@ class _Records:
             text,
         )
 
+    def _screening(self, metadata: tuple[str, ...], document: str | None, basis, on: date):
+        return Screening(
+            basis=basis or self.default_basis,
+            metadata=metadata,
+            document=document,
+            years=SCREENING_YEARS,
+            ends=_years_later(on, SCREENING_YEARS),
+        )
+
     def record(self, row) -> Record:
         incoming = row.document_type == INCOMING
         state = fold_screening(row.screened_name, row.title, self.changes.get(row.id, []))
         redacted = incoming and row.public_body is not None and row.public_body != row.body
-        partly = self.documents and (state.name or redacted)
-        metadata = []
+        # The archive copy of an innspill shows its author's name and whole text; the answer's
+        # quotes the innspill as the public saw it, so only an innspill's document is ever screened.
+        record_screening = None
         if state.name:
-            metadata.append("Skjerming navn avsender" if incoming else "Skjerming navn mottaker")
-        if redacted:
-            metadata.append(PARTLY_SCREENED)
+            record_screening = self._screening(
+                (SCREENED_SENDER if incoming else SCREENED_RECIPIENT,),
+                PARTLY_SCREENED if incoming and self.documents else None,
+                state.basis,
+                row.journal_date,
+            )
+        document_screening = None
+        if redacted and not state.name and self.documents:
+            # skjermingMetadata is required in a skjerming: only the document is screened here.
+            document_screening = self._screening(
+                (SCREENED_DOCUMENT_TITLE,), PARTLY_SCREENED, state.basis, row.journal_date
+            )
+        remarks = tuple(self.remarks.get(row.id, ()))
         registered = _local(row.registered_at)
+        registration_id = f"{self.case_number}-{row.record_number}"
+        documents = ()
+        if self.documents:
+            documents = self._documents(
+                row,
+                state.title,
+                registration_id,
+                remarks,
+                variant=(state.name and incoming) or redacted,
+                name_screened=state.name,
+                screening=document_screening,
+            )
         return Record(
             system_id=row.system_id,
             journal_year=row.year,
             journal_seq=row.seq,
             record_number=row.record_number,
-            registration_id=f"{row.case_number}-{row.record_number}",
+            registration_id=registration_id,
             journal_post_type=row.document_type,
             title=state.title,
             public_title=None,
@@ -316,22 +375,31 @@ class _Records:
                     SENDER if incoming else RECIPIENT,
                 ),
             ),
-            documents=self._documents(row, state.title, partly) if self.documents else (),
-            screened=bool(metadata),
-            screening_basis=(state.basis or SCREENING_BASIS) if metadata else None,
-            screening_metadata=tuple(metadata),
-            partly_screened=partly,
+            documents=documents,
+            screening=record_screening,
             replies_to_system_id=row.replies_to_system_id,
+            remarks=remarks,
+            avskrivninger=self.avskrivninger.get(row.id, ()),
         )
 
-    def _documents(self, row, title: str, partly: bool) -> tuple[Document, ...]:
+    def _documents(
+        self,
+        row,
+        title: str,
+        registration_id: str,
+        remarks: tuple[Remark, ...],
+        *,
+        variant: bool,
+        name_screened: bool,
+        screening: Screening | None,
+    ) -> tuple[Document, ...]:
         if row.attachment_id is not None:
             return self.attachments.agency_document(row.attachment_id)
         incoming = row.document_type == INCOMING
         consultation = self.consultation
         ctx = SubmissionContext(
             consultation_title=consultation.title,
-            case_number=consultation.case_number,
+            case_number=self.case_number,
             agency=self.agency,
             version_label=self.paragraphs.version_label(row.version_id),
             **self.paragraphs.context(row.paragraph_id),
@@ -340,8 +408,11 @@ class _Records:
             organisation=row.correspondent_organisation if incoming else self.agency,
             submitted_at=_local(row.created_at if incoming else row.reply_created_at),
             journal_number=f"{row.year}/{row.seq:06d}",
+            registration_id=registration_id,
+            outgoing=not incoming,
             position=POSITIONS.get(row.position) if incoming else None,
             in_reply_to=self._quoted(row),
+            notes=tuple(remark.text for remark in remarks),
         )
         system_id = row.submission_system_id if incoming else row.reply_system_id
         files = [
@@ -349,9 +420,20 @@ class _Records:
                 derived_id(system_id, "arkivformat"), functools.partial(render_submission_pdf, ctx)
             )
         ]
-        if partly:
-            public_text = row.public_body if incoming and row.public_body is not None else ctx.text
-            redacted = replace(ctx, text=public_text, redacted=True)
+        if variant:
+            text_redacted = incoming and row.public_body is not None and row.public_body != row.body
+            notes = ctx.notes
+            if name_screened:
+                notes += ("Avsenderens navn er skjermet.",)
+            if text_redacted:
+                notes += ("Deler av teksten er skjermet.",)
+            redacted = replace(
+                ctx,
+                text=row.public_body if text_redacted else ctx.text,
+                redacted=True,
+                author_screened=name_screened,
+                notes=notes,
+            )
             files.append(
                 DocumentFile(
                     derived_id(system_id, "skjermet"),
@@ -361,7 +443,63 @@ class _Records:
             )
         kind = "Høringsuttalelse" if incoming else "Svar på høringsuttalelse"
         attached = self.attachments.documents(row.submission_system_id) if incoming else ()
-        return (Document(system_id, title, kind, tuple(files)), *attached)
+        return (
+            Document(system_id, title, kind, tuple(files), remarks=remarks, screening=screening),
+            *attached,
+        )
+
+
+def _avskrivninger(entry_ids) -> dict[int, tuple[Avskrivning, ...]]:
+    """The avskrivning of each avskrevet incoming entry, with the answer's systemID."""
+    found = avskrivninger(entry_ids)
+    answers = dict(
+        db.session.execute(
+            select(JournalEntry.id, JournalEntry.system_id).where(
+                JournalEntry.id.in_([a.by_entry_id for a in found.values() if a.by_entry_id])
+            )
+        ).all()
+    )
+    return {
+        entry_id: (
+            Avskrivning(a.avskrevet_on, a.avskrevet_by, a.method, answers.get(a.by_entry_id)),
+        )
+        for entry_id, a in found.items()
+    }
+
+
+def _years_later(day: date, years: int) -> date:
+    """The same date `years` later (28 February for 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+# A moderator's outcome, as the merknad of the journalpost says it (M310).
+MODERATION_REMARKS = {
+    "published": "Godkjent og publisert av moderator",
+    "pending": "Holdt tilbake for moderering",
+    "hidden": "Skjult av moderator",
+    "rejected": "Avvist av moderator",
+    "withdrawn": "Trukket tilbake av innsenderen",
+}
+REMARK_KIND = "Merknad om moderering"
+
+
+def _remarks(changes: dict[int, list[JournalChange]]) -> dict[int, list[Remark]]:
+    """Each moderation outcome logged on an entry, as a merknad in Norwegian."""
+    found: dict[int, list[Remark]] = {}
+    for entry_id, entry_changes in changes.items():
+        for change in entry_changes:
+            if change.field != "moderation_status":
+                continue
+            text = MODERATION_REMARKS.get(change.new_value or "", "Moderert")
+            if change.reason:
+                text = f"{text}: {change.reason}"
+            found.setdefault(entry_id, []).append(
+                Remark(text, REMARK_KIND, _local(change.changed_at), change.changed_by)
+            )
+    return found
 
 
 def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
@@ -369,7 +507,7 @@ def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
 
     def value(field: str, stored: str | None, incoming: bool) -> str | None:
         if field == "screened_name":
-            name = "Skjerming navn avsender" if incoming else "Skjerming navn mottaker"
+            name = SCREENED_SENDER if incoming else SCREENED_RECIPIENT
             return name if stored == "true" else None
         if field == "screened_document":
             return PARTLY_SCREENED if stored == "true" else None
@@ -383,6 +521,8 @@ def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
             .order_by(JournalChange.id)
         )
         for change, system_id, kind in rows:
+            if change.field == "moderation_status":
+                continue  # a merknad on the journalpost, not a change of its metadata
             incoming = kind == INCOMING
             yield Change(
                 target_system_id=system_id,
@@ -396,27 +536,9 @@ def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
     return changes
 
 
-def build_extraction(
-    consultation: Consultation,
-    *,
-    produced_by: str,
-    documents: bool = True,
-    now: datetime | None = None,
-) -> Extraction:
-    """The arkivuttrekk of one closed consultation; documents=False leaves out the PDFs of the
-    innspill and replies (the draft versions stay, so the package keeps its DOKUMENT folder)."""
-    check_exportable(consultation)
-    now = _local(now or utcnow())
-    agency = consultation.agency
-    first, last = db.session.execute(
-        select(func.min(JournalEntry.journal_date), func.max(JournalEntry.journal_date)).where(
-            JournalEntry.consultation_id == consultation.id
-        )
-    ).one()
-    opened = _local(consultation.opens_at).date()
-    closed = _local(consultation.closed_at).date()
+def _case(consultation: Consultation) -> Case:
     creator = consultation.created_by.name
-    case = Case(
+    return Case(
         system_id=consultation.system_id,
         case_year=consultation.case_year,
         case_seq=consultation.case_seq,
@@ -425,32 +547,149 @@ def build_extraction(
         description=consultation.summary or None,
         created_at=_local(consultation.created_at),
         created_by=creator,
-        closed_at=_local(consultation.closed_at),
-        closed_by=consultation.closed_by.name
-        if consultation.closed_by
-        else f"{SYSTEM_NAME} (fristen gikk ut)",
+        closed_at=_local(consultation.closed_at) if consultation.closed_at else None,
+        closed_by=(consultation.closed_by.name if consultation.closed_by else CLOSED_BY_DEADLINE)
+        if consultation.closed_at
+        else None,
         case_date=_local(consultation.created_at).date(),
-        administrative_unit=agency.name,
+        administrative_unit=consultation.agency.name,
         responsible=creator,
         drafts=_drafts(consultation),
+        status="Avsluttet" if consultation.closed_at else "Under behandling",
     )
+
+
+def _agency_parts(agency: Agency, period_end: date) -> dict:
+    """What every arkivuttrekk of the agency shares: the arkiv, its creator, the agency's
+    bevaring og kassasjon and its klassifikasjonssystem (archive settings)."""
+    org, slug = agency.org_number, agency.slug
+    return {
+        "archive_system_id": derived_id(org, f"arkiv/{slug}"),
+        "archive_title": f"{agency.name} – elektroniske høringer",
+        "creator_id": agency.org_number,
+        "creator_name": agency.name,
+        "system_name": SYSTEM_NAME,
+        "created_at": _local(agency.created_at),
+        "created_by": SYSTEM_NAME,
+        "retention": Retention(
+            decision=agency.disposal_decision,
+            authority=agency.disposal_authority,
+            years=agency.retention_years,
+            due=_years_later(period_end, agency.retention_years),
+        ),
+        "classification": Classification(
+            system_id=derived_id(org, f"klassifikasjonssystem/{slug}"),
+            title=agency.classification_title,
+            class_system_id=derived_id(org, f"klasse/{slug}/{agency.class_id}"),
+            class_id=agency.class_id,
+            class_title=agency.class_title,
+        ),
+    }
+
+
+def journalpost(entry: JournalEntry) -> tuple[Case, Record]:
+    """One journal entry as the saksmappe and journalpost an arkivmelding carries."""
+    return _case(entry.consultation), _Records(entry.consultation, True, entry.id).one()
+
+
+def build_extraction(
+    consultation: Consultation,
+    *,
+    produced_by: str,
+    documents: bool = True,
+    now: datetime | None = None,
+) -> Extraction:
+    """A case officer's copy: the arkivuttrekk of one closed consultation, in an arkivdel of its
+    own (its systemID derived from the consultation's, so it never collides with the period's
+    arkivdel). documents=False leaves out the PDFs of the innspill and replies (the draft
+    versions stay, so the package keeps its DOKUMENT folder)."""
+    check_exportable(consultation)
+    now = _local(now or utcnow())
+    first, last = db.session.execute(
+        select(func.min(JournalEntry.journal_date), func.max(JournalEntry.journal_date)).where(
+            JournalEntry.consultation_id == consultation.id
+        )
+    ).one()
+    case = _case(consultation)
+    period_end = max(filter(None, (last, case.closed_at.date())))
     return Extraction(
-        archive_system_id=derived_id(agency.org_number, f"arkiv/{agency.slug}"),
-        archive_title=f"{agency.name} – elektroniske høringer",
-        creator_id=agency.org_number,
-        creator_name=agency.name,
-        series_system_id=derived_id(agency.org_number, f"arkivdel/{agency.slug}/{case.case_year}"),
-        series_title=f"Elektroniske høringer {case.case_year}",
-        period_start=min(filter(None, (first, opened))),
-        period_end=max(filter(None, (last, closed))),
-        system_name=SYSTEM_NAME,
-        created_at=_local(agency.created_at),
-        created_by=SYSTEM_NAME,
+        **_agency_parts(consultation.agency, period_end),
+        series_system_id=derived_id(consultation.system_id, "arkivdel"),
+        series_title=f"Elektronisk høring {case.case_number}: {consultation.title}"[:500],
+        period_start=min(filter(None, (first, case.created_at.date()))),
+        period_end=period_end,
         produced_at=now,
         produced_by=produced_by,
+        series_created_at=case.created_at,
+        series_closed_at=case.closed_at,
+        series_closed_by=case.closed_by,
         cases=lambda: [case],
         records=_Records(consultation, documents),
         changes=_changes(consultation),
+    )
+
+
+def period_consultations(agency: Agency, year: int) -> list[Consultation]:
+    """The agency's closed consultations whose saksår is the year, in case-number order. One still
+    open is not in the period's arkivdel: it moves on to the next (periodisering, krav 6.4.12)."""
+    found = [
+        c
+        for c in db.session.scalars(
+            select(Consultation).where(
+                Consultation.agency_id == agency.id,
+                Consultation.status.in_((STATUS_CLOSED, STATUS_ARCHIVED)),
+            )
+        )
+        if c.case_year == year
+    ]
+    if not found:
+        raise NotFoundError(
+            _("Virksomheten har ingen lukkede høringer med saksår %(year)s.", year=year)
+        )
+    return sorted(found, key=lambda c: c.case_seq)
+
+
+def build_period_extraction(
+    agency: Agency,
+    year: int,
+    *,
+    produced_by: str,
+    documents: bool = True,
+    now: datetime | None = None,
+) -> Extraction:
+    """Every consultation of the agency's arkivdel for the year (saksår) in one arkivuttrekk:
+    one arkivdel with the period's dates and a systemID stable across re-exports."""
+    now = _local(now or utcnow())
+    consultations = period_consultations(agency, year)
+    cases = [_case(c) for c in consultations]
+    by_case = {c.system_id: c for c in consultations}
+    builders: dict[str, _Records] = {}
+
+    def records(case: Case) -> Iterator[Record]:
+        if case.system_id not in builders:
+            builders[case.system_id] = _Records(by_case[case.system_id], documents)
+        return builders[case.system_id](case)
+
+    def changes() -> Iterator[Change]:
+        for consultation in consultations:
+            yield from _changes(consultation)()
+
+    last_closed = max(cases, key=lambda case: case.closed_at)
+    period_end = date(year, 12, 31)
+    return Extraction(
+        **_agency_parts(agency, period_end),
+        series_system_id=derived_id(agency.org_number, f"arkivdel/{agency.slug}/{year}"),
+        series_title=f"Elektroniske høringer {year}",
+        period_start=date(year, 1, 1),
+        period_end=period_end,
+        produced_at=now,
+        produced_by=produced_by,
+        series_created_at=min(case.created_at for case in cases),
+        series_closed_at=last_closed.closed_at,
+        series_closed_by=last_closed.closed_by,
+        cases=lambda: cases,
+        records=records,
+        changes=changes,
     )
 
 
@@ -465,6 +704,28 @@ def export_consultation(
 ) -> Path:
     """Write the consultation's arkivuttrekk as one .tar at out_path: all of it or nothing."""
     extraction = build_extraction(consultation, produced_by=produced_by, documents=documents)
+    return write_package(extraction, out_path, progress=progress, workers=workers)
+
+
+def export_period(
+    agency: Agency,
+    year: int,
+    out_path: Path,
+    *,
+    produced_by: str,
+    documents: bool = True,
+    progress: Progress | None = None,
+    workers: int = 2,
+) -> Path:
+    """Write the agency's arkivdel for the year as one .tar at out_path: all of it or nothing."""
+    extraction = build_period_extraction(agency, year, produced_by=produced_by, documents=documents)
+    return write_package(extraction, out_path, progress=progress, workers=workers)
+
+
+def write_package(
+    extraction: Extraction, out_path: Path, *, progress: Progress | None, workers: int
+) -> Path:
+    """Write an Extraction, turning the writer's failures into messages for the user."""
     try:
         return write_extraction(extraction, out_path, progress=progress, workers=workers)
     except DestinationError as error:

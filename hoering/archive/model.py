@@ -18,7 +18,44 @@ REDACTED_FORMAT = "Dokument hvor deler av innholdet er skjermet"
 MAIN_DOCUMENT = "Hoveddokument"
 ATTACHMENT = "Vedlegg"
 RESTRICTED = "Unntatt offentlighet"
+PARTLY_SCREENED = "Skjerming av deler av dokumentet"  # M503
+SCREENED_SENDER = "Skjerming navn avsender"  # M502
+SCREENED_RECIPIENT = "Skjerming navn mottaker"  # M502
+SCREENED_DOCUMENT_TITLE = "Skjerming tittel dokumentbeskrivelse"  # M502
 PDFA_2B = "fmt/477"
+
+
+@dataclass(frozen=True)
+class Screening:
+    """A skjerming element: what is screened (M502, at least one: the schema needs it), whether
+    the document is partly screened (M503), on what legal basis and until when (M504, M505)."""
+
+    basis: str
+    metadata: tuple[str, ...]
+    document: str | None
+    years: int
+    ends: date
+
+
+@dataclass(frozen=True)
+class Remark:
+    """A merknad (M310) with its type (M084), time and author."""
+
+    text: str
+    kind: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True)
+class Avskrivning:
+    """How an incoming journalpost was dealt with (avskrivningsmåte, M619), and by which outgoing
+    journalpost when it was answered (referanseAvskrivesAvJournalpost)."""
+
+    on: date
+    by: str
+    method: str
+    by_system_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +101,8 @@ class Document:
     kind: str
     files: tuple[DocumentFile, ...]
     role: str = MAIN_DOCUMENT
+    remarks: tuple[Remark, ...] = ()
+    screening: Screening | None = None
 
 
 @dataclass(frozen=True)
@@ -86,18 +125,21 @@ class Record:
     archived_by: str
     parties: tuple[Party, ...]
     documents: tuple[Document, ...] = ()
-    screened: bool = False
-    screening_basis: str | None = None
-    screening_metadata: tuple[str, ...] = ()
-    partly_screened: bool = False
+    screening: Screening | None = None
     status: str = "Arkivert"
     replies_to_system_id: str | None = None
+    remarks: tuple[Remark, ...] = ()
+    avskrivninger: tuple[Avskrivning, ...] = ()
+
+    @property
+    def screened(self) -> bool:
+        return self.screening is not None
 
     @property
     def names_screened(self) -> bool:
-        """True when skjermingMetadata screens the korrespondansepart names (M503)."""
-        return self.screened and any(
-            m.startswith("Skjerming navn") for m in self.screening_metadata
+        """True when skjermingMetadata screens the korrespondansepart names (M502)."""
+        return self.screening is not None and any(
+            m in (SCREENED_SENDER, SCREENED_RECIPIENT) for m in self.screening.metadata
         )
 
 
@@ -140,6 +182,28 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """Bevaring og kassasjon of the arkivdel: the decision (M450), its authority (M453), the
+    years kept (M451) and the date the decision falls due (kassasjonsdato)."""
+
+    decision: str
+    authority: str | None
+    years: int
+    due: date
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The klassifikasjonssystem (arkivnøkkel) and the one klasse the saksmapper are filed in."""
+
+    system_id: str
+    title: str
+    class_system_id: str
+    class_id: str
+    class_title: str
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything one arkivuttrekk holds; the callables are re-invoked for each pass over the data.
 
@@ -163,3 +227,10 @@ class Extraction:
     cases: Callable[[], Iterable[Case]]
     records: Callable[[Case], Iterable[Record]]
     changes: Callable[[], Iterable[Change]] = tuple
+    # The arkivdel's own dates: when its first saksmappe was created and its last one closed
+    # (the export's time when not given).
+    series_created_at: datetime | None = None
+    series_closed_at: datetime | None = None
+    series_closed_by: str | None = None
+    retention: Retention | None = None
+    classification: Classification | None = None

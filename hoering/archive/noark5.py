@@ -36,16 +36,21 @@ from pathlib import Path
 from lxml import etree
 
 from hoering.archive.addml import AddmlFacts, write_addml
+from hoering.archive.codelists import SKJERMING_DOKUMENT, SKJERMING_METADATA
 from hoering.archive.model import (
     JOURNAL_POST_TYPES,
+    PARTLY_SCREENED,
     REDACTED_FORMAT,
     RESTRICTED,
     Case,
     Change,
+    Classification,
     Document,
     DocumentFile,
     Extraction,
     Record,
+    Remark,
+    Screening,
 )
 from hoering.archive.xmlutil import (
     ARKIVSTRUKTUR,
@@ -59,9 +64,10 @@ from hoering.archive.xmlutil import (
     LeafWriter,
     XmlValueError,
 )
+from hoering.journal.models import SCREENED_TEXT
 
 DOCUMENT_DIR = "DOKUMENT"
-SCREENED_TEXT = "******"
+
 NO_VALUE = "(ingen verdi)"
 ELECTRONIC = "Elektronisk arkiv"
 _DRAFTS_NAMESPACE = uuid.UUID("4f1d2c3a-9b8e-4c8e-a1f0-6b2d7e0c5a11")
@@ -168,17 +174,23 @@ def _check_record(record: Record, previous: Record | None) -> None:
         )
     if not record.parties:
         raise InvalidDataError(f"journalpost {record.system_id} has no korrespondansepart")
-    if record.screened and (not record.screening_basis or not record.screening_metadata):
-        raise InvalidDataError(
-            f"journalpost {record.system_id} is screened without skjermingshjemmel or "
-            "skjermingMetadata"
-        )
-    if record.partly_screened and not any(
-        f.variant == REDACTED_FORMAT for d in record.documents for f in d.files
-    ):
-        raise InvalidDataError(
-            f"journalpost {record.system_id} is partly screened but has no redacted variant"
-        )
+    screenings = [(record.system_id, record.screening, record.documents)] + [
+        (d.system_id, d.screening, (d,)) for d in record.documents
+    ]
+    for system_id, screening, documents in screenings:
+        if screening is None:
+            continue
+        if not screening.basis or not screening.metadata:
+            raise InvalidDataError(
+                f"{system_id} is screened without skjermingshjemmel or skjermingMetadata"
+            )
+        unknown = [m for m in screening.metadata if m not in SKJERMING_METADATA]
+        if unknown or screening.document not in (None, *SKJERMING_DOKUMENT):
+            raise InvalidDataError(f"{system_id}: screening codes not in M502/M503")
+        if screening.document == PARTLY_SCREENED and not any(
+            f.variant == REDACTED_FORMAT for d in documents for f in d.files
+        ):
+            raise InvalidDataError(f"{system_id} is partly screened but has no redacted variant")
     if previous is not None and (previous.journal_year, previous.journal_seq) >= (
         record.journal_year,
         record.journal_seq,
@@ -187,6 +199,28 @@ def _check_record(record: Record, previous: Record | None) -> None:
             f"journalpost {record.system_id}: records must come sorted by journal year and "
             "sequence number (krav 6.4.30)"
         )
+
+
+def _write_screening(w: LeafWriter, screening: Screening | None) -> None:
+    if screening is None:
+        return
+    with w.element("skjerming"):
+        w.leaf("tilgangsrestriksjon", RESTRICTED)
+        w.leaf("skjermingshjemmel", screening.basis, required=True)
+        for item in screening.metadata:
+            w.leaf("skjermingMetadata", item)
+        w.leaf("skjermingDokument", screening.document)
+        w.leaf("skjermingsvarighet", screening.years)
+        w.leaf("skjermingOpphoererDato", screening.ends)
+
+
+def _write_remarks(w: LeafWriter, remarks: tuple[Remark, ...]) -> None:
+    for remark in remarks:
+        with w.element("merknad"):
+            w.leaf("merknadstekst", remark.text, required=True)
+            w.leaf("merknadstype", remark.kind)
+            w.leaf("merknadsdato", remark.at)
+            w.leaf("merknadRegistrertAv", remark.by, required=True)
 
 
 class _PackageWriter:
@@ -291,14 +325,43 @@ class _PackageWriter:
                     w.leaf("tittel", x.series_title, required=True)
                     w.leaf("arkivdelstatus", "Avsluttet periode")
                     w.leaf("dokumentmedium", ELECTRONIC)
-                    self._created_closed(w, x)
+                    w.leaf("opprettetDato", x.series_created_at or x.created_at, required=True)
+                    w.leaf("opprettetAv", x.created_by, required=True)
+                    w.leaf("avsluttetDato", x.series_closed_at or x.produced_at, required=True)
+                    w.leaf("avsluttetAv", x.series_closed_by or x.produced_by, required=True)
                     w.leaf("arkivperiodeStartDato", x.period_start)
                     w.leaf("arkivperiodeSluttDato", x.period_end)
-                    for case in x.cases():
-                        self._write_case(w, case)
+                    if x.retention is not None:
+                        with w.element("kassasjon"):
+                            w.leaf("kassasjonsvedtak", x.retention.decision, required=True)
+                            w.leaf("kassasjonshjemmel", x.retention.authority)
+                            w.leaf("bevaringstid", x.retention.years)
+                            w.leaf("kassasjonsdato", x.retention.due, required=True)
+                    if x.classification is None:
+                        for case in x.cases():
+                            self._write_case(w, case)
+                    else:
+                        self._write_classified(w, x.classification)
         self.stats.removed += w.removed
         self.stats.occurrences["arkivstruktur.xml//mappe"] = self.stats.mapper
         self.stats.occurrences["arkivstruktur.xml//registrering"] = self.stats.registreringer
+
+    def _write_classified(self, w: LeafWriter, c: Classification) -> None:
+        """klassifikasjonssystem > klasse > the saksmapper (krav 6.4.13)."""
+        x = self.x
+        with w.element("klassifikasjonssystem"):
+            w.leaf("systemID", c.system_id, required=True)
+            w.leaf("tittel", c.title, required=True)
+            w.leaf("opprettetDato", x.series_created_at or x.created_at, required=True)
+            w.leaf("opprettetAv", x.created_by, required=True)
+            with w.element("klasse"):
+                w.leaf("systemID", c.class_system_id, required=True)
+                w.leaf("klasseID", c.class_id, required=True)
+                w.leaf("tittel", c.class_title, required=True)
+                w.leaf("opprettetDato", x.series_created_at or x.created_at, required=True)
+                w.leaf("opprettetAv", x.created_by, required=True)
+                for case in x.cases():
+                    self._write_case(w, case)
 
     def _created_closed(self, w: LeafWriter, x: Extraction) -> None:
         w.leaf("opprettetDato", x.created_at, required=True)
@@ -363,14 +426,7 @@ class _PackageWriter:
                 w.leaf("arkivertDato", record.archived_at, required=True)
                 w.leaf("arkivertAv", record.archived_by, required=True)
                 w.leaf("referanseArkivdel", self.x.series_system_id)
-                if record.screened:
-                    with w.element("skjerming"):
-                        w.leaf("tilgangsrestriksjon", RESTRICTED)
-                        w.leaf("skjermingshjemmel", record.screening_basis, required=True)
-                        for item in record.screening_metadata:
-                            w.leaf("skjermingMetadata", item)
-                        if record.partly_screened:
-                            w.leaf("skjermingDokument", "Skjerming av deler av dokumentet")
+                _write_screening(w, record.screening)
                 self._write_documents(
                     w, case, record.documents, files, record.created_at, record.created_by
                 )
@@ -378,6 +434,7 @@ class _PackageWriter:
                 w.leaf("tittel", record.title, required=True)
                 w.leaf("offentligTittel", record.public_title)
                 w.leaf("dokumentmedium", ELECTRONIC)
+                _write_remarks(w, record.remarks)
                 if record.replies_to_system_id:
                     with w.element("kryssreferanse"):
                         w.leaf("referanseTilRegistrering", record.replies_to_system_id)
@@ -398,6 +455,12 @@ class _PackageWriter:
                 w.leaf("journalstatus", record.status, required=True)
                 w.leaf("journaldato", record.journal_date)
                 w.leaf("dokumentetsDato", record.document_date)
+                for avskrivning in record.avskrivninger:
+                    with w.element("avskrivning"):
+                        w.leaf("avskrivningsdato", avskrivning.on)
+                        w.leaf("avskrevetAv", avskrivning.by)
+                        w.leaf("avskrivningsmaate", avskrivning.method)
+                        w.leaf("referanseAvskrivesAvJournalpost", avskrivning.by_system_id)
         except XmlValueError as error:
             raise InvalidDataError(f"journalpost {record.system_id}: {error}") from error
         if self.progress is not None:
@@ -425,6 +488,8 @@ class _PackageWriter:
                 w.leaf("dokumentnummer", number)
                 w.leaf("tilknyttetDato", created_at)
                 w.leaf("tilknyttetAv", created_by)
+                _write_remarks(w, document.remarks)
+                _write_screening(w, document.screening)
                 for file, data in zip(document.files, contents, strict=True):
                     self._write_file(w, case, file, data, created_at, created_by)
 
@@ -530,13 +595,18 @@ class _PackageWriter:
             else:
                 w.leaf("tittel", record.title)
                 w.leaf("offentligTittel", record.public_title)
-                if record.screened:
-                    w.leaf("skjermingMetadata", record.screening_metadata[0])
+                if record.screening is not None:
+                    w.leaf("skjermingMetadata", record.screening.metadata[0])
             w.leaf("journaldato", record.journal_date)
             w.leaf("dokumentetsDato", record.document_date)
-            if record.screened:
+            # The journals hold one avskrivning: the first, which avskrev the journalpost.
+            if record.avskrivninger:
+                w.leaf("avskrivningsdato", record.avskrivninger[0].on)
+                w.leaf("avskrivningsmaate", record.avskrivninger[0].method)
+                w.leaf("referanseAvskrivesAvJournalpost", record.avskrivninger[0].by_system_id)
+            if record.screening is not None:
                 w.leaf("tilgangsrestriksjon", RESTRICTED)
-                w.leaf("skjermingshjemmel", record.screening_basis)
+                w.leaf("skjermingshjemmel", record.screening.basis)
             for party in record.parties:
                 with w.element("korrespondansepart"):
                     w.leaf("korrespondanseparttype", party.role)

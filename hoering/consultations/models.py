@@ -53,6 +53,9 @@ class Consultation(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The saksnummer the agency's own sak/arkiv system gave the case (stored back by a case
+    # officer once the arkivmeldinger have arrived there).
+    archive_case_number: Mapped[str | None] = mapped_column(String(40))
 
     agency: Mapped[Agency] = relationship(lazy="joined")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

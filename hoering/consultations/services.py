@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from blinker import Namespace
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -32,6 +33,11 @@ from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
 
 log = logging.getLogger(__name__)
+
+_signals = Namespace()
+# Sent in the closing transaction, with by= (who closed it) and at= (when): the journal
+# avskriver the case's open incoming entries (a lower layer must not call the journal itself).
+consultation_closed = _signals.signal("consultation-closed")
 
 CASE_NUMBER_RE = re.compile(r"^(\d{4})/(\d{1,6})$")
 
@@ -96,7 +102,9 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
-def create_consultation(agency: Agency, data: ConsultationData, *, by: User) -> Consultation:
+def create_consultation(
+    agency: Agency, data: ConsultationData, *, by: User, now: datetime | None = None
+) -> Consultation:
     """A new consultation starts as a draft, visible only to its agency's staff."""
     _check(data)
     consultation = Consultation(
@@ -111,6 +119,7 @@ def create_consultation(agency: Agency, data: ConsultationData, *, by: User) -> 
         expectations=data.expectations.strip() or default_expectations(),
         created_by=by,
         status=STATUS_DRAFT,
+        created_at=now or utcnow(),
     )
     db.session.add(consultation)
     db.session.flush()
@@ -170,7 +179,12 @@ def preview_draft(source: str) -> ParsedDraft:
 
 
 def publish_draft_version(
-    consultation: Consultation, source: str, *, by: User, note: str = ""
+    consultation: Consultation,
+    source: str,
+    *,
+    by: User,
+    note: str = "",
+    now: datetime | None = None,
 ) -> DraftVersion:
     """Store a new version of the draft and make it the current one; old versions stay."""
     if consultation.status in (STATUS_CLOSED, STATUS_ARCHIVED):
@@ -184,13 +198,14 @@ def publish_draft_version(
         )
         or 0
     ) + 1
-    now = utcnow()
+    now = now or utcnow()
     version = DraftVersion(
         consultation=consultation,
         number=number,
         source_markdown=source,
         note=note.strip(),
         created_by_id=by.id,
+        created_at=now,
         published_at=now,
     )
     db.session.add(version)
@@ -241,14 +256,21 @@ def publish_consultation(consultation: Consultation, *, now: datetime | None = N
     db.session.flush()
 
 
+# Who closed a consultation whose deadline closed it.
+CLOSED_BY_DEADLINE = "Høring (fristen gikk ut)"
+
+
 def close_consultation(consultation: Consultation, *, by: User | None, now=None) -> None:
     """open -> closed, by hand before the deadline or by the scheduled task after it."""
     if consultation.status != STATUS_OPEN:
         raise InvalidTransitionError()
     consultation.status = STATUS_CLOSED
-    consultation.closed_at = now or utcnow()
+    consultation.closed_at = min(now or utcnow(), consultation.deadline)
     consultation.closed_by = by
     db.session.flush()
+    consultation_closed.send(
+        consultation, by=by.name if by else CLOSED_BY_DEADLINE, at=consultation.closed_at
+    )
 
 
 def archive_consultation(consultation: Consultation) -> None:
@@ -260,15 +282,28 @@ def archive_consultation(consultation: Consultation) -> None:
 
 
 def close_expired(now: datetime | None = None) -> int:
-    """Close every open consultation past its deadline; safe to run from any host, any time."""
+    """Close every open consultation past its deadline; safe to run from any host, any time
+    (each is closed by one conditional UPDATE, so only one host closes it)."""
     now = now or utcnow()
-    result = db.session.execute(
-        update(Consultation)
-        .where(Consultation.status == STATUS_OPEN, Consultation.deadline <= now)
-        .values(status=STATUS_CLOSED, closed_at=Consultation.deadline)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount or 0
+    expired = db.session.scalars(
+        select(Consultation.id).where(
+            Consultation.status == STATUS_OPEN, Consultation.deadline <= now
+        )
+    ).all()
+    closed = 0
+    for consultation_id in expired:
+        result = db.session.execute(
+            update(Consultation)
+            .where(Consultation.id == consultation_id, Consultation.status == STATUS_OPEN)
+            .values(status=STATUS_CLOSED, closed_at=Consultation.deadline)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount:
+            consultation = db.session.get(Consultation, consultation_id)
+            db.session.refresh(consultation)
+            consultation_closed.send(consultation, by=CLOSED_BY_DEADLINE, at=consultation.closed_at)
+            closed += 1
+    return closed
 
 
 def get_consultation(slug: str, *, viewer: User | None = None) -> Consultation:

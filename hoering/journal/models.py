@@ -14,6 +14,19 @@ DOC_INCOMING = "I"
 DOC_OUTGOING = "U"
 
 GENESIS_HASH = "0" * 64
+# What the public sees in place of a screened value (a name), in every journal and export.
+SCREENED_TEXT = "******"
+
+# Avskrivningsmåte (Noark 5 M619): how an incoming journalpost was dealt with.
+ANSWERED_BY_LETTER = "Besvart med brev"
+NOTED = "Tatt til orientering"
+AVSKRIVNING_METHODS = (
+    ANSWERED_BY_LETTER,
+    "Besvart med e-post",
+    "Besvart på telefon",
+    "Tatt til etterretning",
+    NOTED,
+)
 
 
 # Fields a JournalChange may record, each with the Noark 5 metadata element it changes (the
@@ -44,6 +57,8 @@ class JournalCounter(db.Model):
     last_change_hash: Mapped[str] = mapped_column(
         String(64), default=GENESIS_HASH, server_default=GENESIS_HASH
     )
+    # When the last entry was registered: journal numbers must not run against journal dates.
+    last_registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<JournalCounter {self.agency_id}/{self.year} {self.last_seq}>"
@@ -142,6 +157,31 @@ class JournalChange(db.Model):
         return f"{self.year}/{self.seq:06d}"
 
 
+class Avskrivning(db.Model):
+    """How and when an incoming journalpost was dealt with (avskrivning, Noark 5 krav 3.4.1-3.4.5,
+    arkivforskriften § 10). One per incoming entry; never changed or deleted.
+
+    by_entry is the outgoing entry that answered it (referanseAvskrivesAvJournalpost), or None when
+    it was avskrevet without an answer (closing the case), with the reason recorded.
+    """
+
+    __tablename__ = "journal_avskrivninger"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), unique=True)
+    by_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
+    method: Mapped[str] = mapped_column(String(40))
+    avskrevet_on: Mapped[date] = mapped_column(Date)
+    avskrevet_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    entry: Mapped[JournalEntry] = relationship(foreign_keys=[entry_id])
+    by_entry: Mapped[JournalEntry | None] = relationship(foreign_keys=[by_entry_id])
+
+    def __repr__(self) -> str:
+        return f"<Avskrivning {self.entry_id} {self.method}>"
+
+
 class JournalImmutableError(RuntimeError):
     """The journal is append-only (arkivforskriften): entries are never changed in place."""
 
@@ -150,5 +190,7 @@ class JournalImmutableError(RuntimeError):
 @event.listens_for(JournalEntry, "before_delete")
 @event.listens_for(JournalChange, "before_update")
 @event.listens_for(JournalChange, "before_delete")
+@event.listens_for(Avskrivning, "before_update")
+@event.listens_for(Avskrivning, "before_delete")
 def _refuse_change(mapper, connection, target):
     raise JournalImmutableError(f"{target!r} is append-only")

@@ -1,7 +1,8 @@
 """The public journal (offentlig journal): every journalpost of an agency, as the public sees it.
 
 What it shows (offentleglova § 10, arkivforskriften § 10, Noark 5 krav 5.2.5-5.2.10): journal
-number, journal date, title, sender or recipient, case, document type. What is screened is shown
+number, journal date, title, sender or recipient, case, document type, and for an incoming
+document how and when it was avskrevet. What is screened is shown
 as ****** with the legal basis beside it, never the value. Every entry is listed, whatever the
 moderation status of the innspill: an innspill waiting for moderation, hidden or rejected was
 still received and journaled, so its entry is listed with its title (titles are made by Høring
@@ -20,12 +21,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from hoering.accounts.models import Agency
-from hoering.archive.noark5 import SCREENED_TEXT
 from hoering.consultations.models import STATUS_DRAFT, Consultation
 from hoering.db import utcnow
 from hoering.errors import BadInputError, NotFoundError
 from hoering.extensions import db
-from hoering.journal.models import DOC_INCOMING, JournalEntry
+from hoering.journal.models import DOC_INCOMING, SCREENED_TEXT, Avskrivning, JournalEntry
 from hoering.journal.services import OSLO, screenings
 from hoering.paging import date_param
 from hoering.submissions.models import STATUS_PUBLISHED, AgencyReply, Submission
@@ -58,6 +58,8 @@ class PublicEntry:
     consultation_title: str
     consultation_slug: str
     submission_id: int | None
+    avskrivning_method: str | None = None
+    avskrivning_date: date | None = None
 
     @property
     def is_incoming(self) -> bool:
@@ -153,10 +155,19 @@ def _query(agency: Agency, flt: JournalFilter):
     answered = aliased(Submission)
     shown = func.coalesce(JournalEntry.submission_id, AgencyReply.submission_id)
     query = (
-        select(JournalEntry, Consultation.title, Consultation.slug, answered.id, answered.status)
+        select(
+            JournalEntry,
+            Consultation.title,
+            Consultation.slug,
+            answered.id,
+            answered.status,
+            Avskrivning.method,
+            Avskrivning.avskrevet_on,
+        )
         .join(Consultation, Consultation.id == JournalEntry.consultation_id)
         .outerjoin(AgencyReply, AgencyReply.id == JournalEntry.agency_reply_id)
         .outerjoin(answered, answered.id == shown)
+        .outerjoin(Avskrivning, Avskrivning.entry_id == JournalEntry.id)
         .where(JournalEntry.agency_id == agency.id)
     )
     if flt.date_from:
@@ -168,11 +179,11 @@ def _query(agency: Agency, flt: JournalFilter):
     return query.order_by(JournalEntry.id.desc())
 
 
-def _public(rows) -> list[PublicEntry]:
+def _public(rows, agency: Agency) -> list[PublicEntry]:
     entries = [row[0] for row in rows]
     states = screenings(entries)
     result = []
-    for entry, title, slug, submission_id, status in rows:
+    for entry, title, slug, submission_id, status, method, avskrevet_on in rows:
         state = states[entry.id]
         correspondent = entry.correspondent_organisation or entry.correspondent_name
         result.append(
@@ -184,11 +195,16 @@ def _public(rows) -> list[PublicEntry]:
                 title=state.title,
                 correspondent=SCREENED_TEXT if state.name else correspondent,
                 screened=state.screened,
-                legal_basis=state.legal_basis,
+                # What the entry was screened on, else the agency's basis for hidden names.
+                legal_basis=state.basis or agency.name_screening_basis or state.legal_basis
+                if state.screened
+                else None,
                 case_number=entry.case_number,
                 consultation_title=title,
                 consultation_slug=slug,
                 submission_id=submission_id if status == STATUS_PUBLISHED else None,
+                avskrivning_method=method,
+                avskrivning_date=avskrevet_on,
             )
         )
     return result
@@ -202,7 +218,7 @@ def public_page(
     if after is not None:
         query = query.where(JournalEntry.id < after)
     rows = db.session.execute(query.limit(size + 1)).all()
-    page = _public(rows[:size])
+    page = _public(rows[:size], agency)
     return page, (page[-1].id if len(rows) > size and page else None)
 
 

@@ -10,22 +10,29 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select, update
+from blinker import Namespace
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, Select, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hoering.accounts.models import User
 from hoering.consultations.models import Consultation, Paragraph
+from hoering.consultations.services import consultation_closed
 from hoering.db import new_system_id, utcnow
+from hoering.errors import ConflictError
 from hoering.extensions import db
 from hoering.journal.models import (
+    ANSWERED_BY_LETTER,
     CHANGE_FIELDS,
     DOC_INCOMING,
     DOC_OUTGOING,
     GENESIS_HASH,
+    NOTED,
+    Avskrivning,
     JournalChange,
     JournalCounter,
     JournalEntry,
@@ -39,10 +46,41 @@ OSLO = ZoneInfo("Europe/Oslo")
 # someone's personal circumstances (offentleglova § 13 with forvaltningsloven § 13 first paragraph
 # no. 1). A moderator can log another basis with record_moderation(basis=...).
 SCREENING_BASIS = "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
+# How long such screening lasts (skjermingsvarighet): the duty of confidentiality about someone's
+# personal circumstances ends after 60 years (forvaltningsloven § 13 c).
+SCREENING_YEARS = 60
 ORDINALS = (
     "første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende", "niende",
     "tiende",
 )  # fmt: skip
+
+# Clocks of several hosts may differ a little; an entry registered more than this before the last
+# one of the journal is being backdated, which would make journal numbers run against dates.
+CLOCK_SKEW = timedelta(seconds=60)
+CLOSING_REASON = (
+    "Høringen ble avsluttet. Innspillet er tatt med i behandlingen av høringen og besvares "
+    "samlet i høringsoppsummeringen."
+)
+
+
+_signals = Namespace()
+# Sent in the transaction of every new journal entry: the archive's delivery outbox listens (a
+# higher layer; the journal never imports it).
+entry_journaled = _signals.signal("journal-entry")
+
+
+class CaseClosedError(ConflictError):
+    """Nothing is added to a closed saksmappe (Noark 5 krav 3.2.4)."""
+
+    message = _l(
+        "Høringen er avsluttet, og saken i arkivet er lukket. Det kan ikke journalføres mer i "
+        "den. Ta svaret med i høringsoppsummeringen."
+    )
+
+
+class JournalOrderError(RuntimeError):
+    """An entry dated before its case was created or before the journal's last entry."""
+
 
 # The fields the hash covers, in order. Changing this list breaks every existing chain.
 HASHED_FIELDS = (
@@ -115,8 +153,11 @@ def submission_title(submission: Submission, parent_entry: JournalEntry | None) 
     return f"Innspill til {paragraph_title(submission.paragraph)}"[:500]
 
 
-def _take_number(agency_id: int, year: int, *, changes: bool = False) -> tuple[int, str]:
-    """Lock the agency's counter for the year; take the next number and the head of its chain.
+def _take_number(
+    agency_id: int, year: int, *, changes: bool = False
+) -> tuple[int, str, datetime | None]:
+    """Lock the agency's counter for the year; take the next number, the head of its chain and
+    when the last entry was registered.
 
     changes=True takes from the chain of change records instead of the chain of entries.
     """
@@ -129,7 +170,7 @@ def _take_number(agency_id: int, year: int, *, changes: bool = False) -> tuple[i
         update(JournalCounter)
         .where(JournalCounter.agency_id == agency_id, JournalCounter.year == year)
         .values({seq: seq + 1})
-        .returning(seq, head)
+        .returning(seq, head, JournalCounter.last_registered_at)
         .execution_options(synchronize_session=False)
     )
     row = db.session.execute(take).one_or_none()
@@ -150,26 +191,56 @@ def _take_number(agency_id: int, year: int, *, changes: bool = False) -> tuple[i
             .on_conflict_do_nothing()
         )
         row = db.session.execute(take).one()
-    return row[0], row[1]
+    return row[0], row[1], row[2]
 
 
-def _move_head(agency_id: int, year: int, new_hash: str, *, changes: bool = False) -> None:
-    head = JournalCounter.last_change_hash if changes else JournalCounter.last_hash
+def _move_head(
+    agency_id: int,
+    year: int,
+    new_hash: str,
+    *,
+    changes: bool = False,
+    registered_at: datetime | None = None,
+) -> None:
+    values = (
+        {JournalCounter.last_change_hash: new_hash}
+        if changes
+        else {JournalCounter.last_hash: new_hash, JournalCounter.last_registered_at: registered_at}
+    )
     db.session.execute(
         update(JournalCounter)
         .where(JournalCounter.agency_id == agency_id, JournalCounter.year == year)
-        .values({head: new_hash})
+        .values(values)
         .execution_options(synchronize_session=False)
     )
 
 
-def _append(entry: JournalEntry) -> JournalEntry:
+def _check_case_open(consultation: Consultation, at: datetime) -> None:
+    """Refuse an entry before its case exists or after it was closed (krav 3.2.4)."""
+    if at < consultation.created_at:
+        raise JournalOrderError(
+            f"entry at {at.isoformat()} before case {consultation.case_number} was created"
+        )
+    end = consultation.closed_at or consultation.deadline
+    if at >= end:
+        raise CaseClosedError()
+
+
+def _append(entry: JournalEntry, consultation: Consultation) -> JournalEntry:
     # Defaults are applied at flush, after the hash is taken: set every hashed field now.
     entry.system_id = entry.system_id or new_system_id()
     now = entry.registered_at
+    _check_case_open(consultation, now)
     entry.year = now.astimezone(OSLO).year
-    entry.journal_date = now.astimezone(OSLO).date()
-    entry.seq, entry.prev_hash = _take_number(entry.agency_id, entry.year)
+    entry.seq, entry.prev_hash, last_at = _take_number(entry.agency_id, entry.year)
+    # Journal numbers increase with journal dates: an entry is never dated before the last one
+    # (beyond the clocks' skew between hosts, which is absorbed into the same journal date).
+    if last_at is not None and now < last_at - CLOCK_SKEW:
+        raise JournalOrderError(
+            f"entry at {now.isoformat()} registered after one at {last_at.isoformat()}"
+        )
+    latest = max(now, last_at) if last_at is not None else now
+    entry.journal_date = latest.astimezone(OSLO).date()
     entry.record_number = (
         db.session.scalar(
             select(func.coalesce(func.max(JournalEntry.record_number), 0)).where(
@@ -180,8 +251,9 @@ def _append(entry: JournalEntry) -> JournalEntry:
     )
     entry.hash = entry_hash(entry)
     db.session.add(entry)
-    _move_head(entry.agency_id, entry.year, entry.hash)
+    _move_head(entry.agency_id, entry.year, entry.hash, registered_at=latest)
     db.session.flush()
+    entry_journaled.send(entry)
     return entry
 
 
@@ -233,7 +305,7 @@ def record_incoming(submission: Submission, file_hashes: list[str] = ()) -> Jour
         ),
         document_hash=document_hash(submission.body, file_hashes),
     )
-    return _append(entry)
+    return _append(entry, submission.consultation)
 
 
 def record_outgoing(reply: AgencyReply) -> JournalEntry:
@@ -250,7 +322,89 @@ def record_outgoing(reply: AgencyReply) -> JournalEntry:
         status="Ekspedert",
         document_hash=document_hash(reply.body),
     )
-    return _append(entry)
+    _append(entry, submission.consultation)
+    if answered is not None:
+        avskriv(
+            answered,
+            ANSWERED_BY_LETTER,
+            by=reply.author.name,
+            by_entry=entry,
+            on=entry.journal_date,
+        )
+    return entry
+
+
+# Avskrivning --------------------------------------------------------------------------------
+
+
+def avskrivning_for(entry_id: int) -> Avskrivning | None:
+    return db.session.scalar(select(Avskrivning).where(Avskrivning.entry_id == entry_id))
+
+
+def avskrivninger(entry_ids: list[int] | Select) -> dict[int, Avskrivning]:
+    """The avskrivning of each given incoming entry that has one."""
+    return {
+        a.entry_id: a
+        for a in db.session.scalars(select(Avskrivning).where(Avskrivning.entry_id.in_(entry_ids)))
+    }
+
+
+def avskriv(
+    entry: JournalEntry,
+    method: str,
+    *,
+    by: str,
+    on: date,
+    by_entry: JournalEntry | None = None,
+    reason: str | None = None,
+) -> Avskrivning | None:
+    """Mark an incoming entry as dealt with; the first avskrivning stands (None if it had one)."""
+    if entry.document_type != DOC_INCOMING or avskrivning_for(entry.id) is not None:
+        return None
+    avskrivning = Avskrivning(
+        entry_id=entry.id,
+        by_entry_id=by_entry.id if by_entry else None,
+        method=method,
+        avskrevet_on=on,
+        avskrevet_by=by,
+        reason=reason,
+    )
+    db.session.add(avskrivning)
+    db.session.flush()
+    return avskrivning
+
+
+def avskriv_open_entries(consultation: Consultation, *, by: str, on: date) -> int:
+    """Closing the case avskriver every incoming entry still open, with the reason recorded.
+
+    One INSERT ... SELECT, so closing a consultation of many thousand innspill stays quick.
+    """
+    still_open = (
+        select(
+            JournalEntry.id,
+            literal(NOTED),
+            literal(on, Date),
+            literal(by),
+            literal(CLOSING_REASON),
+        )
+        .outerjoin(Avskrivning, Avskrivning.entry_id == JournalEntry.id)
+        .where(
+            JournalEntry.consultation_id == consultation.id,
+            JournalEntry.document_type == DOC_INCOMING,
+            Avskrivning.id.is_(None),
+        )
+    )
+    result = db.session.execute(
+        insert(Avskrivning).from_select(
+            ["entry_id", "method", "avskrevet_on", "avskrevet_by", "reason"], still_open
+        )
+    )
+    return result.rowcount or 0
+
+
+@consultation_closed.connect
+def _on_consultation_closed(consultation: Consultation, *, by: str, at: datetime) -> None:
+    avskriv_open_entries(consultation, by=by, on=at.astimezone(OSLO).date())
 
 
 def record_agency_document(document, consultation: Consultation) -> JournalEntry:
@@ -270,7 +424,7 @@ def record_agency_document(document, consultation: Consultation) -> JournalEntry
         screened_name=False,
         document_hash=document_hash("", [document.sha256]),
     )
-    return _append(entry)
+    return _append(entry, consultation)
 
 
 # Change log (endringslogg) and screening ---------------------------------------------------
@@ -342,7 +496,7 @@ def record_change(
         changed_by=_actor(by),
         changed_at=now,
     )
-    change.seq, change.prev_hash = _take_number(change.agency_id, change.year, changes=True)
+    change.seq, change.prev_hash, _ = _take_number(change.agency_id, change.year, changes=True)
     change.hash = change_hash(change, entry.hash)
     db.session.add(change)
     _move_head(change.agency_id, change.year, change.hash, changes=True)

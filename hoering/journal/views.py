@@ -57,6 +57,8 @@ CSV_HEADER = (
     _l("Saksnummer"),
     _l("Høring"),
     _l("Skjermingshjemmel"),
+    _l("Avskrivningsmåte"),
+    _l("Avskrivningsdato"),
 )
 
 
@@ -76,6 +78,8 @@ def public_journal_csv(agency_slug: str):
             e.case_number,
             e.consultation_title,
             e.legal_basis,
+            e.avskrivning_method,
+            e.avskrivning_date.isoformat() if e.avskrivning_date else None,
         )
         for e in public.iter_public(agency, flt)
     )

@@ -25,6 +25,7 @@ from hoering.consultations.models import (
     CONSULTEE_NO_COMMENTS,
     MODE_PRE,
     MODE_REACTIVE,
+    STATUS_OPEN,
     Consultation,
     Consultee,
     Paragraph,
@@ -401,11 +402,18 @@ def _check_endorsable(submission: Submission, user: User, now: datetime) -> None
         raise ConflictError(_l("Du kan ikke si deg enig i ditt eget innspill."))
 
 
-def reply_as_agency(submission: Submission, body: str, *, by: User) -> AgencyReply:
-    """The agency's official answer; journaled as an outgoing document with the innspill."""
+def reply_as_agency(
+    submission: Submission, body: str, *, by: User, now: datetime | None = None
+) -> AgencyReply:
+    """The agency's official answer; journaled as an outgoing document with the innspill, which it
+    avskriver. Refused once the consultation is closed: its saksmappe is closed with it, and the
+    agency's assessment after the deadline belongs in the høringsoppsummering."""
     if not by.has_role("case_officer", submission.consultation.agency_id):
         raise ForbiddenError()
-    reply = AgencyReply(submission=submission, author=by, body=clean_body(body))
+    now = now or utcnow()
+    if submission.consultation.phase(now) != STATUS_OPEN:
+        raise journal.CaseClosedError()
+    reply = AgencyReply(submission=submission, author=by, body=clean_body(body), created_at=now)
     db.session.add(reply)
     db.session.flush()
     journal.record_outgoing(reply)

@@ -26,6 +26,7 @@ from hoering.archive.model import (
     RECIPIENT,
     REDACTED_FORMAT,
     SENDER,
+    Avskrivning,
     Case,
     Change,
     Document,
@@ -33,12 +34,15 @@ from hoering.archive.model import (
     Extraction,
     Party,
     Record,
+    Screening,
 )
 from hoering.archive.noark5 import write_extraction
 
 OSLO = timezone(timedelta(hours=1))
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=OSLO)
 PARAGRAPH = "Forskriften skal sikre at alle får uttale seg."
+ANSWERED = "Besvart med brev"
+CLOSING = "Tatt til orientering"
 
 
 def uid(name: str) -> str:
@@ -140,6 +144,10 @@ def records_fixture(pdf: bool = False) -> list[Record]:
             archived_by="hoering",
             parties=parties,
             documents=docs,  # type: ignore[arg-type]
+            # Incoming journalposts are avskrevet when the case closes, unless answered.
+            avskrivninger=(Avskrivning(date(2026, 4, 11), "saksbehandler", CLOSING),)
+            if kind == INCOMING
+            else (),
         )
         return replace(base, **kw)  # type: ignore[arg-type]
 
@@ -160,10 +168,25 @@ def records_fixture(pdf: bool = False) -> list[Record]:
                 DocumentFile(uid("file-4"), content("doc 4", full_ctx)),
                 DocumentFile(uid("file-4r"), content("doc 4r", redacted_ctx), REDACTED_FORMAT),
             ),
+            screening=Screening(
+                "Offl. § 13 jf. fvl. § 13 første ledd nr. 1",
+                ("Skjerming tittel dokumentbeskrivelse",),
+                "Skjerming av deler av dokumentet",
+                60,
+                date(2086, 3, 2),
+            ),
         ),
     )
     return [
-        record(1, INCOMING, "Innspill til § 3 fra Ola Nordmann 😀\x07", ola),
+        record(
+            1,
+            INCOMING,
+            "Innspill til § 3 fra Ola Nordmann 😀\x07",
+            ola,
+            avskrivninger=(
+                Avskrivning(date(2026, 3, 3), "Kari Saksbehandler", ANSWERED, uid("record-2")),
+            ),
+        ),
         record(
             2,
             OUTGOING,
@@ -185,11 +208,12 @@ def records_fixture(pdf: bool = False) -> list[Record]:
             "Innspill fra Kari Hemmelig om helse",
             (Party("Kari Hemmelig", None, SENDER),),
             public_title="Innspill fra ****** om ******",
-            screened=True,
-            screening_basis="Offl. § 13 jf. fvl. § 13 første ledd nr. 1",
-            screening_metadata=(
-                "Skjerming navn avsender",
-                "Skjerming tittel registrering - utvalgte ord",
+            screening=Screening(
+                "Offl. § 13 jf. fvl. § 13 første ledd nr. 1",
+                ("Skjerming navn avsender", "Skjerming tittel registrering - utvalgte ord"),
+                None,
+                60,
+                date(2086, 3, 2),
             ),
         ),
         record(
@@ -197,10 +221,6 @@ def records_fixture(pdf: bool = False) -> list[Record]:
             INCOMING,
             "Innspill til § 3",
             (Party("Per Organisasjon", "Foreningen for åpenhet", SENDER),),
-            screened=True,
-            partly_screened=True,
-            screening_basis="Offl. § 13 jf. fvl. § 13 første ledd nr. 1",
-            screening_metadata=("Skjerming av deler av dokumentet",),
             documents=partly_docs,
         ),
     ]
@@ -275,13 +295,14 @@ def many_records(count: int) -> Callable[[Case], Iterator[Record]]:
                 journal_post_type=INCOMING,
                 title=f"Innspill {n}",
                 public_title=None,
-                journal_date=date(2026, 3, 1) + timedelta(days=n % 200),
+                journal_date=date(2026, 3, 2) + timedelta(days=n // 100),
                 document_date=None,
                 created_at=T0,
                 created_by="hoering",
                 archived_at=T0,
                 archived_by="hoering",
                 parties=(Party(f"Person {n}", None, SENDER),),
+                avskrivninger=(Avskrivning(date(2026, 6, 1), "saksbehandler", CLOSING),),
                 documents=(
                     Document(
                         str(uuid.UUID(int=10**9 + n)),

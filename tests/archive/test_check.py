@@ -91,7 +91,11 @@ def test_empty_element_fails_n5_63(unpacked: Path) -> None:
 
 
 def test_duplicate_system_id_fails_n5_47(unpacked: Path) -> None:
-    _edit(unpacked / "arkivstruktur.xml", uid("record-2"), uid("record-1"))
+    _edit(
+        unpacked / "arkivstruktur.xml",
+        f"<systemID>{uid('record-2')}</systemID>",
+        f"<systemID>{uid('record-1')}</systemID>",
+    )
     _refresh_addml_checksum(unpacked, "arkivstruktur.xml")
     failed = _failed(unpacked)
     assert uid("record-1") in (failed["N5.47"].message or "")
@@ -141,4 +145,115 @@ def test_missing_xml_file_fails_n5_01(unpacked: Path, name: str) -> None:
 def test_format_report_lists_every_test(written: Path) -> None:
     report = format_report(check_extraction(written))
     assert report.splitlines()[0] == "[PASS] N5.01 Existence of the XML files"
-    assert report.endswith("13 passed, 0 failed")
+    assert report.endswith("21 passed, 0 failed")
+
+
+# Records-management rules: each broken on purpose in an otherwise valid package.
+
+
+def _break(folder: Path, old: str, new: str) -> dict[str, CheckResult]:
+    _edit(folder / "arkivstruktur.xml", old, new)
+    _refresh_addml_checksum(folder, "arkivstruktur.xml")
+    return _failed(folder)
+
+
+def test_a_registrering_after_the_case_closed_fails_k3_2_4(unpacked: Path) -> None:
+    failed = _break(
+        unpacked,
+        "<avsluttetDato>2026-04-11T09:00:00+01:00</avsluttetDato>",
+        "<avsluttetDato>2026-03-03T12:00:00+01:00</avsluttetDato>",
+    )
+    assert "avsluttet (2026-03-03T12:00:00+01:00)" in (failed["K3.2.4"].message or "")
+
+
+def test_a_case_created_after_its_first_registrering_fails_k_dates(unpacked: Path) -> None:
+    text = (unpacked / "arkivstruktur.xml").read_text(encoding="utf-8")
+    mappe = text.index('<mappe xsi:type="saksmappe">')
+    created = text.index("<opprettetDato>", mappe)
+    end = text.index("</opprettetDato>", created)
+    text = text[:created] + "<opprettetDato>2026-03-04T09:00:00+01:00" + text[end:]
+    (unpacked / "arkivstruktur.xml").write_text(text, encoding="utf-8")
+    _refresh_addml_checksum(unpacked, "arkivstruktur.xml")
+    failed = _failed(unpacked)
+    assert "made before its mappe" in (failed["K-DATES"].message or "")
+
+
+def test_journal_numbers_against_journal_dates_fail_k_journal(unpacked: Path) -> None:
+    failed = _break(
+        unpacked, "<journaldato>2026-03-03</journaldato>", "<journaldato>2026-03-01</journaldato>"
+    )
+    assert "dated 2026-03-01 after" in (failed["K-JOURNAL"].message or "")
+
+
+def test_an_incoming_journalpost_left_open_fails_k3_4(unpacked: Path) -> None:
+    text = (unpacked / "arkivstruktur.xml").read_text(encoding="utf-8")
+    last = text.rindex("<avskrivning>")
+    end = text.index("</avskrivning>", last) + len("</avskrivning>")
+    (unpacked / "arkivstruktur.xml").write_text(text[:last] + text[end:], encoding="utf-8")
+    _refresh_addml_checksum(unpacked, "arkivstruktur.xml")
+    failed = _failed(unpacked)
+    assert uid("record-4") in (failed["K3.4"].message or "")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (
+            "<skjermingMetadata>Skjerming navn avsender</skjermingMetadata>",
+            "<skjermingMetadata>Skjerming av deler av dokumentet</skjermingMetadata>",
+        ),
+        (
+            "<avskrivningsmaate>Tatt til orientering</avskrivningsmaate>",
+            "<avskrivningsmaate>Lukket</avskrivningsmaate>",
+        ),
+    ],
+)
+def test_a_value_outside_its_code_list_fails_m_codes(unpacked: Path, old: str, new: str) -> None:
+    failed = _break(unpacked, old, new)
+    message = failed["M-CODES"].message or ""
+    assert new.split(">")[1].split("<")[0] in message
+    assert " is not in M" in message
+
+
+def _classified(unpacked: Path, inner: str) -> None:
+    """Wrap the saksmappe in klassifikasjonssystem > klasse > klasse (with inner in the outer)."""
+    path = unpacked / "arkivstruktur.xml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('<mappe xsi:type="saksmappe">')
+    end = text.rindex("</mappe>") + len("</mappe>")
+    header = "<opprettetDato>2026-01-01T09:00:00+01:00</opprettetDato><opprettetAv>a</opprettetAv>"
+    wrapped = (
+        f"<klassifikasjonssystem><systemID>{uid('ks')}</systemID><tittel>K</tittel>{header}"
+        f"<klasse><systemID>{uid('k1')}</systemID><klasseID>1</klasseID><tittel>K1</tittel>"
+        f"{header}<klasse><systemID>{uid('k2')}</systemID><klasseID>2</klasseID>"
+        f"<tittel>K2</tittel>{header}{text[start:end]}</klasse>{inner}</klasse>"
+        "</klassifikasjonssystem>"
+    )
+    path.write_text(text[:start] + wrapped + text[end:], encoding="utf-8")
+    _refresh_addml_checksum(unpacked, "arkivstruktur.xml")
+
+
+def test_a_class_with_subclasses_and_folders_fails_n5_12(unpacked: Path) -> None:
+    folder = (
+        f"<mappe><systemID>{uid('m2')}</systemID><tittel>M</tittel>"
+        "<opprettetDato>2026-03-01T09:00:00+01:00</opprettetDato><opprettetAv>a</opprettetAv>"
+        "<avsluttetDato>2026-04-01T09:00:00+01:00</avsluttetDato><avsluttetAv>a</avsluttetAv>"
+        "</mappe>"
+    )
+    _classified(unpacked, folder)
+    failed = _failed(unpacked)
+    assert uid("k1") in (failed["N5.12"].message or "")
+    assert "N5.19" not in failed and "N5.51" not in failed
+
+
+def test_a_secondary_class_reference_to_nothing_fails_n5_51(unpacked: Path) -> None:
+    _classified(unpacked, "")
+    assert "N5.12" not in _failed(unpacked)
+    failed = _break(
+        unpacked,
+        "</saksstatus>",
+        f"</saksstatus><referanseSekundaerKlassifikasjon>{uid('ingen')}"
+        "</referanseSekundaerKlassifikasjon>",
+    )
+    assert set(failed) == {"N5.51"}
+    assert uid("ingen") in (failed["N5.51"].message or "")

@@ -6,6 +6,7 @@ import re
 import zlib
 from pathlib import Path
 
+from hoering.archive import documents
 from hoering.archive.check import check_extraction, format_report
 from hoering.archive.documents import (
     DraftContext,
@@ -90,3 +91,25 @@ def test_export_with_real_pdfs_in_two_worker_processes(tmp_path: Path) -> None:
     out = write_extraction(extraction, tmp_path / "pdf.tar", workers=2)
     results = check_extraction(out)
     assert all(r.passed for r in results), format_report(results)
+
+
+def test_the_font_is_parsed_once_per_process_and_other_scripts_get_the_whole_font() -> None:
+    documents._font_source.cache_clear()
+    render_submission_pdf(submission(text="Første innspill, æøå."))
+    render_submission_pdf(submission(text="Andre innspill – «sitat» €"))
+    assert documents._font_source.cache_info().misses == 1  # the common cut, parsed once
+    greek = render_submission_pdf(submission(text="Καλημέρα"))
+    assert documents._font_source.cache_info().misses == 2  # the whole font, for Greek
+    _assert_pdfa_2b(greek)
+    assert not documents._uses_common("Καλημέρα")
+    assert documents._uses_common("Sámi: čđŋšŧž ǧǩ, «æøå» – € ±")
+
+
+def test_lines_wrap_within_the_width_and_long_words_break() -> None:
+    pdf = documents._new_pdf("t", "a", "nb", common=True)
+    pdf.set_font("DejaVuSans", "", 10)
+    text = "Et kort avsnitt med vanlige ord som må brytes. " * 8 + "x" * 400 + "\n\nslutt"
+    lines = documents._wrap(pdf, text, 100)
+    assert all(pdf.get_string_width(line) <= 100.01 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "").replace("\n", "")
+    assert lines[-2:] == ["", "slutt"]

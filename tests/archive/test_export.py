@@ -112,19 +112,30 @@ def test_every_journal_entry_is_a_journalpost_with_its_documents(exported):
     assert drafts == ["Høringsutkast, versjon 1", "Høringsutkast, versjon 2"]
 
 
-def test_screened_name_and_redaction_are_marked_and_get_a_redacted_variant(exported):
+def test_screening_uses_m502_m503_with_its_duration_and_a_redacted_variant(exported):
     package, facts = exported
     tree = etree.parse(str(package / "arkivstruktur.xml"))
-    for key, metadata in (
-        ("screened", "Skjerming navn avsender"),
-        ("redacted", "Skjerming av deler av dokumentet"),
-    ):
-        record = _record(tree, facts[key])
-        skjerming = record.find(f"{N5}skjerming")
-        assert skjerming.findtext(f"{N5}tilgangsrestriksjon") == "Unntatt offentlighet"
-        assert skjerming.findtext(f"{N5}skjermingshjemmel").startswith("Offl. § 13 jf. fvl. § 13")
-        assert metadata in [m.text for m in skjerming.findall(f"{N5}skjermingMetadata")]
-        variants = [v.text for v in record.iter(f"{N5}variantformat")]
+    # A screened name: the journalpost's metadata and the document, for 60 years.
+    record = _record(tree, facts["screened"])
+    skjerming = record.find(f"{N5}skjerming")
+    assert skjerming.findtext(f"{N5}tilgangsrestriksjon") == "Unntatt offentlighet"
+    assert skjerming.findtext(f"{N5}skjermingshjemmel").startswith("Offl. § 13 jf. fvl. § 13")
+    assert [m.text for m in skjerming.findall(f"{N5}skjermingMetadata")] == [
+        "Skjerming navn avsender"
+    ]
+    assert skjerming.findtext(f"{N5}skjermingDokument") == "Skjerming av deler av dokumentet"
+    assert skjerming.findtext(f"{N5}skjermingsvarighet") == "60"
+    journal_date = record.findtext(f"{N5}journaldato")
+    ends = skjerming.findtext(f"{N5}skjermingOpphoererDato")
+    assert int(ends[:4]) == int(journal_date[:4]) + 60 and ends[4:] == journal_date[4:]
+    # A redacted text only: the document is screened, the journalpost's metadata is not.
+    record = _record(tree, facts["redacted"])
+    assert record.find(f"{N5}skjerming") is None
+    document = record.find(f"{N5}dokumentbeskrivelse")
+    skjerming = document.find(f"{N5}skjerming")
+    assert skjerming.findtext(f"{N5}skjermingDokument") == "Skjerming av deler av dokumentet"
+    for key in ("screened", "redacted"):
+        variants = [v.text for v in _record(tree, facts[key]).iter(f"{N5}variantformat")]
         assert variants == ["Arkivformat", "Dokument hvor deler av innholdet er skjermet"]
     # The archive copy keeps the name; the public journal never shows it.
     assert "Hemmelig Hansen" in (package / "arkivstruktur.xml").read_text(encoding="utf-8")
@@ -133,7 +144,29 @@ def test_screened_name_and_redaction_are_marked_and_get_a_redacted_variant(expor
     assert "<korrespondansepartNavn>******</korrespondansepartNavn>" in public
 
 
-def test_change_log_holds_the_moderation_records(package):
+def test_the_redacted_variant_blanks_exactly_what_was_screened(closed):
+    extraction = export_module.build_extraction(closed["consultation"], produced_by="Arkivar")
+    case = next(iter(extraction.cases()))
+    records = {r.system_id: r for r in extraction.records(case)}
+
+    def variant(submission):
+        record = records[entry_for_submission(submission.id).system_id]
+        files = record.documents[0].files
+        assert [f.variant for f in files][-1] == "Dokument hvor deler av innholdet er skjermet"
+        return files[0].content.args[0], files[-1].content.args[0]
+
+    full, redacted = variant(closed["redacted"])  # only the text was screened
+    assert full.text == "Naboen min Per Hansen er uenig." and full.author == "Ola Nordmann"
+    assert redacted.text == "Naboen min [sladdet] er uenig."
+    assert redacted.author == "Ola Nordmann" and not redacted.author_screened
+    assert "Deler av teksten er skjermet." in redacted.notes
+    full, redacted = variant(closed["screened"])  # only the name was screened
+    assert redacted.author_screened and redacted.text == full.text
+    assert "Avsenderens navn er skjermet." in redacted.notes
+
+
+def test_moderation_is_a_merknad_in_norwegian_and_the_hidden_pdf_says_so(exported, closed):
+    package, _facts = exported
     changes = etree.parse(str(package / "endringslogg.xml"))
     ns = "{http://www.arkivverket.no/standarder/noark5/endringslogg}"
     logged = {
@@ -141,7 +174,37 @@ def test_change_log_holds_the_moderation_records(package):
         for c in changes.iter(f"{ns}endring")
     }
     assert ("skjermingDokument", "Skjerming av deler av dokumentet") in logged
-    assert ("moderasjonsstatus", "hidden") in logged
+    assert not any(element == "moderasjonsstatus" for element, _value in logged)
+    tree = etree.parse(str(package / "arkivstruktur.xml"))
+    remarks = [
+        (m.findtext(f"{N5}merknadstekst"), m.findtext(f"{N5}merknadRegistrertAv"))
+        for m in tree.iter(f"{N5}merknad")
+    ]
+    assert ("Skjult av moderator: Spam", "Mona Moderator") in remarks
+    extraction = export_module.build_extraction(closed["consultation"], produced_by="Arkivar")
+    case = next(iter(extraction.cases()))
+    hidden = entry_for_submission(closed["hidden"].id).system_id
+    record = next(r for r in extraction.records(case) if r.system_id == hidden)
+    assert "Skjult av moderator: Spam" in record.documents[0].files[0].content.args[0].notes
+
+
+def test_answers_and_closing_avskriver_every_incoming_journalpost(exported):
+    package, facts = exported
+    tree = etree.parse(str(package / "arkivstruktur.xml"))
+    answered = _record(tree, facts["first"]).find(f"{N5}avskrivning")
+    assert answered.findtext(f"{N5}avskrivningsmaate") == "Besvart med brev"
+    assert answered.findtext(f"{N5}referanseAvskrivesAvJournalpost") == facts["answer"]
+    assert answered.findtext(f"{N5}avskrevetAv") == "Siri Saksbehandler"
+    closing = _record(tree, facts["screened"]).find(f"{N5}avskrivning")
+    assert closing.findtext(f"{N5}avskrivningsmaate") == "Tatt til orientering"
+    assert closing.findtext(f"{N5}referanseAvskrivesAvJournalpost") is None
+    for record in tree.iter(f"{N5}registrering"):
+        if record.findtext(f"{N5}journalposttype") == "Inngående dokument":
+            assert record.find(f"{N5}avskrivning") is not None
+    for name in ("loependeJournal", "offentligJournal"):
+        journal = (package / f"{name}.xml").read_text(encoding="utf-8")
+        assert "<avskrivningsmaate>Besvart med brev</avskrivningsmaate>" in journal
+        assert "<avskrivningsmaate>Tatt til orientering</avskrivningsmaate>" in journal
 
 
 def test_export_without_documents_keeps_the_drafts_and_passes(closed, tmp_path):
@@ -190,7 +253,7 @@ def test_cli_exports_and_checks(closed, runner, tmp_path):
     checked = runner.invoke(args=["archive", "check", str(out)])
     assert checked.exit_code == 0, checked.output
     assert "[PASS] N5.30" in checked.output
-    assert "13 passed, 0 failed" in checked.output
+    assert "21 passed, 0 failed" in checked.output
 
 
 def test_cli_check_names_the_failing_test(runner, tmp_path, package):

@@ -5,14 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-import tarfile
+from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import func, select
 
 from hoering.accounts.models import ROLE_CASE_OFFICER, ROLE_MODERATOR
+from hoering.archive import preparation
+from hoering.archive.check import check_extraction, format_report
+from hoering.archive.models import PreparedExport
+from hoering.db import utcnow
 from hoering.extensions import db
 from hoering.journal.services import entry_for_submission
-from tests.conftest import login
+from tests.conftest import login, post_form
 from tests.factories import make_agency, make_closed_consultation, make_consultation, make_user
 
 
@@ -27,20 +33,74 @@ def _url(consultation, what: str) -> str:
     return f"/admin/hoeringer/{consultation.slug}/{what}"
 
 
-def test_case_officer_downloads_the_arkivuttrekk(client, closed, tmp_path):
+def test_the_arkivuttrekk_is_prepared_in_the_background_then_downloaded(client, closed, tmp_path):
     login(client, closed["officer"])
-    response = client.get(_url(closed["consultation"], "arkivuttrekk"))
+    page = client.get(_url(closed["consultation"], "arkivuttrekk"))
+    assert page.status_code == 200
+    assert "Lag arkivuttrekk" in page.get_data(as_text=True)
+    assert "no-store" in page.headers["Cache-Control"]
+
+    # The request only queues the work (run at commit here: TASKS_IMMEDIATE) and answers at once.
+    queued = post_form(client, _url(closed["consultation"], "arkivuttrekk"), {})
+    assert queued.status_code == 303
+    export = db.session.scalar(select(PreparedExport))
+    assert export.status == "done" and preparation.percent_done(export) == 100
+    assert export.progress == 3 * export.total == 3 * 10
+    soup = BeautifulSoup(
+        client.get(queued.headers["Location"]).get_data(as_text=True), "html.parser"
+    )
+    link = soup.find("a", string="Last ned arkivuttrekket")
+    assert soup.find("meta", attrs={"http-equiv": "refresh"}) is None
+    response = client.get(link["href"])
     assert response.status_code == 200
     assert response.mimetype == "application/x-tar"
     assert "filename=arkivuttrekk-2026-1234.tar" in response.headers["Content-Disposition"]
     assert "no-store" in response.headers["Cache-Control"]
     path = tmp_path / "download.tar"
     path.write_bytes(response.get_data())
-    response.close()  # what the WSGI server does: closes the file behind the download
-    with tarfile.open(path) as tar:
-        names = tar.getnames()
-    assert "arkivuttrekk-2026-1234/arkivstruktur.xml" in names
-    assert any(name.endswith(".pdf") for name in names)
+    response.close()
+    results = check_extraction(path)
+    assert all(r.passed for r in results), format_report(results)
+
+
+def test_an_export_underway_shows_its_progress_and_refreshes(app, client, closed):
+    export = PreparedExport(
+        consultation=closed["consultation"],
+        requested_by=closed["officer"],
+        status="running",
+        started_at=utcnow(),
+        total=10,
+    )
+    db.session.add(export)
+    db.session.commit()
+    folder = Path(app.config["ARCHIVE_EXPORT_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{export.id}.progress").write_text("15")
+    login(client, closed["officer"])
+    soup = BeautifulSoup(
+        client.get(_url(closed["consultation"], "arkivuttrekk")).get_data(as_text=True),
+        "html.parser",
+    )
+    assert soup.find("meta", attrs={"http-equiv": "refresh"})["content"] == "3"
+    assert soup.find("progress")["value"] == "50"
+    assert soup.find("button", string="Lag arkivuttrekk").has_attr("disabled")
+    # Not finished: no file yet; another consultation's export id is not found either.
+    assert (
+        client.get(_url(closed["consultation"], f"arkivuttrekk/{export.id}.tar")).status_code == 404
+    )
+    # Asking again reuses the export underway.
+    post_form(client, _url(closed["consultation"], "arkivuttrekk"), {})
+    assert db.session.scalar(select(func.count(PreparedExport.id))) == 1
+
+
+def test_a_failed_export_is_shown_with_its_reason(client, closed, app, monkeypatch):
+    monkeypatch.setitem(app.config, "ARCHIVE_EXPORT_DIR", "/proc/ikke-skrivbar")
+    login(client, closed["officer"])
+    post_form(client, _url(closed["consultation"], "arkivuttrekk"), {})
+    export = db.session.scalar(select(PreparedExport))
+    assert export.status == "failed" and export.error
+    page = client.get(_url(closed["consultation"], "arkivuttrekk")).get_data(as_text=True)
+    assert "Feilet:" in page
 
 
 @pytest.mark.parametrize("what", ["arkivuttrekk", "innspill.csv", "innspill.json"])
@@ -70,7 +130,9 @@ def test_open_consultation_download_is_a_409_with_a_message(client):
     officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
     db.session.commit()
     login(client, officer)
-    response = client.get(_url(consultation, "arkivuttrekk"))
+    page = client.get(_url(consultation, "arkivuttrekk"))
+    assert "kan lastes ned når høringen er lukket" in page.get_data(as_text=True)
+    response = post_form(client, _url(consultation, "arkivuttrekk"), {})
     assert response.status_code == 409
     assert "Høringen er ikke lukket" in response.get_data(as_text=True)
 

@@ -151,7 +151,9 @@ def test_csv_download_opens_in_excel_and_keeps_the_screening(client, journal):
     assert any(row[4] == "******" and "Offl. § 13" in row[7] for row in rows[1:])
 
     comma = client.get(URL.format("direktoratet") + ".csv", query_string={"skilletegn": "komma"})
-    assert comma.get_data(as_text=True).splitlines()[0].count(",") == 7
+    assert comma.get_data(as_text=True).splitlines()[0].count(",") == 9
+    # The agency's answer avskrev the innspill it answered: method and date, in both journals.
+    assert any(row[8] == "Besvart med brev" and row[9] for row in rows[1:])
     bad = client.get(URL.format("direktoratet") + ".csv", query_string={"skilletegn": "tab"})
     assert bad.status_code == 400
     assert "semikolon" in bad.get_data(as_text=True)

@@ -65,6 +65,8 @@ def test_removed_entry_is_caught(runner, journal):
 
 def test_removed_last_entry_is_caught(runner, journal):
     number = journal[3].journal_number
+    # The reply avskrev the first innspill: whoever removes it removes that record too.
+    _sql("DELETE FROM journal_avskrivninger WHERE by_entry_id = :id", id=journal[3].id)
     _sql("DELETE FROM journal_entries WHERE id = :id", id=journal[3].id)
     result = _verify(runner)
     assert result.exit_code == 1
@@ -168,6 +170,12 @@ def _cut_the_last_two(journal, *, documents_too: bool) -> None:
     third, reply = journal[2], journal[3]
     submission_id, reply_id = third.submission_id, reply.agency_reply_id
     head, agency = journal[1].hash, journal[1].agency_id
+    # The reply's avskrivning of the innspill goes with them, as a thorough cut would take it.
+    _sql(
+        "DELETE FROM journal_avskrivninger WHERE entry_id IN (:a, :b) OR by_entry_id IN (:a, :b)",
+        a=third.id,
+        b=reply.id,
+    )
     _sql("DELETE FROM journal_entries WHERE id IN (:a, :b)", a=third.id, b=reply.id)
     _sql(
         "UPDATE journal_counters SET last_seq = 2, last_hash = :head WHERE agency_id = :agency",

@@ -1,0 +1,75 @@
+"""An arkivuttrekk prepared in the background for a case officer to download."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hoering.accounts.models import User
+from hoering.consultations.models import Consultation
+from hoering.db import UTCDateTime, utcnow
+from hoering.extensions import db
+
+EXPORT_PENDING = "pending"
+EXPORT_RUNNING = "running"
+EXPORT_DONE = "done"
+EXPORT_FAILED = "failed"
+
+
+class PreparedExport(db.Model):
+    """One requested arkivuttrekk: its state and the file when done.
+
+    The task queue only says "build this now"; this row is the work. total is the number of
+    journalposter, each written three times (arkivstruktur and the two journals); progress is
+    3 * total once done (while running, the worker keeps it in a file beside the export).
+    """
+
+    __tablename__ = "prepared_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default=EXPORT_PENDING, index=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    progress: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    size: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+    consultation: Mapped[Consultation] = relationship()
+    requested_by: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<PreparedExport {self.id} {self.status}>"
+
+
+DELIVERY_PENDING = "pending"
+DELIVERY_SENT = "sent"
+
+
+class ArchiveDelivery(db.Model):
+    """One arkivmelding in the outbox to the agency's own sak/arkiv system: a journal entry and
+    its documents. Made in the entry's transaction; pending until delivered, retried with a
+    growing pause, never dropped. next_attempt_at doubles as the lease of the worker sending it.
+    """
+
+    __tablename__ = "archive_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), unique=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default=DELIVERY_PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<ArchiveDelivery {self.id} {self.status}>"

@@ -1,0 +1,76 @@
+"""The agency's archive settings: who may change them, and that the journal and exports obey."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from hoering.accounts.models import ROLE_CASE_OFFICER, ROLE_MODERATOR
+from hoering.archive import export as export_module
+from hoering.extensions import db
+from hoering.journal.services import SCREENING_BASIS, entry_for_submission
+from tests.conftest import login, post_form
+from tests.factories import make_agency, make_closed_consultation, make_user
+
+BASIS = "Offl. § 13 jf. fvl. § 13 første ledd nr. 1 (navn på privatperson)"
+
+
+def _form(**changes):
+    data = {
+        "name_screening_basis": BASIS,
+        "disposal_decision": "Kasseres",
+        "disposal_authority": "Arkivverkets vedtak 2026/1",
+        "retention_years": "10",
+        "classification_title": "Felles arkivnøkkel",
+        "class_id": "008",
+        "class_title": "Høringer",
+    }
+    return {**data, **changes}
+
+
+def test_the_case_officer_sets_the_basis_for_hidden_names_and_the_archive_uses_it(client):
+    closed = make_closed_consultation()
+    agency = closed["consultation"].agency
+    db.session.commit()
+    url = f"/admin/virksomheter/{agency.slug}/arkiv"
+    login(client, closed["officer"])
+    page = client.get(url).get_data(as_text=True)
+    assert f"Skjermingshjemmel i bruk for skjulte navn: {SCREENING_BASIS}" in page
+
+    saved = post_form(client, url, _form())
+    assert saved.status_code == 302
+    db.session.refresh(agency)
+    assert (agency.name_screening_basis, agency.disposal_decision, agency.retention_years) == (
+        BASIS,
+        "Kasseres",
+        10,
+    )
+    journal = client.get(f"/virksomheter/{agency.slug}/offentlig-journal").get_data(as_text=True)
+    assert BASIS in journal
+
+    extraction = export_module.build_extraction(closed["consultation"], produced_by="Arkivar")
+    assert extraction.retention.decision == "Kasseres"
+    assert extraction.classification.class_id == "008"
+    case = next(iter(extraction.cases()))
+    screened = entry_for_submission(closed["screened"].id).system_id
+    record = next(r for r in extraction.records(case) if r.system_id == screened)
+    assert record.screening.basis == BASIS
+
+
+def test_bad_input_keeps_what_was_typed_and_others_are_refused(app, client):
+    closed = make_closed_consultation()
+    agency = closed["consultation"].agency
+    moderator = make_user(roles=[ROLE_MODERATOR], agency=agency)
+    other = make_user(roles=[ROLE_CASE_OFFICER], agency=make_agency())
+    db.session.commit()
+    url = f"/admin/virksomheter/{agency.slug}/arkiv"
+    login(client, closed["officer"])
+    refused = post_form(client, url, _form(retention_years="0", class_id="Mitt valg"))
+    assert refused.status_code == 400
+    soup = BeautifulSoup(refused.get_data(as_text=True), "html.parser")
+    assert "mellom 1 og 200 år" in soup.get_text()
+    assert soup.find("input", attrs={"name": "class_id"})["value"] == "Mitt valg"
+    for user in (moderator, other):
+        own = app.test_client()
+        login(own, user)
+        assert own.get(url).status_code == 403
+    assert client.get("/admin/virksomheter/finnes-ikke/arkiv").status_code == 404
