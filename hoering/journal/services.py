@@ -28,6 +28,7 @@ from hoering.journal.models import (
     GENESIS_HASH,
     JournalChange,
     JournalCounter,
+    JournalDocument,
     JournalEntry,
 )
 from hoering.submissions.models import KIND_GENERAL, KIND_REPLY, AgencyReply, Submission
@@ -238,6 +239,28 @@ def record_outgoing(reply: AgencyReply) -> JournalEntry:
         document_hash=document_hash(reply.body),
     )
     return _append(entry)
+
+
+def record_own_document(
+    consultation: Consultation, *, title: str, text: str, registered_at: datetime
+) -> JournalEntry:
+    """Journal a document the agency makes itself in the case and sends out to the public (U),
+    such as the høringsoppsummering; the agency stands as the correspondent."""
+    entry = JournalEntry(
+        agency_id=consultation.agency_id,
+        consultation_id=consultation.id,
+        case_number=consultation.case_number,
+        correspondent_name=consultation.agency.name,
+        document_type=DOC_OUTGOING,
+        registered_at=registered_at,
+        title=title,
+        status="Ekspedert",
+        document_hash=document_hash(text),
+    )
+    _append(entry)
+    db.session.add(JournalDocument(entry_id=entry.id, text=text))
+    db.session.flush()
+    return entry
 
 
 # Change log (endringslogg) and screening ---------------------------------------------------

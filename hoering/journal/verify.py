@@ -15,7 +15,13 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import aliased
 
 from hoering.extensions import db
-from hoering.journal.models import GENESIS_HASH, JournalChange, JournalCounter, JournalEntry
+from hoering.journal.models import (
+    GENESIS_HASH,
+    JournalChange,
+    JournalCounter,
+    JournalDocument,
+    JournalEntry,
+)
 from hoering.journal.services import change_hash, document_hash, entry_hash
 from hoering.submissions.models import AgencyReply, Submission
 
@@ -92,9 +98,13 @@ def verify_chains() -> tuple[list[ChainProblem], list[ChainHead]]:
 
 def _verify_entries(counter: JournalCounter) -> ChainProblem | None:
     rows = db.session.execute(
-        select(JournalEntry, func.coalesce(Submission.body, AgencyReply.body))
+        select(
+            JournalEntry,
+            func.coalesce(Submission.body, AgencyReply.body, JournalDocument.text),
+        )
         .outerjoin(Submission, Submission.id == JournalEntry.submission_id)
         .outerjoin(AgencyReply, AgencyReply.id == JournalEntry.agency_reply_id)
+        .outerjoin(JournalDocument, JournalDocument.entry_id == JournalEntry.id)
         .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
         .order_by(JournalEntry.seq)
         .execution_options(yield_per=1000)

@@ -1,0 +1,134 @@
+"""The case officer's outcome pages (/admin/hoeringer/<slug>/utfall): dispositions per theme,
+campaign and innspill."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from hoering.analysis import campaigns
+from hoering.analysis import services as analysis
+from hoering.analysis.models import ThemeTag
+from hoering.analysis.views import officer_only
+from hoering.consultations.models import Consultation
+from hoering.errors import BadInputError, DomainError
+from hoering.extensions import db
+from hoering.outcome import services
+from hoering.outcome.services import TARGET_SUBMISSION, TARGETS
+from hoering.paging import whole_number
+
+bp = Blueprint("outcome", __name__)
+
+
+def _int(value: str | None, message: str) -> int:
+    try:
+        return whole_number(value or "")
+    except ValueError:
+        raise BadInputError(message) from None
+
+
+def _typed() -> dict:
+    return {
+        "decision": request.form.get("decision", ""),
+        "assessment": request.form.get("assessment", ""),
+        "paragraphs": request.form.getlist("avsnitt"),
+    }
+
+
+def _render_page(consultation: Consultation, *, status=200, error=None, failed=None):
+    themes = analysis.themes(consultation)
+    tagged = dict(
+        db.session.execute(
+            select(ThemeTag.theme_id, func.count(func.distinct(ThemeTag.submission_id)))
+            .where(ThemeTag.theme_id.in_([t.id for t in themes]))
+            .group_by(ThemeTag.theme_id)
+        ).all()
+    )
+    current = {}
+    for disposition in services.dispositions(consultation):
+        if disposition.theme_id is not None:
+            current[("tema", disposition.theme_id)] = disposition
+        elif disposition.campaign_id is not None:
+            current[("kampanje", disposition.campaign_id)] = disposition
+    return render_template(
+        "outcome/manage.html",
+        consultation=consultation,
+        themes=themes,
+        tagged=tagged,
+        campaigns=campaigns.listing(consultation),
+        current=current,
+        paragraphs=services.changeable_paragraphs(consultation),
+        error=error,
+        failed=failed,
+        typed=_typed() if failed else None,
+    ), status
+
+
+@bp.route("/admin/hoeringer/<slug>/utfall")
+@officer_only
+def manage(consultation: Consultation):
+    return _render_page(consultation)
+
+
+def _render_item(consultation: Consultation, submission, *, status=200, error=None):
+    own = services.disposition_for(consultation, TARGET_SUBMISSION, submission.id)
+    return render_template(
+        "outcome/item.html",
+        consultation=consultation,
+        submission=submission,
+        own=own,
+        applies=services.effective(consultation, [submission.id]).get(submission.id),
+        paragraphs=services.changeable_paragraphs(consultation),
+        error=error,
+        typed=_typed() if error else None,
+    ), status
+
+
+@bp.route("/admin/hoeringer/<slug>/utfall/innspill/<int:submission_id>")
+@officer_only
+def item(consultation: Consultation, submission_id: int):
+    submission = services.check_target(consultation, TARGET_SUBMISSION, submission_id)
+    return _render_item(consultation, submission)
+
+
+@bp.route("/admin/hoeringer/<slug>/utfall", methods=["POST"])
+@officer_only
+def change(consultation: Consultation):
+    """Record or clear the disposition of one theme, campaign or innspill."""
+    kind = request.form.get("mal", "")
+    if kind not in TARGETS:
+        raise BadInputError(_("Ukjent mål for vurderingen."))
+    target_id = _int(request.form.get("id"), _("Ugyldig valg."))
+    target = services.check_target(consultation, kind, target_id)
+    paragraph_ids = [
+        _int(value, _("Ugyldig valg av avsnitt.")) for value in request.form.getlist("avsnitt")
+    ]
+    try:
+        if request.form.get("action") == "clear":
+            services.clear_disposition(consultation, kind, target_id)
+            message = _("Vurderingen er fjernet.")
+        else:
+            services.record_disposition(
+                consultation,
+                kind,
+                target_id,
+                decision=request.form.get("decision", ""),
+                assessment=request.form.get("assessment", ""),
+                paragraph_ids=paragraph_ids,
+                by=current_user,
+            )
+            message = _("Vurderingen er lagret.")
+    except DomainError as error:
+        db.session.rollback()
+        if kind == TARGET_SUBMISSION:
+            return _render_item(consultation, target, status=error.status, error=error)
+        return _render_page(
+            consultation, status=error.status, error=error, failed=(kind, target_id)
+        )
+    db.session.commit()
+    flash(message, "success")
+    if kind == TARGET_SUBMISSION:
+        return redirect(url_for("outcome.item", slug=consultation.slug, submission_id=target_id))
+    return redirect(url_for("outcome.manage", slug=consultation.slug) + f"#{kind}-{target_id}")
