@@ -17,12 +17,14 @@ KIND_CLOSING_SOON = "closing_soon"
 KIND_AGENCY_ANSWER = "agency_answer"
 KIND_MODERATED = "moderated"
 KIND_PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of notice, not a secret
+KIND_OUTCOME = "outcome"
 NOTICE_KINDS = (
     KIND_REPLY,
     KIND_CLOSING_SOON,
     KIND_AGENCY_ANSWER,
     KIND_MODERATED,
     KIND_PASSWORD_RESET,
+    KIND_OUTCOME,
 )
 
 

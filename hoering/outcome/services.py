@@ -23,7 +23,7 @@ from hoering.outcome.models import (
     NEEDS_REASON,
     Disposition,
 )
-from hoering.submissions.models import Submission
+from hoering.submissions.models import STATUS_PUBLISHED, Submission
 
 TARGET_SUBMISSION = "innspill"
 TARGET_CAMPAIGN = "kampanje"
@@ -53,6 +53,18 @@ def check_target(consultation: Consultation, kind: str, target_id: int):
     if target is None or target.consultation_id != consultation.id:
         raise NotFoundError()
     return target
+
+
+def public_submission(consultation: Consultation, submission_id: int) -> Submission:
+    """A published innspill of this consultation; 404 for anything else."""
+    submission = db.session.get(Submission, submission_id)
+    if (
+        submission is None
+        or submission.consultation_id != consultation.id
+        or submission.status != STATUS_PUBLISHED
+    ):
+        raise NotFoundError()
+    return submission
 
 
 def disposition_for(consultation: Consultation, kind: str, target_id: int) -> Disposition | None:

@@ -12,10 +12,12 @@ from hoering.analysis import campaigns
 from hoering.analysis import services as analysis
 from hoering.analysis.models import ThemeTag
 from hoering.analysis.views import officer_only
-from hoering.consultations.models import Consultation
+from hoering.consultations.models import STATUS_ARCHIVED, STATUS_CLOSED, Consultation
+from hoering.consultations.services import get_consultation
+from hoering.db import utcnow
 from hoering.errors import BadInputError, DomainError
 from hoering.extensions import db
-from hoering.outcome import services
+from hoering.outcome import lineage, services, summary
 from hoering.outcome.services import TARGET_SUBMISSION, TARGETS
 from hoering.paging import whole_number
 
@@ -132,3 +134,84 @@ def change(consultation: Consultation):
     if kind == TARGET_SUBMISSION:
         return redirect(url_for("outcome.item", slug=consultation.slug, submission_id=target_id))
     return redirect(url_for("outcome.manage", slug=consultation.slug) + f"#{kind}-{target_id}")
+
+
+# The høringsoppsummering: the case officer's page, and the public outcome ---------------------
+
+
+def _render_summary(consultation: Consultation, *, status=200, error=None):
+    summary_row = summary.get_summary(consultation)
+    return render_template(
+        "outcome/manage_summary.html",
+        consultation=consultation,
+        row=summary_row,
+        content=summary.build(consultation),
+        error=error,
+        typed=request.form.get("introduction") if error else None,
+        closed=consultation.phase(utcnow()) in (STATUS_CLOSED, STATUS_ARCHIVED),
+    ), status
+
+
+@bp.route("/admin/hoeringer/<slug>/oppsummering")
+@officer_only
+def manage_summary(consultation: Consultation):
+    response = _render_summary(consultation)
+    db.session.commit()  # the summary row, made on first visit
+    return response
+
+
+@bp.route("/admin/hoeringer/<slug>/oppsummering", methods=["POST"])
+@officer_only
+def change_summary(consultation: Consultation):
+    action = request.form.get("action")
+    try:
+        if action == "introduction":
+            summary.save_introduction(
+                consultation, request.form.get("introduction", ""), by=current_user
+            )
+            message = _("Innledningen er lagret.")
+        elif action == "publish":
+            summary.publish_summary(consultation, by=current_user)
+            message = _("Høringsoppsummeringen er publisert og journalført.")
+        else:
+            raise BadInputError(_("Ukjent handling."))
+    except DomainError as error:
+        db.session.rollback()
+        return _render_summary(consultation, status=error.status, error=error)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("outcome.manage_summary", slug=consultation.slug))
+
+
+@bp.route("/hoeringer/<slug>/resultat")
+def public_page(slug: str):
+    """Resultat av høringen: the published summary, the dispositions and what changed."""
+    consultation = get_consultation(slug, viewer=current_user)
+    summary.published_summary(consultation)
+    return render_template(
+        "outcome/public.html",
+        consultation=consultation,
+        content=summary.build(consultation),
+        changes=lineage.changed_paragraphs(consultation),
+    )
+
+
+@bp.route("/hoeringer/<slug>/resultat/innspill/<int:submission_id>")
+def handled(slug: str, submission_id: int):
+    """How one public innspill was handled, once the summary is published."""
+    consultation = get_consultation(slug, viewer=current_user)
+    summary.published_summary(consultation)
+    submission = services.public_submission(consultation, submission_id)
+    return render_template(
+        "outcome/handled.html",
+        consultation=consultation,
+        submission=submission,
+        applies=services.effective(consultation, [submission.id]).get(submission.id),
+        paragraph=lineage.paragraph_change(submission),
+    )
+
+
+@bp.app_template_global()
+def outcome_published(consultation: Consultation) -> bool:
+    """Whether the consultation's outcome page is public (for links on other pages)."""
+    return summary.is_published(consultation)
