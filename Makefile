@@ -29,6 +29,7 @@ install-test: install ## Install the app with what the tests need, and the servi
 	$(BIN)/pip install --quiet -e '.[test]'
 	scripts/ensure-services.sh
 	scripts/ensure-browser.sh
+	scripts/ensure-office.sh
 
 test: install-test test-sqlite test-postgresql ## Install test needs, run the whole suite on SQLite and PostgreSQL
 

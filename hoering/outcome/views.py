@@ -3,7 +3,8 @@ campaign and innspill."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -15,9 +16,9 @@ from hoering.analysis.views import officer_only
 from hoering.consultations.models import STATUS_ARCHIVED, STATUS_CLOSED, Consultation
 from hoering.consultations.services import get_consultation
 from hoering.db import utcnow
-from hoering.errors import BadInputError, DomainError
+from hoering.errors import BadInputError, DomainError, NotFoundError
 from hoering.extensions import db
-from hoering.outcome import lineage, services, summary
+from hoering.outcome import documents, lineage, services, summary
 from hoering.outcome.services import TARGET_SUBMISSION, TARGETS
 from hoering.paging import whole_number
 
@@ -215,3 +216,48 @@ def handled(slug: str, submission_id: int):
 def outcome_published(consultation: Consultation) -> bool:
     """Whether the consultation's outcome page is public (for links on other pages)."""
     return summary.is_published(consultation)
+
+
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "pdf": "application/pdf",
+}
+
+
+def _document(consultation: Consultation, ext: str) -> Response:
+    if ext not in FORMATS:
+        raise NotFoundError()
+    content = summary.build(consultation)
+    items = documents.blocks(content)
+    if ext == "docx":
+        data = documents.render_docx(items)
+    elif ext == "odt":
+        data = documents.render_odt(items)
+    else:
+        data = documents.render_pdf(
+            items,
+            title=_("Høringsoppsummering: %(title)s", title=consultation.title),
+            author=consultation.agency.name,
+            lang=str(get_locale()),
+        )
+    name = f"hoeringsoppsummering-{consultation.slug}.{ext}"
+    return Response(
+        data,
+        mimetype=FORMATS[ext],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/admin/hoeringer/<slug>/hoeringsoppsummering.<ext>")
+@officer_only
+def download(consultation: Consultation, ext: str):
+    """The summary as it stands, to edit in Word or LibreOffice or to read as PDF/A."""
+    return _document(consultation, ext)
+
+
+@bp.route("/hoeringer/<slug>/resultat/hoeringsoppsummering.<ext>")
+def public_download(slug: str, ext: str):
+    consultation = get_consultation(slug, viewer=current_user)
+    summary.published_summary(consultation)
+    return _document(consultation, ext)
