@@ -18,12 +18,6 @@ from hoering.archive.documents import _new_pdf, _quote, _text
 from hoering.archive.submission_export import LABELS
 from hoering.outcome.summary import SummaryContent
 
-DECISION_LABELS = {
-    "accepted": _l("Tatt til følge"),
-    "partly": _l("Delvis tatt til følge"),
-    "rejected": _l("Ikke tatt til følge"),
-    "noted": _l("Tatt til orientering"),
-}
 CONSULTEE_LABELS = {
     "answered": _l("Har svart"),
     "no_comments": _l("Ingen merknader"),
@@ -92,7 +86,7 @@ def blocks(content: SummaryContent) -> list[Block]:
         for who, passage in part.quotes:
             out.append(Block(QUOTE, f"«{passage}» – {who}"))
         if part.disposition:
-            decision = DECISION_LABELS[part.disposition.decision]
+            decision = LABELS["disposition"][part.disposition.decision]
             out.append(Block(HEADING, f"{_('Vurdering')}: {decision}", 3))
             if part.disposition.assessment:
                 out.append(Block(PARAGRAPH, part.disposition.assessment))

@@ -190,39 +190,42 @@ class Effective:
         return "\n\n".join(d.assessment for d in self.dispositions if d.assessment)
 
 
-def effective(consultation: Consultation, submission_ids: Collection[int]) -> dict[int, Effective]:
-    """Per innspill: its own disposition, else its campaign's, else its themes' (by name)."""
-    ids = list(submission_ids)
-    if not ids:
+def effective(
+    consultation: Consultation, submission_ids: Collection[int] | None = None
+) -> dict[int, Effective]:
+    """Per innspill (all of the consultation's when no ids are given): its own disposition,
+    else its campaign's, else its themes' (by theme name). At most three queries."""
+    if submission_ids is not None and not submission_ids:
         return {}
+    wanted = set(submission_ids) if submission_ids is not None else None
     every = dispositions(consultation)
-    own = {d.submission_id: d for d in every if d.submission_id is not None}
     by_campaign = {d.campaign_id: d for d in every if d.campaign_id is not None}
     by_theme = {d.theme_id: d for d in every if d.theme_id is not None}
-    result: dict[int, Effective] = {}
-    for submission_id in ids:
-        if submission_id in own:
-            result[submission_id] = Effective(SOURCE_OWN, [own[submission_id]])
-    rest = [i for i in ids if i not in result]
-    if rest and by_campaign:
-        rows = db.session.execute(
-            select(CampaignMember.submission_id, CampaignMember.campaign_id).where(
-                CampaignMember.submission_id.in_(rest),
-                CampaignMember.campaign_id.in_(list(by_campaign)),
-            )
+    result: dict[int, Effective] = {
+        d.submission_id: Effective(SOURCE_OWN, [d])
+        for d in every
+        if d.submission_id is not None and (wanted is None or d.submission_id in wanted)
+    }
+    if by_campaign:
+        query = select(CampaignMember.submission_id, CampaignMember.campaign_id).where(
+            CampaignMember.campaign_id.in_(list(by_campaign))
         )
-        for submission_id, campaign_id in rows:
-            result[submission_id] = Effective(SOURCE_CAMPAIGN, [by_campaign[campaign_id]])
-    rest = [i for i in rest if i not in result]
-    if rest and by_theme:
-        rows = db.session.execute(
+        if wanted is not None:
+            query = query.where(CampaignMember.submission_id.in_(list(wanted)))
+        for submission_id, campaign_id in db.session.execute(query):
+            if submission_id not in result:
+                result[submission_id] = Effective(SOURCE_CAMPAIGN, [by_campaign[campaign_id]])
+    if by_theme:
+        query = (
             select(ThemeTag.submission_id, ThemeTag.theme_id)
             .join(Theme, Theme.id == ThemeTag.theme_id)
-            .where(ThemeTag.submission_id.in_(rest), ThemeTag.theme_id.in_(list(by_theme)))
+            .where(ThemeTag.theme_id.in_(list(by_theme)))
             .order_by(Theme.name, ThemeTag.id)
         )
-        for submission_id, theme_id in rows:
+        if wanted is not None:
+            query = query.where(ThemeTag.submission_id.in_(list(wanted)))
+        for submission_id, theme_id in db.session.execute(query):
             found = result.setdefault(submission_id, Effective(SOURCE_THEME))
-            if by_theme[theme_id] not in found.dispositions:
+            if found.source == SOURCE_THEME and by_theme[theme_id] not in found.dispositions:
                 found.dispositions.append(by_theme[theme_id])
     return result
