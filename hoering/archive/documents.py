@@ -252,3 +252,14 @@ def render_draft_pdf(ctx: DraftContext) -> bytes:
             _text(pdf, f"{paragraph.number} {paragraph.text}")
             pdf.ln(1)
     return bytes(pdf.output())
+
+
+def render_text_pdf(title: str, case_number: str, agency: str, text: str) -> bytes:
+    """Render a document the agency wrote itself (its journaled text, block by block) as
+    PDF/A-2b (fmt/477): the høringsoppsummering."""
+    pdf = _new_pdf(title, agency, "nb")
+    _header(pdf, title, case_number, agency)
+    for block in text.split("\n\n"):
+        _text(pdf, block)
+        pdf.ln(1)
+    return bytes(pdf.output())

@@ -45,6 +45,7 @@ from hoering.archive.documents import (
     SubmissionContext,
     render_draft_pdf,
     render_submission_pdf,
+    render_text_pdf,
 )
 from hoering.archive.model import (
     INCOMING,
@@ -71,7 +72,7 @@ from hoering.consultations.models import (
 from hoering.db import utcnow
 from hoering.errors import BadInputError, ConflictError
 from hoering.extensions import db
-from hoering.journal.models import CHANGE_FIELDS, JournalChange, JournalEntry
+from hoering.journal.models import CHANGE_FIELDS, JournalChange, JournalDocument, JournalEntry
 from hoering.journal.services import (
     OSLO,
     SCREENING_BASIS,
@@ -239,12 +240,14 @@ def _record_query(consultation: Consultation):
             other.created_at.label("other_created_at"),
             other.body.label("other_body"),
             other.public_body.label("other_public_body"),
+            JournalDocument.text.label("own_text"),
         )
         .outerjoin(Submission, Submission.id == JournalEntry.submission_id)
         .outerjoin(AgencyReply, AgencyReply.id == JournalEntry.agency_reply_id)
         .outerjoin(officer, officer.id == AgencyReply.author_id)
         .outerjoin(other, other.id == answered)
         .outerjoin(replied_entry, replied_entry.id == JournalEntry.replies_to_id)
+        .outerjoin(JournalDocument, JournalDocument.entry_id == JournalEntry.id)
         .where(JournalEntry.consultation_id == consultation.id)
         .order_by(JournalEntry.year, JournalEntry.seq)
         .execution_options(yield_per=YIELD_PER)
@@ -322,6 +325,13 @@ class _Records:
         )
 
     def _documents(self, row, title: str, partly: bool) -> tuple[Document, ...]:
+        if row.own_text is not None:  # a document the agency wrote: the høringsoppsummering
+            render = functools.partial(
+                render_text_pdf, title, row.case_number, self.agency, row.own_text
+            )
+            files = (DocumentFile(derived_id(row.system_id, "arkivformat"), render),)
+            kind = "Høringsoppsummering"
+            return (Document(derived_id(row.system_id, "dokument"), title, kind, files),)
         incoming = row.document_type == INCOMING
         consultation = self.consultation
         ctx = SubmissionContext(

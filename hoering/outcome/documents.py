@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from docx import Document as DocxDocument
 from flask_babel import gettext as _
@@ -16,13 +17,15 @@ from odf.text import H, P
 
 from hoering.archive.documents import _new_pdf, _quote, _text
 from hoering.archive.submission_export import LABELS
-from hoering.outcome.summary import SummaryContent
 
 CONSULTEE_LABELS = {
     "answered": _l("Har svart"),
     "no_comments": _l("Ingen merknader"),
     "none": _l("Har ikke svart"),
 }
+
+if TYPE_CHECKING:
+    from hoering.outcome.summary import SummaryContent
 
 HEADING, PARAGRAPH, QUOTE, TABLE = "heading", "paragraph", "quote", "table"
 
@@ -107,6 +110,14 @@ def blocks(content: SummaryContent) -> list[Block]:
     out.append(Block(HEADING, _("Alle som sendte innspill")))
     out.append(Block(PARAGRAPH, ", ".join(content.respondents)))
     return out
+
+
+def plain_text(items: list[Block]) -> str:
+    """The blocks as plain text, one block per paragraph: the text that is journaled."""
+    return "\n\n".join(
+        "\n".join(" · ".join(row) for row in block.rows) if block.kind == TABLE else block.text
+        for block in items
+    )
 
 
 def render_docx(items: list[Block]) -> bytes:

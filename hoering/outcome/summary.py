@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -26,6 +27,7 @@ from hoering.db import utcnow
 from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
 from hoering.journal.services import record_own_document
+from hoering.outcome import documents
 from hoering.outcome.lineage import changed_paragraphs
 from hoering.outcome.models import INTRODUCTION_MAX, Disposition, Summary
 from hoering.outcome.notify import send_outcome_notices
@@ -267,20 +269,6 @@ def save_introduction(consultation: Consultation, text: str, *, by: User) -> Sum
     return summary
 
 
-def plain_text(content: SummaryContent) -> str:
-    """The summary as plain text: what the journal entry's document hash is taken over."""
-    lines = [content.title, content.case_number, content.agency, "", content.introduction]
-    for part in content.themes:
-        lines += ["", part.name, str(part.total)]
-        lines += [passage for _who, passage in part.quotes]
-        if part.disposition:
-            lines += [part.disposition.decision, part.disposition.assessment]
-            lines += [p.text for p in part.disposition.paragraphs]
-    lines += ["", *(f"{name}: {response}" for name, response in content.consultees)]
-    lines += ["", *content.respondents]
-    return "\n".join(lines)
-
-
 def publish_summary(consultation: Consultation, *, by: User, now: datetime | None = None):
     """Publish the summary once the consultation is closed, and journal it as the agency's own
     document in the same transaction (arkivforskriften: the case's documents are journaled)."""
@@ -292,10 +280,13 @@ def publish_summary(consultation: Consultation, *, by: User, now: datetime | Non
         raise AlreadyPublishedError()
     summary.published_at = now
     summary.published_by_id = by.id
+    # The journal and the archive are kept in Norwegian (bokmål), whoever publishes.
+    with force_locale("nb"):
+        text = documents.plain_text(documents.blocks(build(consultation)))
     entry = record_own_document(
         consultation,
         title=f"Høringsoppsummering – {consultation.title}"[:500],
-        text=plain_text(build(consultation)),
+        text=text,
         registered_at=now,
     )
     summary.journal_entry_id = entry.id

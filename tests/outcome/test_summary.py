@@ -15,7 +15,7 @@ from hoering.extensions import db
 from hoering.journal.models import DOC_OUTGOING, JournalDocument, JournalEntry
 from hoering.journal.verify import verify_chain
 from hoering.notices.models import KIND_OUTCOME, OutboxMessage
-from hoering.outcome import lineage, services, summary
+from hoering.outcome import documents, lineage, services, summary
 from hoering.outcome.models import Summary
 from tests.conftest import post_form
 from tests.factories import (
@@ -66,7 +66,7 @@ def test_the_summary_holds_themes_counts_consultees_and_respondents_but_no_notes
     assert "Privatperson" in content.respondents  # the innspill with a hidden name
     assert "Hemmelig Hansen" not in content.respondents
     assert content.introduction == "Direktoratet takker for innspillene."
-    text = summary.plain_text(content)
+    text = documents.plain_text(documents.blocks(content))
     assert "INTERN" not in text
     assert "Per Hansen" not in text
 
