@@ -39,3 +39,16 @@ def test_demo_closed_consultation_holds_a_form_letter_campaign():
         select(Campaign.size).where(Campaign.consultation_id == closed.id)
     ).all()
     assert sizes == [60]
+
+
+def test_demo_closed_consultation_has_a_published_outcome(client):
+    demo.load()
+    db.session.commit()
+    closed = db.session.scalar(select(Consultation).where(Consultation.status == STATUS_CLOSED))
+    page = client.get(f"/hoeringer/{closed.slug}/resultat").get_data(as_text=True)
+    assert "Skriv til leseren" in page
+    assert "Delvis tatt til følge" in page
+    assert "Direktoratet utvider kravet om du-form til brev." in page
+    assert "<ins>" in page and "<del>" in page
+    data = client.get(f"/api/v1/hoeringer/{closed.slug}/resultat").get_json()
+    assert {c["anchor"] for c in data["changed_paragraphs"]} == {"p-1-2", "p-2-1"}
