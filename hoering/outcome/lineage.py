@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from hoering.consultations.models import Consultation, DraftVersion, Paragraph
 from hoering.extensions import db
+from hoering.outcome.models import ParagraphOrigin
 from hoering.submissions.models import Submission
 
 # Below this similarity (0-100) a paragraph without the same anchor counts as new.
@@ -55,16 +56,38 @@ def _paragraphs(version_id: int) -> list[Paragraph]:
     )
 
 
-def match(old: list[Paragraph], new: list[Paragraph]) -> dict[int, Paragraph]:
-    """For each new paragraph id, the old paragraph it came from: by anchor, else by similarity."""
+def corrections(new: list[Paragraph]) -> dict[int, int | None]:
+    """The case officer's corrections for these paragraphs: new id -> origin id (None: new)."""
+    return dict(
+        db.session.execute(
+            select(ParagraphOrigin.paragraph_id, ParagraphOrigin.origin_id).where(
+                ParagraphOrigin.paragraph_id.in_([p.id for p in new])
+            )
+        ).all()
+    )
+
+
+def match(
+    old: list[Paragraph], new: list[Paragraph], corrected: dict[int, int | None] | None = None
+) -> dict[int, Paragraph]:
+    """For each new paragraph id, the old paragraph it came from: the case officer's correction,
+    else the same anchor, else the most similar text."""
+    corrected = corrected or {}
+    by_id = {p.id: p for p in old}
     by_anchor = {p.anchor: p for p in old}
-    found: dict[int, Paragraph] = {}
-    for paragraph in new:
-        if paragraph.anchor in by_anchor:
-            found[paragraph.id] = by_anchor[paragraph.anchor]
+    found: dict[int, Paragraph] = {
+        new_id: by_id[old_id] for new_id, old_id in corrected.items() if old_id in by_id
+    }
     taken = {p.id for p in found.values()}
     for paragraph in new:
-        if paragraph.id in found:
+        if paragraph.id in corrected:
+            continue
+        origin = by_anchor.get(paragraph.anchor)
+        if origin is not None and origin.id not in taken:
+            found[paragraph.id] = origin
+            taken.add(origin.id)
+    for paragraph in new:
+        if paragraph.id in found or paragraph.id in corrected:
             continue
         best, score = None, MATCH_THRESHOLD
         for candidate in old:
@@ -97,7 +120,7 @@ def changes(consultation: Consultation) -> list[Change]:
     if previous_id is None:
         return []
     new = _paragraphs(consultation.current_version_id)
-    origins = match(_paragraphs(previous_id), new)
+    origins = match(_paragraphs(previous_id), new, corrections(new))
     result = []
     for paragraph in new:
         previous = origins.get(paragraph.id)
@@ -121,8 +144,16 @@ def paragraph_change(submission: Submission) -> Change | None:
         return None
     old = submission.paragraph
     new = _paragraphs(consultation.current_version_id)
-    for paragraph_id, origin in match(_paragraphs(old.version_id), new).items():
+    for paragraph_id, origin in match(_paragraphs(old.version_id), new, corrections(new)).items():
         if origin.id == old.id:
             paragraph = next(p for p in new if p.id == paragraph_id)
             return Change(paragraph, old, redline(old.text, paragraph.text))
     return None
+
+
+def previous_paragraphs(consultation: Consultation) -> list[Paragraph]:
+    """The paragraphs of the version before the current one (empty for a first version)."""
+    if consultation.current_version_id is None:
+        return []
+    previous_id = previous_version_id(consultation.current_version_id)
+    return _paragraphs(previous_id) if previous_id is not None else []

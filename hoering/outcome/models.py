@@ -64,6 +64,21 @@ class DispositionParagraph(db.Model):
         return f"<DispositionParagraph {self.disposition_id} {self.paragraph_id}>"
 
 
+class ParagraphOrigin(db.Model):
+    """A case officer's correction of where a paragraph of a new version came from; origin_id
+    None means it is new. Without a row the origin is found by anchor, else by similarity."""
+
+    __tablename__ = "paragraph_origins"
+
+    paragraph_id: Mapped[int] = mapped_column(ForeignKey("paragraphs.id"), primary_key=True)
+    origin_id: Mapped[int | None] = mapped_column(ForeignKey("paragraphs.id"))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ParagraphOrigin {self.paragraph_id} <- {self.origin_id}>"
+
+
 class Summary(db.Model):
     """The høringsoppsummering: an introduction the case officer writes; the rest is built from
     the themes and dispositions. Published once, journaled as the agency's own document."""

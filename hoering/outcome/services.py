@@ -17,11 +17,13 @@ from hoering.consultations.models import Consultation, Paragraph
 from hoering.db import utcnow
 from hoering.errors import BadInputError, NotFoundError
 from hoering.extensions import db
+from hoering.outcome import lineage
 from hoering.outcome.models import (
     ASSESSMENT_MAX,
     DECISIONS,
     NEEDS_REASON,
     Disposition,
+    ParagraphOrigin,
 )
 from hoering.submissions.models import STATUS_PUBLISHED, Submission
 
@@ -229,3 +231,39 @@ def effective(
             if found.source == SOURCE_THEME and by_theme[theme_id] not in found.dispositions:
                 found.dispositions.append(by_theme[theme_id])
     return result
+
+
+AUTOMATIC = "auto"
+NEW_PARAGRAPH = "ny"
+
+
+def set_origin(
+    consultation: Consultation, paragraph_id: int, origin: str, *, by: User
+) -> ParagraphOrigin | None:
+    """Correct where a paragraph of the current version came from: a paragraph of the version
+    before it, "ny" (it is new) or "auto" (back to the anchor and similarity match)."""
+    paragraph = db.session.get(Paragraph, paragraph_id)
+    if paragraph is None or paragraph.version_id != consultation.current_version_id:
+        raise NotFoundError()
+    correction = db.session.get(ParagraphOrigin, paragraph.id)
+    if origin == AUTOMATIC:
+        if correction is not None:
+            db.session.delete(correction)
+            db.session.flush()
+        return None
+    origin_id = None
+    if origin != NEW_PARAGRAPH:
+        allowed = {p.id for p in lineage.previous_paragraphs(consultation)}
+        if not origin.isascii() or not origin.isdigit() or int(origin) not in allowed:
+            raise BadInputError(
+                _l("Velg et avsnitt fra den forrige versjonen av dette utkastet."), field="origin"
+            )
+        origin_id = int(origin)
+    if correction is None:
+        correction = ParagraphOrigin(paragraph_id=paragraph.id, decided_by_id=by.id)
+    correction.origin_id = origin_id
+    correction.decided_by_id = by.id
+    correction.decided_at = utcnow()
+    db.session.add(correction)
+    db.session.flush()
+    return correction

@@ -261,3 +261,37 @@ def public_download(slug: str, ext: str):
     consultation = get_consultation(slug, viewer=current_user)
     summary.published_summary(consultation)
     return _document(consultation, ext)
+
+
+def _render_versions(consultation: Consultation, *, status=200, error=None):
+    return render_template(
+        "outcome/versions.html",
+        consultation=consultation,
+        changes=lineage.changes(consultation),
+        corrected=lineage.corrections([c.paragraph for c in lineage.changes(consultation)]),
+        previous=lineage.previous_paragraphs(consultation),
+        error=error,
+    ), status
+
+
+@bp.route("/admin/hoeringer/<slug>/utfall/versjoner")
+@officer_only
+def versions(consultation: Consultation):
+    """Each paragraph of the current version and where it came from, correctable."""
+    return _render_versions(consultation)
+
+
+@bp.route("/admin/hoeringer/<slug>/utfall/versjoner", methods=["POST"])
+@officer_only
+def change_versions(consultation: Consultation):
+    paragraph_id = _int(request.form.get("avsnitt"), _("Ugyldig valg av avsnitt."))
+    try:
+        services.set_origin(
+            consultation, paragraph_id, request.form.get("origin", ""), by=current_user
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return _render_versions(consultation, status=error.status, error=error)
+    db.session.commit()
+    flash(_("Koblingen er lagret."), "success")
+    return redirect(url_for("outcome.versions", slug=consultation.slug))

@@ -56,6 +56,16 @@ def upgrade():
     sa.ForeignKeyConstraint(['entry_id'], ['journal_entries.id'], name=op.f('fk_journal_documents_entry_id_journal_entries')),
     sa.PrimaryKeyConstraint('entry_id', name=op.f('pk_journal_documents'))
     )
+    op.create_table('paragraph_origins',
+    sa.Column('paragraph_id', sa.Integer(), nullable=False),
+    sa.Column('origin_id', sa.Integer(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=False),
+    sa.Column('decided_at', hoering.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_paragraph_origins_decided_by_id_users')),
+    sa.ForeignKeyConstraint(['origin_id'], ['paragraphs.id'], name=op.f('fk_paragraph_origins_origin_id_paragraphs')),
+    sa.ForeignKeyConstraint(['paragraph_id'], ['paragraphs.id'], name=op.f('fk_paragraph_origins_paragraph_id_paragraphs')),
+    sa.PrimaryKeyConstraint('paragraph_id', name=op.f('pk_paragraph_origins'))
+    )
     op.create_table('outcome_summaries',
     sa.Column('consultation_id', sa.Integer(), nullable=False),
     sa.Column('introduction', sa.Text(), nullable=False),
@@ -74,6 +84,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('outcome_summaries')
+    op.drop_table('paragraph_origins')
     op.drop_table('journal_documents')
     op.drop_table('disposition_paragraphs')
     with op.batch_alter_table('dispositions', schema=None) as batch_op:

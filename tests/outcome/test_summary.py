@@ -240,3 +240,49 @@ def test_only_the_agencys_case_officers_edit_and_publish(case, signed_in):
     assert db.session.get(Summary, consultation.id).introduction == "Ny innledning."
     token_page = officer_client.get(url).get_data(as_text=True)
     assert "Ny innledning." in token_page
+
+
+def test_the_case_officer_corrects_where_a_paragraph_came_from(signed_in, client):
+    consultation = make_consultation()
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
+    old_second = _anchor_paragraph(consultation, "p-1-2")
+    consultations.publish_draft_version(consultation, REVISED, by=officer)
+    other = make_consultation()
+    db.session.commit()
+    web = signed_in(officer)
+    url = f"/admin/hoeringer/{consultation.slug}/utfall/versjoner"
+    new_first = _anchor_paragraph(consultation, "p-1-1")
+    page = BeautifulSoup(web.get(url).get_data(as_text=True), "html.parser")
+    assert (
+        page.find(id=f"versjon-{new_first.id}")
+        .find("ins")
+        .get_text(" ", strip=True)
+        .startswith("[satt inn:] bred")
+    )
+    # A paragraph of another consultation, or of the current version, is refused
+    for wrong in (_anchor_paragraph(other, "p-1-1").id, new_first.id, "x"):
+        response = post_form(web, url, {"avsnitt": new_first.id, "origin": str(wrong)})
+        assert response.status_code == 400
+        assert "forrige versjonen" in response.get_data(as_text=True)
+    # Linking it to the old second paragraph changes the redline; "ny" makes it new
+    response = post_form(web, url, {"avsnitt": new_first.id, "origin": str(old_second.id)})
+    assert response.status_code == 302
+    change = next(c for c in lineage.changes(consultation) if c.paragraph.id == new_first.id)
+    assert change.previous.id == old_second.id
+    post_form(web, url, {"avsnitt": new_first.id, "origin": "ny"})
+    change = next(c for c in lineage.changes(consultation) if c.paragraph.id == new_first.id)
+    assert change.previous is None
+    post_form(web, url, {"avsnitt": new_first.id, "origin": "auto"})
+    change = next(c for c in lineage.changes(consultation) if c.paragraph.id == new_first.id)
+    assert change.previous.anchor == "p-1-1"
+    stranger = make_user(roles=[ROLE_CASE_OFFICER], agency=other.agency)
+    db.session.commit()
+    assert signed_in(stranger).get(url).status_code == 403
+
+
+def _anchor_paragraph(consultation, anchor):
+    return db.session.scalar(
+        select(Paragraph).where(
+            Paragraph.version_id == consultation.current_version_id, Paragraph.anchor == anchor
+        )
+    )
