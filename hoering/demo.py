@@ -304,13 +304,13 @@ def _closed_consultation(agency, users, friluft, now):
     )
     _moderated_innspill(consultation, users, at + timedelta(days=2))
     form_letters(consultation, at + timedelta(days=4), password_hash=users["citizen"].password_hash)
+    consultations.close_consultation(consultation, by=officer, now=consultation.deadline)
     consultations.publish_draft_version(
         consultation,
         REVISED_GUIDELINES,
         by=officer,
         note="Revidert etter innspillene: du-form og fagord.",
     )
-    consultations.close_consultation(consultation, by=officer, now=consultation.deadline)
     campaigns.detect_campaigns(consultation)
     _outcome(consultation, officer, comment, now)
     return consultation

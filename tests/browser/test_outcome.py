@@ -33,8 +33,8 @@ def closed(live_server) -> dict:
         )
         theme = analysis.create_theme(consultation, "Bred deltakelse", "", by=officer)
         analysis.tag(consultation, theme, [innspill.id], by=officer)
-        consultations.publish_draft_version(consultation, REVISED, by=officer)
         consultations.close_consultation(consultation, by=officer)
+        consultations.publish_draft_version(consultation, REVISED, by=officer)
         return {
             "slug": consultation.slug,
             "officer": officer.email,

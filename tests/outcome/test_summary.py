@@ -161,8 +161,9 @@ def test_an_innspill_on_the_old_version_shows_its_paragraph_changed(signed_in, c
     officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
     innspill = make_submission(consultation, body="Skriv «bred» deltakelse.")
     untouched = make_submission(consultation, anchor="p-2-1", body="Greit nok.")
-    consultations.publish_draft_version(consultation, REVISED, by=officer)
     consultations.close_consultation(consultation, by=officer)
+    # The revised draft comes after the høring; an archived consultation takes none.
+    consultations.publish_draft_version(consultation, REVISED, by=officer)
     changed = db.session.scalar(
         select(Paragraph).where(
             Paragraph.version_id == consultation.current_version_id, Paragraph.anchor == "p-1-1"
@@ -286,3 +287,12 @@ def _anchor_paragraph(consultation, anchor):
             Paragraph.version_id == consultation.current_version_id, Paragraph.anchor == anchor
         )
     )
+
+
+def test_an_archived_consultation_takes_no_new_version():
+    consultation = make_consultation()
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
+    consultations.close_consultation(consultation, by=officer)
+    consultations.archive_consultation(consultation)
+    with pytest.raises(consultations.InvalidTransitionError):
+        consultations.publish_draft_version(consultation, REVISED, by=officer)
