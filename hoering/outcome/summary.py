@@ -112,6 +112,9 @@ def published_summary(consultation: Consultation) -> Summary:
 
 
 def is_published(consultation: Consultation) -> bool:
+    """Whether the outcome is public; no query while the consultation is still open."""
+    if consultation.phase(utcnow()) not in (STATUS_CLOSED, STATUS_ARCHIVED):
+        return False
     return (
         db.session.scalar(
             select(Summary.published_at).where(Summary.consultation_id == consultation.id)
