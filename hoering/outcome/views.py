@@ -197,6 +197,19 @@ def public_page(slug: str):
     )
 
 
+@bp.route("/hoeringer/<slug>/endringer")
+def public_changes(slug: str):
+    """The public draft's changes against the previous version, as an accessible redline."""
+    consultation = get_consultation(slug, viewer=current_user)
+    if consultation.current_version is None or consultation.current_version.number < 2:
+        raise NotFoundError()
+    return render_template(
+        "outcome/changes.html",
+        consultation=consultation,
+        changes=lineage.changed_paragraphs(consultation),
+    )
+
+
 @bp.route("/hoeringer/<slug>/resultat/innspill/<int:submission_id>")
 def handled(slug: str, submission_id: int):
     """How one public innspill was handled, once the summary is published."""

@@ -296,3 +296,23 @@ def test_an_archived_consultation_takes_no_new_version():
     consultations.archive_consultation(consultation)
     with pytest.raises(consultations.InvalidTransitionError):
         consultations.publish_draft_version(consultation, REVISED, by=officer)
+
+
+def test_the_public_draft_shows_its_changes_against_the_previous_version(client):
+    consultation = make_consultation()
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
+    db.session.commit()
+    assert client.get(f"/hoeringer/{consultation.slug}/endringer").status_code == 404
+    consultations.publish_draft_version(consultation, REVISED, by=officer, note="Ny ordlyd.")
+    db.session.commit()
+    front = client.get(f"/hoeringer/{consultation.slug}/").get_data(as_text=True)
+    assert f"/hoeringer/{consultation.slug}/endringer" in front
+    page = BeautifulSoup(
+        client.get(f"/hoeringer/{consultation.slug}/endringer").get_data(as_text=True),
+        "html.parser",
+    )
+    assert page.h1.get_text() == "Hva er endret i versjon 2"
+    (change,) = page.select("section[id^=endring-]")
+    inserted = change.find("ins").get_text(" ", strip=True)
+    assert inserted == "[satt inn:] bred [slutt på innsatt tekst]"
+    assert change.find("del") is None
