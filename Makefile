@@ -18,7 +18,6 @@ install: $(BIN)/python ## Install the app into .venv, with its translations, Des
 	$(BIN)/pip install --quiet -e .
 	$(FLASK) translate compile
 	scripts/vendor-assets.sh
-	scripts/ensure-fonts.sh
 	scripts/ensure-converters.sh
 
 run: install ## Set up the embedded SQLite database with demo data; serve on 127.0.0.1:5000 with a task worker

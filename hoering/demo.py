@@ -29,6 +29,8 @@ from hoering.accounts.models import (
     User,
 )
 from hoering.analysis import campaigns
+from hoering.analysis import services as analysis
+from hoering.analysis.models import Campaign
 from hoering.consultations import services as consultations
 from hoering.consultations.models import MODE_POST, MODE_REACTIVE, Paragraph
 from hoering.db import utcnow
@@ -41,6 +43,8 @@ from hoering.moderation.models import (
     REASON_HARASSMENT,
     REASON_SPAM,
 )
+from hoering.outcome import services as outcome
+from hoering.outcome import summary as outcome_summary
 from hoering.submissions import services as submissions
 from hoering.submissions.services import SubmissionData
 
@@ -330,8 +334,72 @@ def _closed_consultation(agency, users, friluft, now):
     _moderated_innspill(consultation, users, at + timedelta(days=2))
     form_letters(consultation, at + timedelta(days=4), password_hash=users["citizen"].password_hash)
     consultations.close_consultation(consultation, by=officer, now=consultation.deadline)
+    consultations.publish_draft_version(
+        consultation,
+        REVISED_GUIDELINES,
+        by=officer,
+        note="Revidert etter innspillene: du-form og fagord.",
+    )
     campaigns.detect_campaigns(consultation)
+    _outcome(consultation, officer, comment, now)
     return consultation
+
+
+REVISED_GUIDELINES = (
+    "# Retningslinjer\n\n## 1 Skriv kort\n\nBruk korte setninger.\n\n"
+    "Forklar fagord første gang de brukes, eller bruk et vanlig ord i stedet.\n\n"
+    "## 2 Skriv til leseren\n\n"
+    "Bruk du-form når skjemaet eller brevet retter seg mot privatpersoner.\n"
+)
+
+
+def _outcome(consultation, officer, comment, now):
+    """Themes, dispositions and a published høringsoppsummering for the closed consultation."""
+    letter = db.session.scalar(select(Campaign).where(Campaign.consultation_id == consultation.id))
+    reader = analysis.create_theme(
+        consultation, "Skriv til leseren", "Du-form, brev og vedtak.", by=officer
+    )
+    db.session.flush()
+    analysis.tag(
+        consultation, reader, [comment.id], by=officer, quote="Du-form gjør skjemaene mye lettere"
+    )
+    if letter is not None:
+        analysis.tag(consultation, reader, [letter.template_id], by=officer)
+    current = {
+        p.anchor: p.id
+        for p in db.session.scalars(
+            select(Paragraph).where(Paragraph.version_id == consultation.current_version_id)
+        )
+    }
+    outcome.record_disposition(
+        consultation,
+        outcome.TARGET_THEME,
+        reader.id,
+        decision="partly",
+        assessment=(
+            "Direktoratet utvider kravet om du-form til brev. Vedtak holdes utenfor, fordi "
+            "forvaltningsloven stiller egne krav til dem."
+        ),
+        paragraph_ids=[current["p-2-1"]],
+        by=officer,
+    )
+    if letter is not None:
+        outcome.record_disposition(
+            consultation,
+            outcome.TARGET_CAMPAIGN,
+            letter.id,
+            decision="accepted",
+            assessment="Retningslinjene gjelder nå både skjema og brev.",
+            paragraph_ids=[current["p-2-1"]],
+            by=officer,
+        )
+    outcome_summary.save_introduction(
+        consultation,
+        "Direktoratet fikk inn innspill fra privatpersoner og organisasjoner. Her er "
+        "synspunktene, vår vurdering av dem og endringene i retningslinjene.",
+        by=officer,
+    )
+    outcome_summary.publish_summary(consultation, by=officer, now=now)
 
 
 FORM_LETTER = (

@@ -132,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     from hoering.moderation.views import bp as moderation_bp
     from hoering.moderation.views import public_bp as reports_bp
     from hoering.ops.views import bp as ops_bp
+    from hoering.outcome.views import bp as outcome_bp
     from hoering.privacy.views import bp as privacy_bp
     from hoering.submissions.views import bp as submissions_bp
 
@@ -155,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
         ops_bp,
         analysis_bp,
         accessibility_bp,
+        outcome_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The document converters the app runs (README "Documents"): LibreOffice headless for DOCX/ODT,
-# Ghostscript and ocrmypdf for PDF/A, tesseract with Norwegian for OCR, and fonts to render with.
+# Ghostscript and ocrmypdf for PDF/A, tesseract with Norwegian for OCR, and fonts to render with
+# (Noto, with CJK, for the archive PDF/As of text DejaVu cannot show: hoering/archive/documents.py).
 # Installs only what is missing, so it is cheap to run again.
 set -euo pipefail
 
-PACKAGES=(libreoffice-writer-nogui ghostscript ocrmypdf tesseract-ocr-nor fonts-noto-core fonts-dejavu-core)
+PACKAGES=(libreoffice-writer-nogui ghostscript ocrmypdf tesseract-ocr-nor fonts-dejavu-core fonts-noto-core fonts-noto-cjk)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -62,3 +62,16 @@ def test_demo_agency_period_exports_and_validates(tmp_path):
     for xml, xsd in {**MAIN_SCHEMAS, "arkivuttrekk.xml": "addml.xsd"}.items():
         schema = etree.XMLSchema(etree.parse(str(SCHEMA_DIR / xsd)))
         assert schema.validate(etree.parse(str(package / xml))), f"{xml}: {schema.error_log}"
+
+
+def test_demo_closed_consultation_has_a_published_outcome(client):
+    demo.load()
+    db.session.commit()
+    closed = db.session.scalar(select(Consultation).where(Consultation.status == STATUS_CLOSED))
+    page = client.get(f"/hoeringer/{closed.slug}/resultat").get_data(as_text=True)
+    assert "Skriv til leseren" in page
+    assert "Delvis tatt til følge" in page
+    assert "Direktoratet utvider kravet om du-form til brev." in page
+    assert "<ins>" in page and "<del>" in page
+    data = client.get(f"/api/v1/hoeringer/{closed.slug}/resultat").get_json()
+    assert {c["anchor"] for c in data["changed_paragraphs"]} == {"p-1-2", "p-2-1"}

@@ -19,6 +19,7 @@ from hoering.consultations.models import STATUS_DRAFT, Consultation, DraftVersio
 from hoering.extensions import db
 from hoering.journal import public
 from hoering.journal.services import entries_for_submissions
+from hoering.outcome import summary as outcome_summary
 from hoering.paging import after_param
 from hoering.submissions.models import AgencyReply, Submission
 from hoering.submissions.queries import PUBLIC_STATUSES, anchor_counts, current_draft
@@ -259,3 +260,9 @@ def journal(agency_slug: str):
         ],
         next=_next("api.journal", after, agency_slug=agency.slug, **filters),
     )
+
+
+@bp.route("/hoeringer/<slug>/resultat")
+def outcome(slug: str):
+    """The published outcome (høringsoppsummering); 404 until it is published."""
+    return jsonify(outcome_summary.as_dict(_consultation(slug)))

@@ -520,3 +520,15 @@ def render_draft_pdf(ctx: DraftContext) -> bytes:
             pdf.ln(1)
     pdf.note_missing()
     return bytes(pdf.output())
+
+
+def render_text_pdf(title: str, case_number: str, agency: str, text: str) -> bytes:
+    """Render a document the agency wrote itself (its journaled text, block by block) as
+    PDF/A-2b (fmt/477): the høringsoppsummering."""
+    pdf = _new_pdf(title, agency, "nb", common=_uses_common(title, case_number, agency, text))
+    _header(pdf, title, case_number, agency)
+    for block in text.split("\n\n"):
+        _text(pdf, block)
+        pdf.ln(1)
+    pdf.note_missing()
+    return bytes(pdf.output())

@@ -45,6 +45,7 @@ from hoering.archive.documents import (
     SubmissionContext,
     render_draft_pdf,
     render_submission_pdf,
+    render_text_pdf,
 )
 from hoering.archive.model import (
     INCOMING,
@@ -82,7 +83,7 @@ from hoering.db import utcnow
 from hoering.documents.archive import AttachmentDocuments
 from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
-from hoering.journal.models import CHANGE_FIELDS, JournalChange, JournalEntry
+from hoering.journal.models import CHANGE_FIELDS, JournalChange, JournalDocument, JournalEntry
 from hoering.journal.services import (
     OSLO,
     SCREENING_BASIS,
@@ -252,12 +253,14 @@ def _record_query(consultation: Consultation):
             other.created_at.label("other_created_at"),
             other.body.label("other_body"),
             other.public_body.label("other_public_body"),
+            JournalDocument.text.label("own_text"),
         )
         .outerjoin(Submission, Submission.id == JournalEntry.submission_id)
         .outerjoin(AgencyReply, AgencyReply.id == JournalEntry.agency_reply_id)
         .outerjoin(officer, officer.id == AgencyReply.author_id)
         .outerjoin(other, other.id == answered)
         .outerjoin(replied_entry, replied_entry.id == JournalEntry.replies_to_id)
+        .outerjoin(JournalDocument, JournalDocument.entry_id == JournalEntry.id)
         .where(JournalEntry.consultation_id == consultation.id)
         .order_by(JournalEntry.year, JournalEntry.seq)
         .execution_options(yield_per=YIELD_PER)
@@ -395,6 +398,13 @@ class _Records:
     ) -> tuple[Document, ...]:
         if row.attachment_id is not None:
             return self.attachments.agency_document(row.attachment_id)
+        if row.own_text is not None:  # a document the agency wrote: the høringsoppsummering
+            render = functools.partial(
+                render_text_pdf, title, row.case_number, self.agency, row.own_text
+            )
+            files = (DocumentFile(derived_id(row.system_id, "arkivformat"), render),)
+            kind = "Høringsoppsummering"
+            return (Document(derived_id(row.system_id, "dokument"), title, kind, files),)
         incoming = row.document_type == INCOMING
         consultation = self.consultation
         ctx = SubmissionContext(
@@ -538,6 +548,16 @@ def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
 
 def _case(consultation: Consultation) -> Case:
     creator = consultation.created_by.name
+    closed_at = consultation.closed_at
+    if closed_at is not None:
+        # The agency's concluding document (the høringsoppsummering) is journaled after the
+        # deadline: the folder closes with its last entry.
+        last_entry = db.session.scalar(
+            select(func.max(JournalEntry.registered_at)).where(
+                JournalEntry.consultation_id == consultation.id
+            )
+        )
+        closed_at = max(closed_at, last_entry) if last_entry else closed_at
     return Case(
         system_id=consultation.system_id,
         case_year=consultation.case_year,
@@ -547,7 +567,7 @@ def _case(consultation: Consultation) -> Case:
         description=consultation.summary or None,
         created_at=_local(consultation.created_at),
         created_by=creator,
-        closed_at=_local(consultation.closed_at) if consultation.closed_at else None,
+        closed_at=_local(closed_at) if closed_at else None,
         closed_by=(consultation.closed_by.name if consultation.closed_by else CLOSED_BY_DEADLINE)
         if consultation.closed_at
         else None,

@@ -30,6 +30,7 @@ from hoering.consultations.models import Consultation
 from hoering.extensions import db
 from hoering.journal.models import JournalEntry
 from hoering.journal.services import OSLO
+from hoering.outcome import services as outcome
 from hoering.submissions.models import KIND_GENERAL, KIND_REPLY, Submission
 
 # (JSON key, CSV header) in column order.
@@ -57,6 +58,8 @@ COLUMNS = (
     ("themes", _l("Temaer")),
     ("processing_status", _l("Behandlingsstatus")),
     ("assigned_to", _l("Saksbehandler")),
+    ("disposition", _l("Utfall")),
+    ("assessment", _l("Direktoratets vurdering")),
 )
 
 LABELS = {
@@ -84,6 +87,12 @@ LABELS = {
         PROCESSING_ACTIVE: _l("Under behandling"),
         PROCESSING_DONE: _l("Ferdig vurdert"),
     },
+    "disposition": {
+        "accepted": _l("Tatt til følge"),
+        "partly": _l("Delvis tatt til følge"),
+        "rejected": _l("Ikke tatt til følge"),
+        "noted": _l("Tatt til orientering"),
+    },
 }
 
 
@@ -93,6 +102,8 @@ def submission_rows(consultation: Consultation) -> Iterator[dict]:
     own = aliased(JournalEntry)
     parent = aliased(JournalEntry)
     themes = analysis.theme_names(consultation)
+    # The disposition that applies: the innspill's own, else its campaign's or its themes'.
+    handled = outcome.effective(consultation)
     query = (
         select(
             Submission,
@@ -142,6 +153,8 @@ def submission_rows(consultation: Consultation) -> Iterator[dict]:
                 "themes": themes.get(s.id, []),
                 "processing_status": processing or PROCESSING_NEW,
                 "assigned_to": officer,
+                "disposition": handled[s.id].decision if s.id in handled else None,
+                "assessment": handled[s.id].assessment if s.id in handled else None,
             }
 
 
@@ -159,6 +172,9 @@ def csv_rows(consultation: Consultation) -> Iterator[list]:
         campaign, themes = row["campaign"], row["themes"]
         row["campaign"] = f"{campaign['id']} ({campaign['size']})" if campaign else None
         row["themes"] = "; ".join(themes)
+        if row["disposition"]:
+            labels = LABELS["disposition"]
+            row["disposition"] = "; ".join(str(labels[c]) for c in row["disposition"].split(","))
         yield [
             LABELS[key].get(row[key], row[key]) if key in LABELS else row[key]
             for key, _h in COLUMNS

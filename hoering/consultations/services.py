@@ -186,9 +186,12 @@ def publish_draft_version(
     note: str = "",
     now: datetime | None = None,
 ) -> DraftVersion:
-    """Store a new version of the draft and make it the current one; old versions stay."""
-    if consultation.status in (STATUS_CLOSED, STATUS_ARCHIVED):
-        raise InvalidTransitionError(_l("Utkastet til en lukket høring kan ikke endres."))
+    """Store a new version of the draft and make it the current one; old versions stay.
+
+    A closed consultation takes a revised version (the draft as changed after the høring); an
+    archived one is final."""
+    if consultation.status == STATUS_ARCHIVED:
+        raise InvalidTransitionError(_l("Utkastet til en arkivert høring kan ikke endres."))
     parsed = preview_draft(source)
     number = (
         db.session.scalar(

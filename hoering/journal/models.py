@@ -124,6 +124,19 @@ class JournalEntry(db.Model):
         return f"{self.case_number}-{self.record_number}"
 
 
+class JournalDocument(db.Model):
+    """The text of a document the agency made itself (not an innspill or an answer), as
+    journaled: what the entry's document hash is taken over. Append-only like the entry."""
+
+    __tablename__ = "journal_documents"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<JournalDocument {self.entry_id}>"
+
+
 class JournalChange(db.Model):
     """An endringslogg record: a later change to a journal entry, itself append-only.
 
@@ -192,5 +205,7 @@ class JournalImmutableError(RuntimeError):
 @event.listens_for(JournalChange, "before_delete")
 @event.listens_for(Avskrivning, "before_update")
 @event.listens_for(Avskrivning, "before_delete")
+@event.listens_for(JournalDocument, "before_update")
+@event.listens_for(JournalDocument, "before_delete")
 def _refuse_change(mapper, connection, target):
     raise JournalImmutableError(f"{target!r} is append-only")

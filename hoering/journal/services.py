@@ -35,6 +35,7 @@ from hoering.journal.models import (
     Avskrivning,
     JournalChange,
     JournalCounter,
+    JournalDocument,
     JournalEntry,
 )
 from hoering.submissions.models import KIND_GENERAL, KIND_REPLY, AgencyReply, Submission
@@ -215,22 +216,26 @@ def _move_head(
     )
 
 
-def _check_case_open(consultation: Consultation, at: datetime) -> None:
-    """Refuse an entry before its case exists or after it was closed (krav 3.2.4)."""
+def _check_case_open(consultation: Consultation, at: datetime, *, concluding: bool) -> None:
+    """Refuse an entry before its case exists or after it was closed (krav 3.2.4). The agency's
+    concluding document (the høringsoppsummering) is the one entry after the deadline: the
+    case's folder closes with it (archive export: the case's closing date is its last entry)."""
     if at < consultation.created_at:
         raise JournalOrderError(
             f"entry at {at.isoformat()} before case {consultation.case_number} was created"
         )
     end = consultation.closed_at or consultation.deadline
-    if at >= end:
+    if at >= end and not concluding:
         raise CaseClosedError()
 
 
-def _append(entry: JournalEntry, consultation: Consultation) -> JournalEntry:
+def _append(
+    entry: JournalEntry, consultation: Consultation, *, concluding: bool = False
+) -> JournalEntry:
     # Defaults are applied at flush, after the hash is taken: set every hashed field now.
     entry.system_id = entry.system_id or new_system_id()
     now = entry.registered_at
-    _check_case_open(consultation, now)
+    _check_case_open(consultation, now, concluding=concluding)
     entry.year = now.astimezone(OSLO).year
     entry.seq, entry.prev_hash, last_at = _take_number(entry.agency_id, entry.year)
     # Journal numbers increase with journal dates: an entry is never dated before the last one
@@ -425,6 +430,36 @@ def record_agency_document(document, consultation: Consultation) -> JournalEntry
         document_hash=document_hash("", [document.sha256]),
     )
     return _append(entry, consultation)
+
+
+def record_own_document(
+    consultation: Consultation, *, title: str, text: str, registered_at: datetime
+) -> JournalEntry:
+    """Journal a document the agency makes itself in the case and sends out to the public (U),
+    such as the høringsoppsummering; the agency stands as the correspondent."""
+    entry = JournalEntry(
+        agency_id=consultation.agency_id,
+        consultation_id=consultation.id,
+        case_number=consultation.case_number,
+        correspondent_name=consultation.agency.name,
+        correspondent_organisation=None,
+        respondent_type=None,
+        submission_id=None,
+        agency_reply_id=None,
+        replies_to_id=None,
+        paragraph_id=None,
+        version_id=consultation.current_version_id,
+        screened_name=False,
+        document_type=DOC_OUTGOING,
+        registered_at=registered_at,
+        title=title,
+        status="Ekspedert",
+        document_hash=document_hash(text),
+    )
+    _append(entry, consultation, concluding=True)
+    db.session.add(JournalDocument(entry_id=entry.id, text=text))
+    db.session.flush()
+    return entry
 
 
 # Change log (endringslogg) and screening ---------------------------------------------------

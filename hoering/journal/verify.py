@@ -23,7 +23,13 @@ from sqlalchemy.orm import aliased
 from hoering.consultations.models import Consultation
 from hoering.documents.models import Attachment
 from hoering.extensions import db
-from hoering.journal.models import GENESIS_HASH, JournalChange, JournalCounter, JournalEntry
+from hoering.journal.models import (
+    GENESIS_HASH,
+    JournalChange,
+    JournalCounter,
+    JournalDocument,
+    JournalEntry,
+)
 from hoering.journal.services import change_hash, document_hash, entry_hash
 from hoering.submissions.models import AgencyReply, Submission
 
@@ -149,15 +155,17 @@ def _verify_entries(counter: JournalCounter) -> ChainProblem | None:
     rows = db.session.execute(
         select(
             JournalEntry,
-            # The agency's own document has no text of its own: its hash covers its file.
+            # The agency's own file has no text of its own: its hash covers the file.
             func.coalesce(
                 Submission.body,
                 AgencyReply.body,
+                JournalDocument.text,
                 case((JournalEntry.attachment_id.is_not(None), ""), else_=None),
             ),
         )
         .outerjoin(Submission, Submission.id == JournalEntry.submission_id)
         .outerjoin(AgencyReply, AgencyReply.id == JournalEntry.agency_reply_id)
+        .outerjoin(JournalDocument, JournalDocument.entry_id == JournalEntry.id)
         .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
         .order_by(JournalEntry.seq)
         .execution_options(yield_per=1000)

@@ -20,6 +20,7 @@ KIND_PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of notice, not a s
 KIND_RECEIPT = "receipt"
 KIND_BARRIER = "barrier"
 KIND_REPRESENTATION = "representation"
+KIND_OUTCOME = "outcome"
 NOTICE_KINDS = (
     KIND_REPLY,
     KIND_CLOSING_SOON,
@@ -29,6 +30,7 @@ NOTICE_KINDS = (
     KIND_RECEIPT,
     KIND_BARRIER,
     KIND_REPRESENTATION,
+    KIND_OUTCOME,
 )
 
 

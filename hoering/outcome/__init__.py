@@ -1,0 +1,1 @@
+"""The outcome of a consultation: dispositions, the høringsoppsummering, the public result."""
