@@ -77,6 +77,7 @@ def build(n: int, title: str, case_number: str) -> str:
     )
     from hoering.submissions import services as submissions
     from hoering.submissions.models import STATUS_PUBLISHED, Submission
+    from hoering.text import render_markdown
 
     agency = db.session.scalar(select(Agency).where(Agency.slug == "bench"))
     if agency is None:
@@ -142,6 +143,7 @@ def build(n: int, title: str, case_number: str) -> str:
             paragraph = paragraphs[k % len(paragraphs)]
             created = now - timedelta(seconds=n - k)
             body = text.format(n=k)
+            public = body.replace("fristen", "[sladdet]") if k % 100 == 1 else None
             hide = k % 50 == 0
             rows.append(
                 {
@@ -156,7 +158,9 @@ def build(n: int, title: str, case_number: str) -> str:
                     "respondent_type": "private",
                     "hide_name": hide,
                     "body": body,
-                    "public_body": body.replace("fristen", "[sladdet]") if k % 100 == 1 else None,
+                    "body_html": str(render_markdown(body)),
+                    "public_body": public,
+                    "public_body_html": None if public is None else str(render_markdown(public)),
                     "status": STATUS_PUBLISHED,
                     "created_at": created,
                     "published_at": created,
@@ -188,6 +192,8 @@ def build(n: int, title: str, case_number: str) -> str:
                 "screened_name": hide,
                 "document_hash": document_hash(body),
                 "prev_hash": prev,
+                "received_on": None,
+                "attachment_id": None,
             }
             values["hash"] = prev = entry_hash(SimpleNamespace(**values))
             entries.append(values)

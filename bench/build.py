@@ -41,12 +41,17 @@ from hoering.journal.models import (
 )
 from hoering.journal.verify import verify_chain
 from hoering.submissions.models import Submission
+from hoering.text import render_markdown
 
 CHAPTERS, SECTIONS, PARAGRAPHS = 10, 3, 10  # 300 paragraphs
 TOTAL = 20_000
 AUTHORS = 2_000
 PASSWORD = "bench-passord-2026"  # noqa: S105 - a published password for a throwaway bench
 SLUG_FILE = "bench-site.json"
+BODY = (
+    "Innspill {i}: dette avsnittet bør *presiseres*, særlig for kommunene. "
+    "Se også [forarbeidene](https://lovdata.no)."
+)
 
 
 def draft_markdown() -> str:
@@ -140,6 +145,8 @@ def build(database_url: str) -> dict:
         rng.shuffle(targets)
         start = now - timedelta(days=20)
         rows = []
+        # Rendered once, as submit() would render each: the texts differ only in their number.
+        body_html = str(render_markdown(BODY))
         for i, paragraph_id in enumerate(targets):
             author = authors[i % len(authors)]
             created = start + timedelta(seconds=i * 60)
@@ -153,8 +160,8 @@ def build(database_url: str) -> dict:
                     "author_id": author.id,
                     "author_name": author.name,
                     "respondent_type": "private",
-                    "body": f"Innspill {i}: dette avsnittet bør *presiseres*, særlig for "
-                    f"kommunene. Se også [forarbeidene](https://lovdata.no).",
+                    "body": BODY.replace("{i}", str(i)),
+                    "body_html": body_html.replace("{i}", str(i)),
                     "status": "published",
                     "created_at": created,
                     "published_at": created,
@@ -229,6 +236,8 @@ def _journal_all(consultation: Consultation, paragraphs: dict[int, Paragraph]) -
             status="Journalført",
             screened_name=False,
             document_hash=journal.document_hash(row.body),
+            received_on=None,
+            attachment_id=None,
             prev_hash=prev_hash,
         )
         entry.hash = journal.entry_hash(entry)

@@ -105,6 +105,11 @@ def render_markdown(source: str) -> Markup:
     return Markup(linked)  # noqa: S704 - bleach output, allow-listed above
 
 
+def stored_html(html: str) -> Markup:
+    """HTML that render_markdown() made when the text was stored, marked safe to show again."""
+    return Markup(html)  # noqa: S704 - render_markdown() output, kept on the row
+
+
 # In a name, nothing that is not printed: controls (CR, LF, tab …), line separators, bidi overrides.
 _NAME_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 

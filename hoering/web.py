@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import secrets
 import time
 from urllib.parse import parse_qsl, urlsplit
 
+from babel import support
 from flask import Flask, abort, current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_decimal, format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, ValidationError
+from wtforms.i18n import messages_path
 
 from hoering import tasks
 from hoering.db import is_modelled
@@ -89,6 +92,28 @@ def select_locale() -> str:
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return "nb"
+
+
+@functools.lru_cache(maxsize=8)
+def _wtforms_catalog(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsTranslations:
+    """WTForms' own messages in the request's language, each catalog read once per process.
+
+    Flask-WTF reads the catalog from disk in every request that builds a form (about a
+    millisecond of each post); it takes this object instead when the request already has one.
+    """
+
+    def ugettext(self, string: str) -> str:
+        return _wtforms_catalog(str(get_locale())).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalog(str(get_locale())).ungettext(singular, plural, n)
+
+
+WTFORMS_TRANSLATIONS = _WTFormsTranslations()
 
 
 def configure_extensions(app: Flask) -> None:
@@ -249,6 +274,7 @@ def configure_requests(app: Flask) -> None:
         given = request.headers.get("X-Request-Id", "")
         g.request_id = given if REQUEST_ID_RE.fullmatch(given) else secrets.token_hex(8)
         g.started = time.perf_counter()
+        request.wtforms_translations = WTFORMS_TRANSLATIONS  # Flask-WTF's per-request slot
         # Refuse an oversized body from its Content-Length alone, before a byte of it is read;
         # a body sent without one is cut off at the same limit while it is read.
         view = app.view_functions.get(request.endpoint)

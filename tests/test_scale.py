@@ -82,6 +82,7 @@ def _row(consultation, paragraph_id, parent_id, author, now, i):
         "author_name": author.name,
         "respondent_type": "private",
         "body": f"Innspill nummer {i}.",
+        "body_html": f"<p>Innspill nummer {i}.</p>\n",
         "status": "published",
         "created_at": now,
         "published_at": now,

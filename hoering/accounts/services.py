@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
@@ -216,17 +216,21 @@ def end_sessions(user: User, *, except_session: LoginSession | None = None) -> N
     db.session.execute(query.values(ended_at=utcnow()))
 
 
+# One query for the sign-in, its person, their roles and organisations; built once, as every
+# signed-in request runs it (only the token's hash changes).
+_LIVE_SESSION = (
+    select(LoginSession)
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+    .options(
+        joinedload(LoginSession.user).joinedload(User.roles),
+        joinedload(LoginSession.user).joinedload(User.representations),
+    )
+)
+
+
 def find_live_session(token: str) -> LoginSession | None:
     """The sign-in behind a token, if it has not ended, idled out or grown too old."""
-    # One query for the sign-in, its person, their roles and organisations.
-    login_session = db.session.scalar(
-        select(LoginSession)
-        .where(LoginSession.token_hash == _token_hash(token))
-        .options(
-            joinedload(LoginSession.user).joinedload(User.roles),
-            joinedload(LoginSession.user).joinedload(User.representations),
-        )
-    )
+    login_session = db.session.scalar(_LIVE_SESSION, {"token_hash": _token_hash(token)})
     if login_session is None or login_session.ended_at is not None:
         return None
     now = utcnow()

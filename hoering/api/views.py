@@ -167,6 +167,8 @@ def _submission(
         "own_account": s.own_account,
         "position": s.position,
         "text": s.shown_body,
+        # The same sanitized HTML the pages show, made when the text was stored.
+        "html": str(s.shown_html),
         "redacted": s.is_redacted,
         "off_topic": s.is_off_topic,
         "created_at": s.created_at.isoformat(),
@@ -174,7 +176,8 @@ def _submission(
         "replies": s.reply_count,
         "journal_number": journal_number,
         "agency_replies": [
-            {"text": a.body, "created_at": a.created_at.isoformat()} for a in answers
+            {"text": a.body, "html": str(a.html), "created_at": a.created_at.isoformat()}
+            for a in answers
         ],
         "url": url_for("submissions.show", slug=slug, submission_id=s.id, _external=True),
     }

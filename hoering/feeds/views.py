@@ -76,7 +76,7 @@ def _submission_entry(consultation: Consultation, submission: Submission) -> Ent
         updated=max(published, submission.moderated_at or published),
         author=author,
         # The public text: a moderator's redaction replaces the original here too.
-        content_html=str(text.render_markdown(submission.shown_body)),
+        content_html=str(submission.shown_html),
     )
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from markupsafe import Markup
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from hoering import text
 from hoering.accounts.models import Organisation, User
 from hoering.consultations.models import Consultation, DraftVersion, Paragraph
 from hoering.db import UTCDateTime, new_system_id, utcnow
@@ -70,6 +72,11 @@ class Submission(db.Model):
     hide_name: Mapped[bool] = mapped_column(default=False)
     body: Mapped[str] = mapped_column(Text)
     public_body: Mapped[str | None] = mapped_column(Text)
+    # Each text rendered to sanitized HTML once, when it is stored (see _render): pages, feeds
+    # and exports show these and never parse Markdown of user text while serving a request.
+    # Nullable only so the migration can add them to a filled table on SQLite; always set.
+    body_html: Mapped[str | None] = mapped_column(Text)
+    public_body_html: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), index=True)
     needs_review: Mapped[bool] = mapped_column(default=False)
     is_off_topic: Mapped[bool] = mapped_column(default=False)
@@ -117,9 +124,31 @@ class Submission(db.Model):
         """Hidden by the report threshold, not (yet) by a moderator's decision."""
         return self.status == STATUS_HIDDEN and self.needs_review
 
+    @validates("body", "public_body")
+    def _render(self, key: str, value: str | None) -> str | None:
+        """Whoever sets a text (submit(), a moderator's redaction) stores its HTML with it."""
+        setattr(self, f"{key}_html", None if value is None else str(text.render_markdown(value)))
+        return value
+
     @property
     def shown_body(self) -> str:
         return self.public_body if self.public_body is not None else self.body
+
+    @property
+    def shown_html(self) -> Markup:
+        """The public text as HTML: a moderator's redaction replaces the original."""
+        if self.public_body is not None:
+            return text.stored_html(self.public_body_html)
+        return text.stored_html(self.body_html)
+
+    @property
+    def original_html(self) -> Markup:
+        """The text as sent, as HTML (for moderators and case officers)."""
+        return text.stored_html(self.body_html)
+
+    @property
+    def redacted_html(self) -> Markup | None:
+        return None if self.public_body is None else text.stored_html(self.public_body_html)
 
     @property
     def is_redacted(self) -> bool:
@@ -163,10 +192,20 @@ class AgencyReply(db.Model):
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)  # set with body, as on Submission
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     submission: Mapped[Submission] = relationship()
     author: Mapped[User] = relationship()
+
+    @validates("body")
+    def _render(self, key: str, value: str) -> str:
+        self.body_html = str(text.render_markdown(value))
+        return value
+
+    @property
+    def html(self) -> Markup:
+        return text.stored_html(self.body_html)
 
     def __repr__(self) -> str:
         return f"<AgencyReply {self.id} to {self.submission_id}>"

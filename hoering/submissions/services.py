@@ -31,7 +31,7 @@ from hoering.consultations.models import (
     Paragraph,
 )
 from hoering.consultations.services import ConsultationClosedError, can_manage
-from hoering.db import add_unless_taken, utcnow
+from hoering.db import add_unless_taken, is_sqlite, utcnow
 from hoering.documents import services as documents
 from hoering.documents.services import Upload
 from hoering.errors import BadInputError, ConflictError, ForbiddenError
@@ -270,7 +270,13 @@ def submit(
         created_at=now,
         published_at=None if held else now,
     )
-    if not add_unless_taken(submission):
+    if is_sqlite():
+        # The write lock is held since the transaction began (BEGIN IMMEDIATE): _earlier() saw
+        # every innspill stored, so no twin can appear before this insert and no savepoint is
+        # needed to survive one.
+        db.session.add(submission)
+        db.session.flush()
+    elif not add_unless_taken(submission):
         # The same form posted twice at once: the other request won; answer with its innspill.
         existing = data.form_token and db.session.scalar(
             select(Submission).where(Submission.form_token == data.form_token)

@@ -79,6 +79,7 @@ def test_innspill_show_only_what_the_public_page_shows(client, closed):
     assert "text" not in by_id[closed["withdrawn"].id]
     redacted = by_id[closed["redacted"].id]
     assert redacted["text"] == "Naboen min [sladdet] er uenig."
+    assert redacted["html"] == "<p>Naboen min [sladdet] er uenig.</p>\n"
     assert redacted["redacted"] is True
     screened = by_id[closed["screened"].id]
     assert screened["author"] is None
@@ -88,6 +89,7 @@ def test_innspill_show_only_what_the_public_page_shows(client, closed):
     assert by_id[closed["on_v2"].id]["version"] == 2
     assert first["journal_number"] == entry_for_submission(closed["first"].id).journal_number
     assert first["agency_replies"][0]["text"] == "Takk, vi ser på fristen."
+    assert first["agency_replies"][0]["html"] == "<p>Takk, vi ser på fristen.</p>\n"
     body = str(data)
     for secret in ("Hemmelig Hansen", "Per Hansen", "bare tull", "13097248022", "trekker"):
         assert secret not in body

@@ -1,9 +1,15 @@
 """submit() does no work twice (issue 14, point 15): one look-up for an earlier twin, the rest
 writes, all in the caller's one transaction."""
 
+from babel import support
+from sqlalchemy import event
+
+from hoering.db import is_sqlite
 from hoering.extensions import db
 from hoering.journal.services import entry_for_submission
 from hoering.submissions import services
+from hoering.web import WTFORMS_TRANSLATIONS
+from tests.conftest import login, post_form
 from tests.factories import make_consultation, make_submission, make_user, paragraph
 
 
@@ -78,3 +84,50 @@ def test_someone_elses_form_token_is_refused():
     else:
         raise AssertionError("another person's form token was accepted")
     assert db.session.get(services.Submission, first.id).author_id != other.id
+
+
+def test_on_sqlite_the_insert_needs_no_savepoint(app):
+    """The write lock is held from BEGIN IMMEDIATE, so the look-up already saw any twin."""
+    if not is_sqlite():
+        return  # PostgreSQL writers can race: there the insert keeps its savepoint
+    consultation = make_consultation()
+    author = make_user()
+    db.session.commit()
+    sent = []
+
+    def remember(conn, cursor, statement, *rest):
+        sent.append(statement.split()[0].upper())
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        data = services.SubmissionData(body="Uten savepoint.", form_token="s" * 32)
+        services.submit(consultation, data, author=author, paragraph=paragraph(consultation))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert "INSERT" in sent
+    assert "SAVEPOINT" not in sent
+
+
+def test_a_post_reads_no_translation_catalog_from_disk(app, client, monkeypatch):
+    """WTForms' messages come from a catalog read once per process, not once per request."""
+    consultation = make_consultation()
+    author = make_user()
+    db.session.commit()
+    login(client, author)
+    url = f"/hoeringer/{consultation.slug}/p-1-1/skriv"
+    assert post_form(client, url, {"body": "Først.", "speaker": "private"}).status_code == 302
+    loads = []
+    real_load = support.Translations.load.__func__
+
+    def load(cls, *args, **kwargs):
+        loads.append(args)
+        return real_load(cls, *args, **kwargs)
+
+    monkeypatch.setattr(support.Translations, "load", classmethod(load))
+    response = post_form(client, url, {"body": "Så et til.", "speaker": "private"})
+    assert response.status_code == 302
+    assert loads == []
+    with app.test_request_context("/"):
+        assert WTFORMS_TRANSLATIONS.ugettext("This field is required.") == (
+            "Dette feltet er påkrevd."
+        )
