@@ -98,6 +98,21 @@ def _uploads() -> list[Upload]:
     ]
 
 
+def _submit_form(form, consultation: Consultation, data, **where):
+    """submit() for a form: (the innspill, None), or (None, (findings, file findings, status))
+    with a refusal's message put on the field it is about; one about no field is raised on."""
+    try:
+        return services.submit(consultation, data, author=current_user, **where), None
+    except services.PersonalDataFoundError as error:
+        return None, (error.findings, error.file_findings, error.status)
+    except DomainError as error:
+        field = getattr(form, error.field or "", None)
+        if field is None:
+            raise
+        field.errors = [*field.errors, str(error.message)]
+        return None, (None, None, error.status)
+
+
 def _write(consultation: Consultation, *, paragraph=None, parent=None):
     """Show the form, or take it through submit(); a refused form keeps what was typed.
 
@@ -129,20 +144,11 @@ def _write(consultation: Consultation, *, paragraph=None, parent=None):
             confirm_personal_data=form.confirm_personal_data.data,
             form_token=form.form_token.data or None,
         )
-        try:
-            submission = services.submit(
-                consultation, data, author=current_user, paragraph=paragraph, parent=parent
-            )
-        except services.PersonalDataFoundError as error:
-            findings = error.findings
-            file_findings = error.file_findings
-            status = error.status
-        except DomainError as error:
-            field = getattr(form, error.field or "", None)
-            if field is None:
-                raise
-            field.errors = [*field.errors, str(error.message)]
-            status = error.status
+        submission, refusal = _submit_form(
+            form, consultation, data, paragraph=paragraph, parent=parent
+        )
+        if refusal:
+            findings, file_findings, status = refusal
         else:
             # The address first: after the commit every loaded row would be read again.
             receipt = url_for(
@@ -225,16 +231,9 @@ def register(slug: str):
             sender_name=form.sender_name.data,
             sender_organisation=form.sender_organisation.data or "",
         )
-        try:
-            submission = services.submit(consultation, data, author=current_user)
-        except services.PersonalDataFoundError as error:
-            findings, file_findings, status = error.findings, error.file_findings, error.status
-        except DomainError as error:
-            field = getattr(form, error.field or "", None)
-            if field is None:
-                raise
-            field.errors = [*field.errors, str(error.message)]
-            status = error.status
+        submission, refusal = _submit_form(form, consultation, data)
+        if refusal:
+            findings, file_findings, status = refusal
         else:
             target = url_for(
                 "submissions.show", slug=consultation.slug, submission_id=submission.id
