@@ -78,6 +78,20 @@ def discard_transaction() -> None:
         db.session().invalidate()
 
 
+def end_session() -> None:
+    """End the request's session: close it, never raise for a connection that died.
+
+    Closing, not rolling back: a streamed response (a CSV export) still reads what the request
+    loaded once this has run, and a rollback would expire it. Returning the connection to the
+    pool rolls back what the request left open, and the pool drops a connection that died.
+    """
+    try:
+        db.session.close()
+    except DBAPIError as error:
+        log.warning("database connection lost: %s", type(error.orig).__name__)
+        db.session().invalidate()
+
+
 def write_unless_busy(statement: Executable) -> bool:
     """Run one optional write in a transaction of its own; skip it (False) if the database is busy.
 

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from hoering.db import discard_transaction
+from hoering.db import discard_transaction, end_session
 from hoering.extensions import login_manager
 
 log = logging.getLogger(__name__)
@@ -111,10 +111,10 @@ _MESSAGES = {
 
 def register_error_handlers(app: Flask) -> None:
     # Registered after Flask-SQLAlchemy's own clean-up, so it runs first (teardowns run in
-    # reverse): what the request left open is rolled back here, a dead connection dropped.
+    # reverse): what the request left open is ended here, a dead connection dropped.
     @app.teardown_appcontext
     def end_transaction(error: BaseException | None) -> None:
-        discard_transaction()
+        end_session()
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):

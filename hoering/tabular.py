@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from flask import Response, stream_with_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from hoering.errors import BadInputError
@@ -56,7 +57,12 @@ def csv_lines(
 def csv_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence[object]], delimiter: str
 ) -> Response:
-    """A streamed CSV attachment; rows are read while the response is sent."""
+    """A streamed CSV attachment; rows are read while the response is sent.
+
+    The header is translated and the locale chosen here, in the request: while the body
+    streams, the signed-in person's row is no longer bound to a database session."""
+    get_locale()
+    header = [str(label) for label in header]
     return Response(
         stream_with_context(csv_lines(header, rows, delimiter)),
         mimetype="text/csv",

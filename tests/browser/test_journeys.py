@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from hoering.accounts.models import ROLE_CASE_OFFICER, ROLE_MODERATOR, User
+from hoering.archive import preparation
 from hoering.consultations.models import Consultation
 from hoering.extensions import db
 from hoering.moderation import services as moderation
@@ -240,8 +241,18 @@ def test_case_officer_downloads_the_archive_extraction_and_the_csv(page, live_se
     manage = DashboardPage(page).open().manage(title)
     expect(manage.status_badge).to_have_text("Avsluttet")
 
-    # When they download the archive extraction from the manage page
-    download = manage.download("Arkivuttrekk (Noark 5, .tar med PDF/A-dokumenter)")
+    # When they ask for the archive extraction from the manage page
+    page.get_by_role("link", name="Arkivuttrekk (Noark 5, .tar med PDF/A-dokumenter)").click()
+    page.get_by_role("button", name="Lag arkivuttrekk").click()
+    # Then it waits for the task worker, which builds it (here in-process, as the worker does)
+    expect(page.get_by_text("Venter på tur")).to_be_visible()
+    with live_server.data():
+        for export_id in preparation.unfinished_exports():
+            preparation.build_export(export_id)
+    page.reload()
+    with page.expect_download(timeout=60_000) as started:
+        page.get_by_role("link", name="Last ned arkivuttrekket").click()
+    download = started.value
     # Then it is a tar file with the Noark 5 structure inside, holding the innspill
     assert re.fullmatch(r"arkivuttrekk-.+\.tar", download.suggested_filename)
     path = tmp_path / download.suggested_filename
@@ -252,7 +263,8 @@ def test_case_officer_downloads_the_archive_extraction_and_the_csv(page, live_se
     assert "<arkiv" in xml
     assert "<journalpost" in xml
 
-    # When they download the innspill as CSV for Excel
+    # When they download the innspill as CSV for Excel from the manage page
+    manage = DashboardPage(page).open().manage(title)
     download = manage.download("Innspill som CSV (semikolon, for Excel)")
     path = tmp_path / download.suggested_filename
     download.save_as(path)
