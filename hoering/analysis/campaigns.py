@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, insert, select, update
 
+from hoering import tasks
 from hoering.accounts.models import User
 from hoering.analysis import detect
 from hoering.analysis.models import Campaign, CampaignMember
@@ -343,3 +344,14 @@ def listing(consultation: Consultation) -> list[CampaignView]:
     ):
         members[campaign_id].append((submission_id, similarity))
     return [CampaignView(c, members[c.id]) for c in campaigns]
+
+
+@tasks.task()
+def detect_campaigns_task(consultation_id: int) -> None:
+    """Detection asked for by a case officer, in the background: at 100,000 innspill it takes
+    about a minute. Nothing is lost if the queue is: detection can run again at any time, and
+    innspill that arrive meanwhile are placed as they come."""
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is not None:
+        detect_campaigns(consultation)
+        db.session.commit()

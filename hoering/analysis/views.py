@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from hoering import tasks
 from hoering.accounts.models import User
 from hoering.accounts.views import safe_next
 from hoering.analysis import campaigns, overview, public, queries, services
@@ -315,8 +316,8 @@ def change_campaigns(consultation: Consultation):
     campaign = request.form.get("campaign", "")
     campaign_id = int(campaign) if campaign.isdigit() else 0
     if action == "detect":
-        found = campaigns.detect_campaigns(consultation)
-        message = _("Fant %(n)s kampanjer.", n=len(found))
+        tasks.after_commit(campaigns.detect_campaigns_task, consultation.id)
+        message = _("Kampanjene finnes på nytt i bakgrunnen. Last siden på nytt om litt.")
     elif action == "split":
         campaigns.split(consultation, campaign_id, _ids(), by=current_user)
         message = _("Kampanjen er delt.")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from hoering.accounts.models import ROLE_ADMIN, ROLE_CASE_OFFICER, ROLE_MODERATOR
 from hoering.analysis import campaigns, services
 from hoering.analysis.models import (
     Campaign,
+    CampaignMember,
     Processing,
     ProcessingEvent,
     Theme,
@@ -291,3 +292,17 @@ def test_search_finds_words_and_word_starts_and_ignores_query_syntax(signed_in):
         response, page = _page(client, f"{base}?q={query}")
         assert response.status_code == 200, query
         assert {int(b["value"]) for b in page.select("input[name=innspill]")} == expected, query
+
+
+def test_detecting_again_runs_on_the_task_queue_and_keeps_the_groups(signed_in):
+    consultation, officer, letters, _own = _setup()
+    client = signed_in(officer)
+    db.session.execute(delete(CampaignMember))
+    db.session.execute(delete(Campaign))
+    db.session.commit()
+    page = f"/admin/hoeringer/{consultation.slug}/kampanjer"
+    response = post_form(client, page, {"action": "detect"}, follow_redirects=True)
+    assert "Kampanjene finnes på nytt i bakgrunnen." in response.get_data(as_text=True)
+    # The test app runs the queued task as the request commits, as a worker would soon after.
+    grouped = set(db.session.scalars(select(CampaignMember.submission_id)))
+    assert grouped == {s.id for s in letters}
