@@ -13,10 +13,11 @@ request queues nothing.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from hoering.config import INSTANCE_DIR
 from hoering.extensions import db
 
 QUEUE_NAME = "hoering"
+log = logging.getLogger(__name__)
 
 
 def _make_huey() -> Huey:
@@ -42,20 +44,23 @@ _app: Flask | None = None
 
 
 def init_app(app: Flask) -> None:
-    """Bind the queue to this app. TASKS_IMMEDIATE runs each task in-process at commit."""
+    """The app a worker runs its tasks in. An app with TASKS_IMMEDIATE runs each of its tasks
+    in-process as the transaction commits instead of queueing it (a setting per app, so one
+    process may hold both kinds, as the test suite does)."""
     global _app
     _app = app
-    huey.immediate = app.config["TASKS_IMMEDIATE"]
 
 
 def _in_app_context(fn: Callable) -> Callable:
-    """A worker thread has no Flask context: give each task run the app's own."""
+    """A worker thread has no Flask context: give each task run the app's own (the current
+    app's, when a task runs in-process)."""
 
     @functools.wraps(fn)
     def run(*args, **kwargs):
-        if _app is None:
+        app = current_app._get_current_object() if has_app_context() else _app
+        if app is None:
             raise RuntimeError("hoering.tasks.init_app() was not called in this process")
-        with _app.app_context():
+        with app.app_context():
             try:
                 return fn(*args, **kwargs)
             finally:
@@ -100,8 +105,15 @@ def _queue_after_commit(session) -> None:
     if session.in_nested_transaction():
         return
     pending = session.info.pop("hoering_tasks", None)
+    immediate = has_app_context() and current_app.config["TASKS_IMMEDIATE"]
     for queued_task, args in pending or ():
-        queued_task(*args)
+        if immediate:
+            try:
+                queued_task.call_local(*args)
+            except Exception:  # as a worker does: logged, never the committing request's error
+                log.exception("task %s failed", queued_task.name)
+        else:
+            queued_task(*args)
 
 
 @event.listens_for(Session, "after_soft_rollback", propagate=True)
@@ -115,7 +127,7 @@ def run_worker(workers: int) -> None:
     """Consume the queue in this process until stopped (`flask --app hoering tasks worker`)."""
     from huey.consumer import Consumer
 
-    if huey.immediate:
+    if current_app.config["TASKS_IMMEDIATE"]:
         raise RuntimeError("the task queue is in immediate mode; there is nothing to consume")
     current_app.logger.info("Task worker started with %d thread(s)", workers)
     Consumer(huey, workers=workers, worker_type="thread", periodic=True).run()

@@ -20,14 +20,14 @@ def _count_agencies(marker: int) -> None:
 
 
 @pytest.fixture
-def queued():
+def queued(app):
     """The real queue (not immediate) for one test, emptied before and after."""
     runs.clear()
-    tasks.huey.immediate = False
+    app.config["TASKS_IMMEDIATE"] = False
     tasks.huey.flush()
     yield tasks.huey
     tasks.huey.flush()
-    tasks.huey.immediate = True
+    app.config["TASKS_IMMEDIATE"] = True
 
 
 def test_a_task_is_queued_at_commit_and_run_by_the_worker(queued):

@@ -4,10 +4,10 @@ from hoering import tasks
 
 
 @pytest.fixture
-def queued():
+def queued(app):
     """The real queue for one test: conversions wait for a worker instead of running at commit."""
-    tasks.huey.immediate = False
+    app.config["TASKS_IMMEDIATE"] = False
     tasks.huey.flush()
     yield tasks.huey
     tasks.huey.flush()
-    tasks.huey.immediate = True
+    app.config["TASKS_IMMEDIATE"] = True
