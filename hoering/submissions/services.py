@@ -109,10 +109,8 @@ def clean_body(body: str, *, may_be_empty: bool = False) -> str:
         raise BadInputError(_l("Skriv innspillet ditt før du sender."), field="body")
     limit = current_app.config["SUBMISSION_MAX_LENGTH"]
     if text.plain_length(body) > limit:
-        raise BadInputError(
-            _("Innspillet kan ha høyst %(n)s tegn.", n=f"{limit:,}".replace(",", " ")),
-            field="body",
-        )
+        spaced = f"{limit:,}".replace(",", " ")
+        raise BadInputError(_("Innspillet kan ha høyst %(n)s tegn.", n=spaced), field="body")
     if text.count_links(body) > current_app.config["SUBMISSION_MAX_LINKS"]:
         raise BadInputError(
             _(
