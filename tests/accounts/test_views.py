@@ -4,10 +4,10 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from hoering.accounts.models import LoginSession, User
+from hoering.accounts.models import ROLE_MODERATOR, LoginSession, User
 from hoering.extensions import db
 from tests.conftest import PASSWORD, csrf_from, login, post_form
-from tests.factories import make_user
+from tests.factories import make_agency, make_user
 
 
 def _page(response):
@@ -182,3 +182,11 @@ def test_security_headers_on_every_response(client):
         assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
         assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
         assert headers["X-Request-Id"]
+
+
+def test_a_staff_members_account_page_has_a_plain_title_and_one_two_factor_section(signed_in):
+    client = signed_in(make_user(roles=[ROLE_MODERATOR], agency=make_agency()))
+    page = BeautifulSoup(client.get("/konto").get_data(as_text=True), "html.parser")
+    assert page.title.get_text(strip=True).startswith("Min konto")
+    assert "To-trinns" not in page.title.get_text()
+    assert len(page.select("#tf-heading")) == 1
