@@ -277,11 +277,12 @@ def public_download(slug: str, ext: str):
 
 
 def _render_versions(consultation: Consultation, *, status=200, error=None):
+    changes = lineage.changes(consultation)
     return render_template(
         "outcome/versions.html",
         consultation=consultation,
-        changes=lineage.changes(consultation),
-        corrected=lineage.corrections([c.paragraph for c in lineage.changes(consultation)]),
+        changes=changes,
+        corrected=lineage.corrections([c.paragraph for c in changes]),
         previous=lineage.previous_paragraphs(consultation),
         error=error,
     ), status
