@@ -147,6 +147,13 @@ class _Instance:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def answers(self) -> bool:
+        """Still running and still reaching LibreOffice (a crash may leave the server up)."""
+        try:
+            return self.alive() and bool(self._proxy(10).info())
+        except (OSError, http.client.HTTPException, xmlrpc.client.Error):
+            return False
+
     def convert(self, data: bytes, call: tuple, deadline: float) -> bytes:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -207,7 +214,7 @@ def convert(
             stop()
             raise OfficeError(f"LibreOffice ran out of time ({timeout:g} s)") from error
         except OfficeError:
-            if _instance is not None and not _instance.alive():
+            if _instance is not None and not _instance.answers():
                 stop()
             raise
 
