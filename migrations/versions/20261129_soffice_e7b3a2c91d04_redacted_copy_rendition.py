@@ -18,9 +18,13 @@ depends_on = None
 
 
 def upgrade():
-    # Plain ADD COLUMN, never a batch copy of the table (other tables point at attachments).
-    op.add_column('attachments', sa.Column('redacted_rendition_sha256', sa.String(length=64), nullable=True))
-    if op.get_bind().dialect.name != 'sqlite':
+    # Plain ADD COLUMN, never a batch copy of the table (other tables point at attachments);
+    # SQLite takes the reference in the column's definition.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE attachments ADD COLUMN redacted_rendition_sha256 VARCHAR(64) '
+                   'REFERENCES blobs (sha256)')
+    else:
+        op.add_column('attachments', sa.Column('redacted_rendition_sha256', sa.String(length=64), nullable=True))
         op.create_foreign_key(op.f('fk_attachments_redacted_rendition_sha256_blobs'), 'attachments',
                               'blobs', ['redacted_rendition_sha256'], ['sha256'])
     # Redacted copies published so far were served as they were: the job converts them now.
@@ -34,7 +38,11 @@ def upgrade():
 
 
 def downgrade():
-    if op.get_bind().dialect.name != 'sqlite':
-        op.drop_constraint(op.f('fk_attachments_redacted_rendition_sha256_blobs'), 'attachments',
-                           type_='foreignkey')
+    if op.get_bind().dialect.name == 'sqlite':
+        # SQLite drops no column that a reference uses: the table is copied without it.
+        with op.batch_alter_table('attachments', schema=None) as batch_op:
+            batch_op.drop_column('redacted_rendition_sha256')
+        return
+    op.drop_constraint(op.f('fk_attachments_redacted_rendition_sha256_blobs'), 'attachments',
+                       type_='foreignkey')
     op.drop_column('attachments', 'redacted_rendition_sha256')
