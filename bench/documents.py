@@ -5,7 +5,9 @@ conversion (in the worker), per file type, on files made here.
 
 Prints median milliseconds per step and file type as JSON. The check and extraction run in the
 request, so they must stay well under a second for the largest allowed files; the conversion runs
-in the task worker (LibreOffice headless with a profile kept between runs; ocrmypdf).
+in the task worker (the process's one reused LibreOffice, which the first DOCX run also starts,
+so the median needs --repeat 3 or more; ocrmypdf). bench/office.py compares the reused
+LibreOffice with a new process per file.
 """
 
 from __future__ import annotations

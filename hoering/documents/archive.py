@@ -25,7 +25,7 @@ from hoering.archive.model import (
 )
 from hoering.documents.blobs import blob_data
 from hoering.documents.detect import DOCX, EXTENSIONS, ODT, PDF
-from hoering.documents.models import CONVERSION_DONE, Attachment
+from hoering.documents.models import Attachment
 from hoering.extensions import db
 from hoering.submissions.models import Submission
 
@@ -99,7 +99,8 @@ class AttachmentDocuments:
                 extension=EXTENSIONS[attachment.media_type],
             )
         ]
-        if attachment.conversion_status == CONVERSION_DONE and attachment.rendition_sha256:
+        # The file's rendition, even while the row waits for a redacted copy's.
+        if attachment.rendition_sha256:
             files.append(
                 DocumentFile(
                     self.derive(attachment.system_id, "arkivformat"),

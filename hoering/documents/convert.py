@@ -1,8 +1,9 @@
 """PDF/A-2b renditions by Debian's converters, run in a temporary folder with names of our own.
 
-Office files go through LibreOffice headless; PDFs through ocrmypdf (Ghostscript underneath),
-which also runs OCR (tesseract, Norwegian) on pages that have no text layer and hands back that
-text. Each run has a time limit; a converter that hangs is killed with its whole process group.
+Office files go through the process's long-lived headless LibreOffice (office.py); PDFs through
+ocrmypdf (Ghostscript underneath), which also runs OCR (tesseract, Norwegian) on pages that have
+no text layer and hands back that text. Each run has a time limit; a converter that hangs is
+killed with its whole process group.
 """
 
 from __future__ import annotations
@@ -13,15 +14,19 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from hoering.documents import office
 from hoering.documents.detect import DOCX, EXTENSIONS, ODT, PDF
 
 # LibreOffice's PDF export filter asked for PDF/A-2 (b), the arkivformat of riksarkivarens
 # forskrift § 5-17.
-SOFFICE_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+PDFA_FILTER = "writer_pdf_Export"
+PDFA_OPTIONS = ("SelectPdfVersion=2",)
+# LibreOffice reads a file with the import filter of the type it was checked to be, never by
+# guessing from its content.
+OFFICE_IMPORT = {DOCX: "MS Word 2007 XML", ODT: "writer8"}
 # ocrmypdf notes the pages it skipped in the sidecar text; those lines are not the document's.
 SKIPPED = re.compile(r"^\[OCR skipped on page\(s\) [^\]]*\]\s*$", re.MULTILINE)
 
@@ -34,12 +39,6 @@ class ConversionError(RuntimeError):
 class Rendition:
     pdf: bytes
     ocr_text: str
-
-
-def _profile_dir(base: Path) -> Path:
-    """One LibreOffice profile per worker thread, kept between runs: building a profile is most
-    of soffice's start-up time, and two processes must never share one."""
-    return base / f"soffice-profile-{os.getpid()}-{threading.get_ident()}"
 
 
 def _run(args: list[str], timeout: int) -> None:
@@ -68,39 +67,27 @@ def _run(args: list[str], timeout: int) -> None:
 def to_pdfa(data: bytes, media_type: str, *, timeout: int, work_dir: Path) -> Rendition:
     """The PDF/A-2b rendition of a checked file, and any text OCR found in it."""
     work_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=work_dir) as tmp:
-        folder = Path(tmp)
-        source = folder / f"input.{EXTENSIONS[media_type]}"
-        source.write_bytes(data)
-        if media_type in (DOCX, ODT):
-            return Rendition(_soffice(source, folder, timeout, work_dir), "")
-        if media_type == PDF:
+    if media_type in OFFICE_IMPORT:
+        try:
+            pdf = office.convert(
+                data,
+                "pdf",
+                infiltername=OFFICE_IMPORT[media_type],
+                filtername=PDFA_FILTER,
+                filter_options=PDFA_OPTIONS,
+                timeout=timeout,
+                work_dir=work_dir,
+            )
+        except office.OfficeError as error:
+            raise ConversionError(str(error)) from error
+        return Rendition(pdf, "")
+    if media_type == PDF:
+        with tempfile.TemporaryDirectory(dir=work_dir) as tmp:
+            folder = Path(tmp)
+            source = folder / f"input.{EXTENSIONS[media_type]}"
+            source.write_bytes(data)
             return _ocrmypdf(source, folder, timeout)
     raise ConversionError(f"no converter for {media_type}")
-
-
-def _soffice(source: Path, folder: Path, timeout: int, work_dir: Path) -> bytes:
-    binary = shutil.which("soffice") or "soffice"
-    out = folder / "out"
-    _run(
-        [
-            binary,
-            f"-env:UserInstallation={_profile_dir(work_dir).as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            SOFFICE_FILTER,
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        timeout,
-    )
-    result = out / f"{source.stem}.pdf"
-    if not result.exists():
-        raise ConversionError("soffice produced no PDF")
-    return result.read_bytes()
 
 
 def _ocrmypdf(source: Path, folder: Path, timeout: int) -> Rendition:

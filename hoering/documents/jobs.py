@@ -1,6 +1,8 @@
 """The PDF/A jobs: state on the attachment's row, the queue only says "look now".
 
-A job is pending until a run succeeds (done) or has failed ATTACHMENT_MAX_ATTEMPTS times
+A row's job makes every rendition it lacks: the file's own and, once a moderator has uploaded
+one, the redacted copy's. It is pending until a run has made them all (done) or has failed
+CONVERSION_MAX_ATTEMPTS times
 (failed, flagged to the case officer). A run first claims the row with a conditional UPDATE that
 counts the attempt, so two workers never convert the same file at once, and a file that kills
 its worker still uses up its attempts instead of blocking the queue for ever.
@@ -20,6 +22,7 @@ from hoering.config import INSTANCE_DIR
 from hoering.db import utcnow
 from hoering.documents import convert
 from hoering.documents.blobs import blob_data, store_blob
+from hoering.documents.detect import PDF
 from hoering.documents.models import (
     CONVERSION_DONE,
     CONVERSION_FAILED,
@@ -84,34 +87,46 @@ def _claim(attachment_id: int) -> bool:
 
 
 def run_conversion(attachment_id: int) -> str | None:
-    """Make one attachment's PDF/A rendition; its new state, or None if it was not ours to do."""
+    """Make one attachment's missing PDF/A renditions; its new state, or None if it was not ours
+    to do. A rendition made before a later one failed is kept."""
     if not _claim(attachment_id):
         return None
     attachment = db.session.get(Attachment, attachment_id)
+    step = "file"
     try:
-        rendition = convert.to_pdfa(
-            blob_data(attachment.sha256),
-            attachment.media_type,
-            timeout=current_app.config["CONVERSION_TIMEOUT"],
-            work_dir=INSTANCE_DIR / "conversions",
-        )
+        if attachment.rendition_sha256 is None:
+            rendition = _to_pdfa(attachment.sha256, attachment.media_type)
+            attachment.rendition_sha256 = store_blob(rendition.pdf)
+            attachment.converted_at = utcnow()
+            if rendition.ocr_text and not (attachment.text or "").strip():
+                _read_scanned_text(attachment, rendition.ocr_text)
+        if attachment.redacted_sha256 and attachment.redacted_rendition_sha256 is None:
+            step = "redacted copy"
+            redacted = _to_pdfa(attachment.redacted_sha256, PDF)
+            attachment.redacted_rendition_sha256 = store_blob(redacted.pdf)
     except convert.ConversionError as error:
-        log.warning("attachment %s: conversion failed: %s", attachment.id, error)
-        attachment.conversion_error = str(error)[:2000]
+        log.warning("attachment %s: conversion of the %s failed: %s", attachment.id, step, error)
+        message = str(error) if step == "file" else f"{step}: {error}"
+        attachment.conversion_error = message[:2000]
         attachment.conversion_started_at = None
         if attachment.conversion_attempts >= current_app.config["CONVERSION_MAX_ATTEMPTS"]:
             attachment.conversion_status = CONVERSION_FAILED
         db.session.commit()
         return attachment.conversion_status
-    attachment.rendition_sha256 = store_blob(rendition.pdf)
     attachment.conversion_status = CONVERSION_DONE
     attachment.conversion_error = None
-    attachment.converted_at = utcnow()
-    if rendition.ocr_text and not (attachment.text or "").strip():
-        _read_scanned_text(attachment, rendition.ocr_text)
     db.session.commit()
-    log.info("attachment %s: PDF/A rendition made", attachment.id)
+    log.info("attachment %s: PDF/A renditions made", attachment.id)
     return CONVERSION_DONE
+
+
+def _to_pdfa(sha256: str, media_type: str) -> convert.Rendition:
+    return convert.to_pdfa(
+        blob_data(sha256),
+        media_type,
+        timeout=current_app.config["CONVERSION_TIMEOUT"],
+        work_dir=INSTANCE_DIR / "conversions",
+    )
 
 
 def _read_scanned_text(attachment: Attachment, text: str) -> None:

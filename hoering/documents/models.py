@@ -67,6 +67,9 @@ class Attachment(db.Model):
     withheld: Mapped[bool] = mapped_column(default=False)
     redacted_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
     rendition_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
+    # The PDF/A rendition of the redacted copy: the conversion job makes it like the file's own
+    # (the state below is the row's: pending until every rendition the row needs exists).
+    redacted_rendition_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
     conversion_status: Mapped[str] = mapped_column(String(10), default=CONVERSION_PENDING)
     conversion_attempts: Mapped[int] = mapped_column(default=0)
     conversion_error: Mapped[str | None] = mapped_column(Text)
@@ -83,7 +86,10 @@ class Attachment(db.Model):
 
     @property
     def public_sha256(self) -> str | None:
-        """What the public may download: the redacted copy, else the PDF/A rendition."""
+        """What the public may download: the PDF/A rendition of the redacted copy if there is
+        one (nothing until it is made), else the PDF/A rendition of the file."""
         if self.withheld:
             return None
-        return self.redacted_sha256 or self.rendition_sha256
+        if self.redacted_sha256:
+            return self.redacted_rendition_sha256
+        return self.rendition_sha256

@@ -207,7 +207,8 @@ def set_withheld(attachment: Attachment, withheld: bool, *, by) -> None:
 
 
 def publish_redacted_copy(attachment: Attachment, upload: Upload, *, by) -> None:
-    """Publish a moderator's redacted copy (a PDF) in place of the rendition; the original stays."""
+    """Publish a moderator's redacted copy (a PDF) in place of the file, once the queue has made
+    its PDF/A rendition (the public sees no copy until then); the original stays."""
     _check_moderator(by, attachment)
     if not upload.data:
         raise BadInputError(_l("Velg den sladdede PDF-filen."), field="redacted")
@@ -221,7 +222,13 @@ def publish_redacted_copy(attachment: Attachment, upload: Upload, *, by) -> None
             field="redacted",
         ) from error
     attachment.redacted_sha256 = store_blob(upload.data)
+    attachment.redacted_rendition_sha256 = None
+    attachment.conversion_status = CONVERSION_PENDING
+    attachment.conversion_attempts = 0
+    attachment.conversion_error = None
+    attachment.conversion_started_at = None
     db.session.flush()
+    jobs.queue_conversion(attachment)
     log.info("attachment %s: redacted copy published by user %s", attachment.id, by.id)
 
 
@@ -369,6 +376,8 @@ def redact_findings(attachment: Attachment, *, by) -> None:
         screened_spans=tuple((f["start"], f["end"]) for f in attachment.findings),
         redacted=True,
     )
+    # Made as PDF/A-2b already: it is its own rendition.
     attachment.redacted_sha256 = store_blob(render_submission_pdf(context))
+    attachment.redacted_rendition_sha256 = attachment.redacted_sha256
     db.session.flush()
     log.info("attachment %s: findings redacted by user %s", attachment.id, by.id)

@@ -12,9 +12,11 @@ from hoering.extensions import db
 from hoering.journal.models import JournalEntry
 from hoering.journal.services import document_hash
 from hoering.journal.verify import verify_chains
-from hoering.submissions.models import Submission
+from hoering.submissions.models import STATUS_PUBLISHED, Submission
+from hoering.submissions.services import set_status
 from tests.conftest import csrf_from
 from tests.documents import files
+from tests.documents.test_conversion import _is_pdfa2b
 from tests.factories import make_consultation, make_organisation, make_user
 
 
@@ -290,8 +292,75 @@ def test_the_moderator_sees_the_files_text_withholds_and_publishes_a_redacted_co
     )
     assert response.status_code == 302
     db.session.refresh(attachment)
-    assert db.session.get(Blob, attachment.public_sha256).data == redacted
+    assert db.session.get(Blob, attachment.redacted_sha256).data == redacted
     assert attachment.sha256 == hashlib.sha256(letter).hexdigest()
+
+    # The uploaded copy is converted to PDF/A by the queue like any file; until then the public
+    # gets no copy at all (never the unredacted file's rendition).
+    assert attachment.conversion_status == "pending" and attachment.public_sha256 is None
+    set_status(db.session.get(Submission, submission.id), STATUS_PUBLISHED, reason="Godkjent")
+    db.session.commit()
+    page = staff.get(page_url).get_data(as_text=True)
+    assert "PDF/A-versjonen av den blir laget" in page
+    public_page = f"/hoeringer/{consultation.slug}/innspill/{submission.id}"
+    assert "blir gjort klart for publisering" in client.get(public_page).get_data(as_text=True)
+    public_url = f"{public_page}/vedlegg/{attachment.id}"
+    assert client.get(public_url).status_code == 404
+    assert queued.pending_count()
+    while queued.pending_count():
+        queued.execute(queued.dequeue())
+    db.session.refresh(attachment)
+    assert attachment.conversion_status == "done", attachment.conversion_error
+    download = client.get(public_url)
+    assert download.status_code == 200
+    assert download.data != redacted and _is_pdfa2b(download.data)
+    assert "Gjelder [sladdet]." in PdfReader(io.BytesIO(download.data)).pages[0].extract_text()
+    assert "Last ned sladdet kopi (PDF/A)" in client.get(public_page).get_data(as_text=True)
+    assert "PDF/A-versjonen av den blir laget" not in staff.get(page_url).get_data(as_text=True)
+
+
+def test_a_redacted_copy_that_cannot_be_converted_is_flagged_and_shown_to_nobody(
+    signed_in, client, queued, app
+):
+    from hoering.accounts.models import ROLE_MODERATOR
+    from hoering.documents import jobs
+
+    consultation, _organisation, author = _setup()
+    moderator = make_user(roles=[ROLE_MODERATOR], agency=consultation.agency)
+    db.session.commit()
+    _post(
+        signed_in(author),
+        f"/hoeringer/{consultation.slug}/skriv",
+        body="Se brevet.",
+        uploads=[("brev.docx", files.docx("Gjelder Kari."))],
+    )
+    submission = db.session.scalar(select(Submission))
+    attachment = db.session.scalar(select(Attachment))
+    assert jobs.run_conversion(attachment.id) == "done"
+    rendition = attachment.rendition_sha256
+
+    staff = signed_in(moderator)
+    page_url = f"/admin/moderering/innspill/{submission.id}"
+    token = csrf_from(staff.get(page_url).get_data(as_text=True))
+    staff.post(
+        f"{page_url}/vedlegg/{attachment.id}/sladdet-kopi",
+        data={"csrf_token": token, "redacted": (io.BytesIO(files.pdf("[sladdet]")), "s.pdf")},
+        content_type="multipart/form-data",
+    )
+    app.config["CONVERSION_TIMEOUT"] = 0.01
+    try:
+        outcomes = [jobs.run_conversion(attachment.id) for _ in range(3)]
+    finally:
+        app.config["CONVERSION_TIMEOUT"] = 120
+    assert outcomes == ["pending", "pending", "failed"]
+    db.session.refresh(attachment)
+    assert attachment.conversion_error.startswith("redacted copy: ")
+    # The file's own rendition is kept (the archive holds it), the public sees neither.
+    assert attachment.rendition_sha256 == rendition and attachment.public_sha256 is None
+    page = staff.get(page_url).get_data(as_text=True)
+    assert "Det gjelder den sladdede kopien; ingen kopi vises offentlig." in page
+    public = client.get(f"/hoeringer/{consultation.slug}/innspill/{submission.id}")
+    assert "saksbehandleren er varslet" in public.get_data(as_text=True)
 
 
 def test_a_reply_takes_no_files(signed_in, queued):

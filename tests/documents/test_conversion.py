@@ -139,3 +139,54 @@ def test_a_pdf_with_javascript_loses_it_in_the_rendition(queued):
     rendition = db.session.get(Blob, attachment.rendition_sha256).data
     assert b"/JavaScript" in db.session.get(Blob, attachment.sha256).data
     assert b"/JavaScript" not in rendition and b"/JS" not in rendition
+
+
+def test_one_libreoffice_is_reused_restarted_when_it_dies_and_gone_when_its_process_exits(
+    tmp_path,
+):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from hoering.config import INSTANCE_DIR
+    from hoering.documents import convert, office
+    from hoering.documents.detect import DOCX
+
+    work = INSTANCE_DIR / "conversions"
+    first = convert.to_pdfa(files.docx("Første brev."), DOCX, timeout=120, work_dir=work)
+    running = office.running_pid()
+    second = convert.to_pdfa(files.docx("Andre brev."), DOCX, timeout=120, work_dir=work)
+    assert _is_pdfa2b(first.pdf) and _is_pdfa2b(second.pdf)
+    assert office.running_pid() == running
+
+    # Killed from outside (a crash): the next conversion starts a new one.
+    os.killpg(running, signal.SIGKILL)
+    third = convert.to_pdfa(files.docx("Tredje brev."), DOCX, timeout=120, work_dir=work)
+    assert "Tredje brev." in PdfReader(io.BytesIO(third.pdf)).pages[0].extract_text()
+    assert office.running_pid() not in (None, running)
+
+    # A process that converted and exited leaves no LibreOffice behind.
+    script = (
+        "import sys; from pathlib import Path; from hoering.documents import office;"
+        "office.convert(sys.stdin.buffer.read(), 'pdf', timeout=120, work_dir=Path(sys.argv[1]));"
+        "print(office.running_pid())"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        input=files.docx("Brev fra en annen prosess."),
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
+    group = int(child.stdout)
+    for _ in range(50):  # killed at exit; the system reaps what was left a moment later
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"LibreOffice of an exited process still runs (group {group})")
+    assert not list(tmp_path.glob("office-*"))

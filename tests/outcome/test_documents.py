@@ -4,9 +4,6 @@ passes the archive's PDF/A checks."""
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from docx import Document
@@ -15,6 +12,8 @@ from odf.opendocument import load
 from odf.text import P
 
 from hoering.analysis import services as analysis
+from hoering.config import INSTANCE_DIR
+from hoering.documents import office
 from hoering.extensions import db
 from hoering.outcome import services, summary
 from tests.archive.test_documents import _assert_pdfa_2b, _streams
@@ -49,48 +48,23 @@ def _download(signed_in, case, ext):
     return response.data
 
 
-def _soffice_text(tmp_path: Path, name: str, data: bytes) -> str:
-    """Convert with Debian's LibreOffice to PDF, then to text: proves it opens and reads."""
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice (soffice) is part of the test environment"
-    source = tmp_path / name
-    source.write_bytes(data)
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "txt:Text (encoded):UTF8",
-            "--outdir",
-            str(tmp_path / "out"),
-            str(source),
-        ],
-        check=True,
+def _soffice_text(data: bytes) -> str:
+    """LibreOffice (the app's own reused instance) opens the file, found to be a DOCX or ODT by
+    its content, and writes it as text and as PDF: proves it opens and reads."""
+    text = office.convert(
+        data,
+        "txt",
+        filtername="Text (encoded)",
+        filter_options=("UTF8",),
         timeout=120,
-        capture_output=True,
+        work_dir=INSTANCE_DIR / "conversions",
     )
-    pdf = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "out"),
-            str(source),
-        ],
-        check=True,
-        timeout=120,
-        capture_output=True,
-    )
-    assert pdf.returncode == 0
-    assert (tmp_path / "out" / (source.stem + ".pdf")).stat().st_size > 1000
-    return (tmp_path / "out" / (source.stem + ".txt")).read_text("utf-8")
+    pdf = office.convert(data, "pdf", timeout=120, work_dir=INSTANCE_DIR / "conversions")
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 1000
+    return text.decode("utf-8-sig")
 
 
-def test_the_docx_opens_in_libreoffice_and_python_docx(case, signed_in, tmp_path):
+def test_the_docx_opens_in_libreoffice_and_python_docx(case, signed_in):
     data = _download(signed_in, case, "docx")
     document = Document(io.BytesIO(data))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -100,18 +74,18 @@ def test_the_docx_opens_in_libreoffice_and_python_docx(case, signed_in, tmp_path
     assert "INTERN" not in text
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "Privatperson" in cells
-    converted = _soffice_text(tmp_path, "oppsummering.docx", data)
+    converted = _soffice_text(data)
     assert ASSESSMENT in converted
     assert "Takk for innspillene, ÆØÅ." in converted
 
 
-def test_the_odt_opens_in_libreoffice_and_odfpy(case, signed_in, tmp_path):
+def test_the_odt_opens_in_libreoffice_and_odfpy(case, signed_in):
     data = _download(signed_in, case, "odt")
     document = load(io.BytesIO(data))
     text = "\n".join(teletype.extractText(p) for p in document.getElementsByType(P))
     assert ASSESSMENT in text
     assert "INTERN" not in text
-    converted = _soffice_text(tmp_path, "oppsummering.odt", data)
+    converted = _soffice_text(data)
     assert ASSESSMENT in converted
     assert "Delvis tatt til følge" in converted
 
