@@ -490,6 +490,7 @@ class _PackageWriter:
                 w.leaf("tilknyttetAv", created_by)
                 _write_remarks(w, document.remarks)
                 _write_screening(w, document.screening)
+                self.stats.screened |= document.screening is not None
                 for file, data in zip(document.files, contents, strict=True):
                     self._write_file(w, case, file, data, created_at, created_by)
 
