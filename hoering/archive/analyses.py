@@ -13,7 +13,8 @@ iterparse pass over arkivstruktur.xml (before it frees them), so nothing here re
 | N5.22 | registreringer per journalstatus        | a journalstatus other than Arkivert or Utgår |
 | N5.25 | dokumentbeskrivelser per dokumentstatus | a dokumentstatus other than ferdigstilt      |
 | N5.27 | first and last opprettetDato            | an opprettetDato that is not an xs:dateTime  |
-| N5.29 | dokumentobjekter per format             | an extension that does not fit the format    |
+| N5.29 | dokumentobjekter per format             | an extension that does not fit the format, or|
+|       |                                         | an arkivformat that is not one (§ 5-17)      |
 | N5.42 | skjerminger per element                 | inneholderSkjermetInformasjon disagrees      |
 | N5.44 | kassasjon per element and vedtak        | inneholderDokumenterSomSkalKasseres disagrees|
 | N5.45 | utfoertKassasjon per element            | omfatterDokumenterSomErKassert disagrees     |
@@ -21,9 +22,10 @@ iterparse pass over arkivstruktur.xml (before it frees them), so nothing here re
 
 Two differ from Arkade on purpose, and the README says why. N5.29: Arkade compares the extension
 with the `format` value itself, so every PRONOM identifier (`fmt/477` against `.pdf`) is reported;
-here the extension must be one PRONOM gives for the identified format. N5.44: Arkade counts every
-kassasjon, also "Bevares"; here only a kassasjonsvedtak that disposes (Kasseres, Vurderes senere)
-means the uttrekk "inneholder dokumenter som skal kasseres".
+here the extension must be one PRONOM gives for the identified format, and every variant but the
+produksjonsformat must be in an archive format of riksarkivarens forskrift § 5-17. N5.44: Arkade
+counts every kassasjon, also "Bevares"; here only a kassasjonsvedtak that disposes (Kasseres,
+Vurderes senere) means the uttrekk "inneholder dokumenter som skal kasseres".
 """
 
 from __future__ import annotations
@@ -36,13 +38,13 @@ from pathlib import PurePosixPath
 
 from lxml import etree
 
-from hoering.archive.codelists import ARCHIVE_FORMAT_EXTENSIONS
+from hoering.archive.codelists import ARCHIVE_FORMATS, FORMAT_EXTENSIONS
+from hoering.archive.model import KEEP, PRODUCTION_FORMAT
 from hoering.archive.xmlutil import XSI
 
 CLOSED_CASE_STATUSES = ("Avsluttet", "Utgår")  # M052 values a deposited saksmappe may have
 ARCHIVED_STATUSES = ("Arkivert", "Utgår")  # M053 values a deposited registrering may have
 FINISHED_DOCUMENT = "Dokumentet er ferdigstilt"  # M054
-KEPT = "Bevares"  # M450: the one kassasjonsvedtak that disposes of nothing
 
 TESTS = (
     ("N5.10", "Number of mapper"),
@@ -115,10 +117,11 @@ def _valid_date_time(text: str) -> bool:
 
 def extension_fits(format_value: str, reference: str) -> bool:
     """The file's extension is one PRONOM gives for the format (or, in the older Noark 5
-    versions' style, the format is the extension itself, as Arkade compares)."""
+    versions' style, the format is the extension itself, as Arkade compares). An identifier
+    not in FORMAT_EXTENSIONS cannot be judged and fits."""
     extension = PurePosixPath(reference.replace("\\", "/")).suffix.lower().lstrip(".")
     value = format_value.strip().lower()
-    return extension == value or extension in ARCHIVE_FORMAT_EXTENSIONS.get(value, ())
+    return extension == value or extension in FORMAT_EXTENSIONS.get(value, (extension,))
 
 
 class Analyses:
@@ -164,7 +167,7 @@ class Analyses:
         elif name == "kassasjon":
             decision = (element.findtext("{*}kassasjonsvedtak") or "").strip()
             self.disposals.add(f"{parent_name} ({decision})")
-            if decision != KEPT and self.disposing is None:
+            if decision != KEEP and self.disposing is None:
                 self.disposing = f"line {line}: kassasjonsvedtak '{decision}' in {parent_name}"
         elif name == "utfoertKassasjon" and parent_name in ("arkivdel", "dokumentbeskrivelse"):
             self.executed.add(parent_name, f"line {line}: utfoertKassasjon in {parent_name}")
@@ -200,13 +203,14 @@ class Analyses:
     def _document_object(self, element: etree._Element) -> None:
         value = (element.findtext("{*}format") or "").strip()
         reference = (element.findtext("{*}referanseDokumentfil") or "").strip()
+        variant = (element.findtext("{*}variantformat") or "").strip()
         if not value or not reference:
             return
         offence, line = None, element.sourceline
         if not extension_fits(value, reference):
             offence = f"line {line}: the extension of {reference} does not fit format {value}"
-            if value.lower() not in ARCHIVE_FORMAT_EXTENSIONS:
-                offence = f"line {line}: {value} ({reference}) is not an archive format (§ 5-17)"
+        elif variant != PRODUCTION_FORMAT and value.lower() not in ARCHIVE_FORMATS:
+            offence = f"line {line}: {variant} {reference} is {value}, not an archive format"
         self.formats.add(value.lower(), offence)
 
     def results(

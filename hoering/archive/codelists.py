@@ -112,8 +112,9 @@ CODE_LISTS: dict[str, tuple[str, frozenset[str]]] = {
     )
 }
 
-# M701 format: the PRONOM identifiers of the archive formats riksarkivarens forskrift § 5-17
-# accepts, with the file extensions PRONOM lists for each (`archive check` N5.29).
+# M701 format: PRONOM identifiers with the file extensions PRONOM lists for each (`archive
+# check` N5.29). ARCHIVE_FORMATS are those riksarkivarens forskrift § 5-17 accepts as archive
+# formats; the others are production formats Høring receives (plain PDF, Word 97-2003).
 _PDF_A = ("fmt/95", "fmt/354", "fmt/476", "fmt/477", "fmt/478", "fmt/479", "fmt/480", "fmt/481")
 _HTML = ("fmt/96", "fmt/97", "fmt/98", "fmt/99", "fmt/100", "fmt/471", "fmt/102", "fmt/103")
 _ODF = {
@@ -122,7 +123,7 @@ _ODF = {
     ("odp", "otp"): ("fmt/138", "fmt/292", "fmt/293", "fmt/1754"),
 }
 _JPEG = ("jpg", "jpeg", "jpe", "jif", "jfif", "jfi")
-ARCHIVE_FORMAT_EXTENSIONS: dict[str, tuple[str, ...]] = {
+_ARCHIVE: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(_PDF_A, ("pdf",)),
     **dict.fromkeys(_HTML, ("htm", "html")),
     **{puid: extensions for extensions, puids in _ODF.items() for puid in puids},
@@ -142,4 +143,11 @@ ARCHIVE_FORMAT_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "x-fmt/263": ("zip",),
     "fmt/134": ("mp3",),
     "fmt/279": ("flac",),
+}
+_PDF = ("fmt/14", "fmt/15", "fmt/16", "fmt/17", "fmt/18", "fmt/19", "fmt/20", "fmt/276", "fmt/1129")
+ARCHIVE_FORMATS = frozenset(_ARCHIVE)
+FORMAT_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    **_ARCHIVE,
+    **dict.fromkeys(_PDF, ("pdf",)),
+    "fmt/40": ("doc",),
 }

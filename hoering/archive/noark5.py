@@ -676,6 +676,7 @@ class _PackageWriter:
                 period_start=self.x.period_start,
                 period_end=self.x.period_end,
                 screened=self.stats.screened,
+                to_dispose=self.x.retention is not None and self.x.retention.disposes,
                 document_files=self.stats.document_files,
                 checksums=self.checksums,
                 occurrences=self.stats.occurrences,

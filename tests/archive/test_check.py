@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tarfile
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from hoering.archive.check import CheckResult, check_extraction, format_report
+from hoering.archive.model import Retention
 from hoering.archive.noark5 import write_extraction
 from tests.archive.conftest import extraction_fixture, records_fixture, uid
 
@@ -332,9 +336,9 @@ def test_an_unreadable_endringslogg_fails_n5_61(unpacked: Path) -> None:
         ),
         (
             "<format>fmt/477</format>",
-            "<format>fmt/40</format>",
+            "<format>fmt/18</format>",
             "N5.29",
-            "is not an archive format",
+            ".pdf is fmt/18, not an archive format",
         ),
     ],
 )
@@ -407,3 +411,22 @@ def test_a_screened_document_alone_is_declared_n5_42(tmp_path: Path) -> None:
     results = {r.test_id: r for r in check_extraction(written)}
     assert results["N5.42"].passed, results["N5.42"].message
     assert results["N5.42"].figures == "dokumentbeskrivelse 1"
+
+
+@pytest.mark.parametrize(("decision", "declared"), [("Bevares", "false"), ("Kasseres", "true")])
+def test_the_kassasjonsvedtak_is_declared_n5_44(
+    tmp_path: Path, decision: str, declared: str
+) -> None:
+    """arkivuttrekk.xml says documents are to be disposed of exactly when the vedtak disposes."""
+    retention = Retention(decision, "Riksarkivarens forskrift § 7-19", 10, date(2036, 12, 31))
+    extraction = replace(extraction_fixture(), retention=retention)
+    written = write_extraction(extraction, tmp_path / "uttrekk.tar", workers=1)
+    results = check_extraction(written)
+    assert all(r.passed for r in results), format_report(results)
+    n5_44 = next(r for r in results if r.test_id == "N5.44")
+    assert n5_44.figures == f"arkivdel ({decision}) 1"
+    with tarfile.open(written) as tar:
+        member = tar.extractfile("uttrekk/arkivuttrekk.xml")
+        assert member is not None
+        addml = member.read().decode()
+    assert re.search(rf'"inneholderDokumenterSomSkalKasseres"[^>]*>\s*<value>{declared}<', addml)
