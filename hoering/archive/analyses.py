@@ -20,6 +20,10 @@ iterparse pass over arkivstruktur.xml (before it frees them), so nothing here re
 | N5.45 | utfoertKassasjon per element            | omfatterDokumenterSomErKassert disagrees     |
 | N5.61 | endringer in endringslogg.xml           | unreadable, or not the declared number       |
 
+Arkade's other Noark 5 tests only count and never report an error. Those whose counts one pass
+can take are printed for information (COUNTS); N5.09, N5.13 and N5.20 (per klasse) are left to
+Arkade's own report.
+
 Two differ from Arkade on purpose, and the README says why. N5.29: Arkade compares the extension
 with the `format` value itself, so every PRONOM identifier (`fmt/477` against `.pdf`) is reported;
 here the extension must be one PRONOM gives for the identified format, and every variant but the
@@ -60,6 +64,34 @@ TESTS = (
     ("N5.45", "Utførte kassasjoner as arkivuttrekk.xml declares"),
     ("N5.61", "Number of changes in endringslogg.xml"),
 )
+
+# Arkade's counting tests: (test id, name, the element counted or how).
+COUNTS = (
+    ("N5.04", "Number of arkiver", "arkiv"),
+    ("N5.05", "Number of arkivdeler", "arkivdel"),
+    ("N5.06", "Status of the arkivdeler", "arkivdelstatus"),
+    ("N5.07", "Number of klassifikasjonssystemer", "klassifikasjonssystem"),
+    ("N5.08", "Number of klasser", "klasse"),
+    ("N5.11", "Mapper per year", "mappe years"),
+    ("N5.14", "Mapper without registreringer or undermapper", "empty mapper"),
+    ("N5.18", "Registreringer per year", "registrering years"),
+    ("N5.21", "Registreringer without dokumentbeskrivelse", "bare registreringer"),
+    ("N5.23", "Number of dokumentbeskrivelser", "dokumentbeskrivelse"),
+    ("N5.24", "Dokumentbeskrivelser without dokumentobjekt", "bare dokumentbeskrivelser"),
+    ("N5.26", "Number of dokumentobjekter", "dokumentobjekt"),
+    ("N5.34", "Document files referenced more than once", "multi-referenced"),
+    ("N5.35", "Number of parter", "part"),
+    ("N5.36", "Number of merknader", "merknad"),
+    ("N5.37", "Number of kryssreferanser", "kryssreferanse"),
+    ("N5.38", "Number of presedenser", "presedens"),
+    ("N5.39", "Number of korrespondanseparter", "korrespondansepart"),
+    ("N5.40", "Number of avskrivninger", "avskrivning"),
+    ("N5.41", "Number of dokumentflyter", "dokumentflyt"),
+    ("N5.43", "Number of graderinger", "gradering"),
+    ("N5.46", "Number of konverteringer", "konvertering"),
+    ("N5.64", "Empty document files", "empty files"),
+)
+_COUNTED = frozenset(what for _id, _name, what in COUNTS)
 
 # xs:dateTime (the type of opprettetDato), with an optional timezone as the schema allows.
 _DATE_TIME = re.compile(r"-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
@@ -142,6 +174,10 @@ class Analyses:
         self.last_created: datetime | None = None
         self.bad_created: str | None = None
         self.disposing: str | None = None  # the first kassasjon whose vedtak disposes
+        self.counted: Counter[str] = Counter()  # for COUNTS
+        self.archive_part_statuses = _Tally()
+        self.folder_years = _Tally()
+        self.registration_years = _Tally()
 
     def visit(self, element: etree._Element) -> None:
         """Take in one element at its end, before it is freed."""
@@ -150,8 +186,18 @@ class Analyses:
         parent_name = _local(parent.tag) if parent is not None else ""
         line = element.sourceline
         text = (element.text or "").strip()
+        if name in _COUNTED:
+            self.counted[name] += 1
         if name == "mappe":
             self.folders.add(_type(element, "mappe"))
+            if element.find("{*}registrering") is None and element.find("{*}mappe") is None:
+                self.counted["empty mapper"] += 1
+        elif name == "opprettetDato" and parent_name == "mappe":
+            self.folder_years.add(text[:4])
+        elif name == "arkivdelstatus":
+            self.archive_part_statuses.add(text)
+        elif name == "dokumentbeskrivelse" and element.find("{*}dokumentobjekt") is None:
+            self.counted["bare dokumentbeskrivelser"] += 1
         elif name == "registrering":
             self._registration(element)
         elif name == "saksstatus" and parent_name == "mappe":
@@ -175,6 +221,8 @@ class Analyses:
     def _registration(self, element: etree._Element) -> None:
         kind = _type(element, "registrering")
         self.registrations.add(kind)
+        if element.find("{*}dokumentbeskrivelse") is None:
+            self.counted["bare registreringer"] += 1
         system_id = (element.findtext("{*}systemID") or "").strip()
         where = f"line {element.sourceline} ({system_id})"
         if kind == "journalpost":
@@ -192,6 +240,7 @@ class Analyses:
         if not _valid_date_time(created):
             self.bad_created = self.bad_created or f"{where}: opprettetDato '{created}'"
             return
+        self.registration_years.add(created[:4])
         moment = datetime.fromisoformat(created.replace("Z", "+00:00"))
         if moment.tzinfo is None:
             moment = moment.astimezone()
@@ -252,6 +301,20 @@ class Analyses:
         return [
             (test_id, name, failure, shown if isinstance(shown, str) else shown.figures())
             for (test_id, name), (failure, shown) in zip(TESTS, outcomes, strict=True)
+        ]
+
+    def counts(self, multi_referenced: int, empty_files: int) -> list[tuple[str, str, str]]:
+        """(test id, name, figures) for Arkade's counting tests, in COUNTS' order."""
+        self.counted["multi-referenced"] = multi_referenced
+        self.counted["empty files"] = empty_files
+        tallies = {
+            "arkivdelstatus": self.archive_part_statuses,
+            "mappe years": self.folder_years,
+            "registrering years": self.registration_years,
+        }
+        return [
+            (test_id, name, tallies[what].figures() if what in tallies else str(self.counted[what]))
+            for test_id, name, what in COUNTS
         ]
 
 

@@ -5,7 +5,8 @@ N5.47, N5.48, N5.59, N5.60, N5.62 and N5.63, the content analyses that can repor
 (hoering.archive.analyses: N5.10, N5.15-N5.17, N5.22, N5.25, N5.27, N5.29, N5.42, N5.44, N5.45
 and N5.61), then hoering.archive.rules: the class controls N5.12, N5.19 and N5.51 and the
 records-management rules (dates, closing, avskrivning, code lists). Arkade's other Noark 5 tests
-only count and never report an error. The XML files are read with iterparse and cleared as they
+only count and never report an error: their counts are printed as INFO lines (analyses.COUNTS).
+The XML files are read with iterparse and cleared as they
 go, so memory grows only with the sets of systemIDs and file names.
 """
 
@@ -35,13 +36,15 @@ _XSI_TYPE = f"{{{XSI}}}type"
 @dataclass(frozen=True)
 class CheckResult:
     """The outcome of one Arkade test; message names the first offender when it failed, figures
-    are the counts Arkade reports beside it."""
+    are the counts Arkade reports beside it. An info result is one of Arkade's tests that only
+    count: it always passes and is not counted as passed."""
 
     test_id: str
     name: str
     passed: bool
     message: str | None = None
     figures: str | None = None
+    info: bool = False
 
 
 @dataclass
@@ -59,6 +62,8 @@ class _Structure:
     dates: list[str] = field(default_factory=list)
     empty: str | None = None
     analyses: Analyses = field(default_factory=Analyses)
+    multi_referenced: set[str] = field(default_factory=set)
+    empty_files: int = 0
 
 
 def _local(tag: object) -> str:
@@ -295,6 +300,8 @@ class _Checker:
     def _document_object(self, found: _Structure, element: etree._Element) -> None:
         reference = (element.findtext("{*}referanseDokumentfil") or "").strip()
         reference = reference.replace("\\", "/")
+        if reference in found.referenced:
+            found.multi_referenced.add(reference)
         found.referenced.add(reference)
         path = self.root / reference
         system_id = (element.findtext("{*}systemID") or "").strip()
@@ -302,6 +309,7 @@ class _Checker:
             if found.missing_file is None:
                 found.missing_file = f"{reference or '(no referanseDokumentfil)'} ({system_id})"
             return
+        found.empty_files += path.stat().st_size == 0
         expected = (element.findtext("{*}sjekksum") or "").strip().lower()
         if found.bad_checksum is None and expected != _sha256(path):
             found.bad_checksum = f"{reference} ({system_id}): sjekksum does not match"
@@ -415,6 +423,10 @@ class _Checker:
             self.declared(tree), (count, problem)
         ):
             self.result(test_id, name, failure, figures)
+        for test_id, name, figures in found.analyses.counts(
+            len(found.multi_referenced), found.empty_files
+        ):
+            self.results.append(CheckResult(test_id, name, True, None, figures, info=True))
         empty = found.empty or next(
             filter(None, (self.empty_elements(n) for n in list(MAIN_SCHEMAS)[1:])), None
         )
@@ -484,15 +496,18 @@ def check_extraction(path: Path) -> list[CheckResult]:
 
 
 def format_report(results: list[CheckResult]) -> str:
-    """One line per test: PASS/FAIL, id, name, the first offender and [the counts]."""
+    """One line per test: PASS/FAIL (INFO for a count), id, name, the first offender and [the
+    counts]."""
     lines = []
     for result in results:
-        line = f"[{'PASS' if result.passed else 'FAIL'}] {result.test_id} {result.name}"
+        label = "INFO" if result.info else "PASS" if result.passed else "FAIL"
+        line = f"[{label}] {result.test_id} {result.name}"
         if result.message:
             line += f": {result.message}"
         if result.figures:
             line += f" [{result.figures}]"
         lines.append(line)
     failed = sum(not r.passed for r in results)
-    lines.append(f"{len(results) - failed} passed, {failed} failed")
+    passed = sum(r.passed and not r.info for r in results)
+    lines.append(f"{passed} passed, {failed} failed")
     return "\n".join(lines)

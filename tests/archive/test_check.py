@@ -69,6 +69,14 @@ def test_missing_document_fails_n5_32_and_n5_28(unpacked: Path) -> None:
     assert "antallDokumentfiler is 6 but the package holds 5" in (failed["N5.28"].message or "")
 
 
+def test_an_empty_document_file_is_counted_n5_64(unpacked: Path) -> None:
+    _first_document(unpacked).write_bytes(b"")
+    results = {r.test_id: r for r in check_extraction(unpacked)}
+    assert not results["N5.30"].passed
+    assert results["N5.64"].info and results["N5.64"].figures == "1"
+    assert "[INFO] N5.64 Empty document files [1]" in format_report(list(results.values()))
+
+
 def test_missing_documents_folder_fails_n5_28(unpacked: Path) -> None:
     for document in (unpacked / "DOKUMENT").rglob("*.pdf"):
         document.unlink()
@@ -152,6 +160,8 @@ def test_format_report_lists_every_test(written: Path) -> None:
     assert report.splitlines()[0] == "[PASS] N5.01 Existence of the XML files"
     assert "[PASS] N5.17 Journalposttype of the journalposter [Inngående dokument 3, " in report
     assert "[PASS] N5.29 Document formats and file extensions [fmt/477 6]" in report
+    assert "[INFO] N5.39 Number of korrespondanseparter [4]" in report
+    assert "[INFO] N5.18 Registreringer per year [2026 5]" in report
     assert report.endswith("33 passed, 0 failed")
 
 
