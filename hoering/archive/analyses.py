@@ -92,6 +92,18 @@ COUNTS = (
     ("N5.64", "Empty document files", "empty files"),
 )
 _COUNTED = frozenset(what for _id, _name, what in COUNTS)
+# The elements visit() takes in; the caller passes over the others.
+READ = _COUNTED | {
+    "mappe",
+    "registrering",
+    "opprettetDato",
+    "saksstatus",
+    "dokumentstatus",
+    "dokumentobjekt",
+    "skjerming",
+    "kassasjon",
+    "utfoertKassasjon",
+}
 
 # xs:dateTime (the type of opprettetDato), with an optional timezone as the schema allows.
 _DATE_TIME = re.compile(r"-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
@@ -147,7 +159,7 @@ def _valid_date_time(text: str) -> bool:
     return True
 
 
-def extension_fits(format_value: str, reference: str) -> bool:
+def _extension_fits(format_value: str, reference: str) -> bool:
     """The file's extension is one PRONOM gives for the format (or, in the older Noark 5
     versions' style, the format is the extension itself, as Arkade compares). An identifier
     not in FORMAT_EXTENSIONS cannot be judged and fits."""
@@ -179,9 +191,9 @@ class Analyses:
         self.folder_years = _Tally()
         self.registration_years = _Tally()
 
-    def visit(self, element: etree._Element) -> None:
-        """Take in one element at its end, before it is freed."""
-        name = _local(element.tag)
+    def visit(self, name: str, element: etree._Element) -> None:
+        """Take in one element named in READ (name is its local name) at its end, before it is
+        freed."""
         parent = element.getparent()
         parent_name = _local(parent.tag) if parent is not None else ""
         line = element.sourceline
@@ -256,7 +268,7 @@ class Analyses:
         if not value or not reference:
             return
         offence, line = None, element.sourceline
-        if not extension_fits(value, reference):
+        if not _extension_fits(value, reference):
             offence = f"line {line}: the extension of {reference} does not fit format {value}"
         elif variant != PRODUCTION_FORMAT and value.lower() not in ARCHIVE_FORMATS:
             offence = f"line {line}: {variant} {reference} is {value}, not an archive format"

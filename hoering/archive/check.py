@@ -22,8 +22,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from hoering.archive.analyses import READ, Analyses, Declared
 from hoering.archive.analyses import TESTS as ANALYSES
-from hoering.archive.analyses import Analyses, Declared
 from hoering.archive.rules import check_rules
 from hoering.archive.xmlutil import ADDML, MAIN_SCHEMAS, SCHEMA_DIR, XSI
 
@@ -272,8 +272,9 @@ class _Checker:
         return found
 
     def _visit(self, found: _Structure, element: etree._Element) -> None:
-        found.analyses.visit(element)
         name = _local(element.tag)
+        if name in READ:
+            found.analyses.visit(name, element)
         line = element.sourceline or 0
         if found.empty is None and _empty(element):
             found.empty = f"arkivstruktur.xml line {line}: <{name}> is empty"
