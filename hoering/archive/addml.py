@@ -28,6 +28,7 @@ class AddmlFacts:
     period_start: date
     period_end: date
     screened: bool
+    to_dispose: bool
     document_files: int
     checksums: dict[str, str]
     occurrences: dict[str, int]
@@ -109,7 +110,7 @@ def write_addml(path: Path, facts: AddmlFacts) -> None:
     for name, flag in (
         ("inneholderSkjermetInformasjon", facts.screened),
         ("omfatterDokumenterSomErKassert", False),
-        ("inneholderDokumenterSomSkalKasseres", False),
+        ("inneholderDokumenterSomSkalKasseres", facts.to_dispose),
         ("inneholderVirksomhetsspesifikkeMetadata", False),
     ):
         _prop(extra, name, "true" if flag else "false", "boolean")

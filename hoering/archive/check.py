@@ -1,10 +1,13 @@
 """Check a Noark 5 arkivuttrekk (ours or another system's) the way Arkade 5 does.
 
-Covers the structure tests N5.01-N5.03 and N5.28 and the content controls N5.30, N5.32, N5.33,
-N5.47, N5.48, N5.59, N5.60, N5.62 and N5.63, then hoering.archive.rules: the class controls
-N5.12, N5.19 and N5.51 and the records-management rules (dates, closing, avskrivning, code
-lists). The XML files are read with iterparse and cleared as they go, so memory grows only with
-the sets of systemIDs and file names.
+Covers the structure tests N5.01-N5.03 and N5.28, the content controls N5.30, N5.32, N5.33,
+N5.47, N5.48, N5.59, N5.60, N5.62 and N5.63, the content analyses that can report an error
+(hoering.archive.analyses: N5.10, N5.15-N5.17, N5.22, N5.25, N5.27, N5.29, N5.42, N5.44, N5.45
+and N5.61), then hoering.archive.rules: the class controls N5.12, N5.19 and N5.51 and the
+records-management rules (dates, closing, avskrivning, code lists). Arkade's other Noark 5 tests
+only count and never report an error: their counts are printed as INFO lines (analyses.COUNTS).
+The XML files are read with iterparse and cleared as they
+go, so memory grows only with the sets of systemIDs and file names.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from hoering.archive.analyses import READ, Analyses, Declared
+from hoering.archive.analyses import TESTS as ANALYSES
 from hoering.archive.rules import check_rules
 from hoering.archive.xmlutil import ADDML, MAIN_SCHEMAS, SCHEMA_DIR, XSI
 
@@ -30,12 +35,16 @@ _XSI_TYPE = f"{{{XSI}}}type"
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The outcome of one Arkade test; message names the first offender when it failed."""
+    """The outcome of one Arkade test; message names the first offender when it failed, figures
+    are the counts Arkade reports beside it. An info result is one of Arkade's tests that only
+    count: it always passes and is not counted as passed."""
 
     test_id: str
     name: str
     passed: bool
     message: str | None = None
+    figures: str | None = None
+    info: bool = False
 
 
 @dataclass
@@ -52,6 +61,9 @@ class _Structure:
     journalposter: int = 0
     dates: list[str] = field(default_factory=list)
     empty: str | None = None
+    analyses: Analyses = field(default_factory=Analyses)
+    multi_referenced: set[str] = field(default_factory=set)
+    empty_files: int = 0
 
 
 def _local(tag: object) -> str:
@@ -114,8 +126,10 @@ class _Checker:
         self.root = root
         self.results: list[CheckResult] = []
 
-    def result(self, test_id: str, name: str, failure: str | None) -> None:
-        self.results.append(CheckResult(test_id, name, failure is None, failure))
+    def result(
+        self, test_id: str, name: str, failure: str | None, figures: str | None = None
+    ) -> None:
+        self.results.append(CheckResult(test_id, name, failure is None, failure, figures))
 
     # ADDML -------------------------------------------------------------------------------
 
@@ -131,6 +145,40 @@ class _Checker:
     def _property_value(tree: etree._ElementTree, name: str) -> str | None:
         found = tree.find(f".//{{{ADDML}}}property[@name='{name}']/{{{ADDML}}}value")
         return None if found is None else (found.text or "").strip()
+
+    @staticmethod
+    def _occurrences(tree: etree._ElementTree, file_name: str, element: str) -> int | None:
+        """The numberOfOccurrences arkivuttrekk.xml declares for element in one XML file."""
+        value = f"{{{ADDML}}}value"
+        for data_object in tree.iter(f"{{{ADDML}}}dataObject"):
+            named = data_object.findtext(
+                f"{{{ADDML}}}properties/{{{ADDML}}}property[@name='file']/{{{ADDML}}}properties"
+                f"/{{{ADDML}}}property[@name='name']/{value}"
+            )
+            if (named or "").strip() != file_name:
+                continue
+            for prop in data_object.iter(f"{{{ADDML}}}property"):
+                if prop.get("name") == "numberOfOccurrences" and (
+                    (prop.findtext(value) or "").strip() == element
+                ):
+                    count = prop.findtext(
+                        f"{{{ADDML}}}properties/{{{ADDML}}}property[@name='value']/{value}"
+                    )
+                    return int(count) if (count or "").strip().isdigit() else None
+        return None
+
+    def declared(self, tree: etree._ElementTree | None) -> Declared | str:
+        """What arkivuttrekk.xml declares for the content analyses (a missing flag is false)."""
+        if tree is None:
+            return "arkivuttrekk.xml is missing or unreadable"
+        return Declared(
+            folders=self._occurrences(tree, "arkivstruktur.xml", "mappe"),
+            registrations=self._occurrences(tree, "arkivstruktur.xml", "registrering"),
+            changes=self._occurrences(tree, "endringslogg.xml", "endring"),
+            screened=self._property_value(tree, "inneholderSkjermetInformasjon") == "true",
+            to_dispose=self._property_value(tree, "inneholderDokumenterSomSkalKasseres") == "true",
+            disposed=self._property_value(tree, "omfatterDokumenterSomErKassert") == "true",
+        )
 
     def sharp_separation(self, tree: etree._ElementTree | None) -> bool:
         """Both period separations are "skarpt" (Arkade: PeriodSeparationIsSharp)."""
@@ -225,6 +273,8 @@ class _Checker:
 
     def _visit(self, found: _Structure, element: etree._Element) -> None:
         name = _local(element.tag)
+        if name in READ:
+            found.analyses.visit(name, element)
         line = element.sourceline or 0
         if found.empty is None and _empty(element):
             found.empty = f"arkivstruktur.xml line {line}: <{name}> is empty"
@@ -251,6 +301,8 @@ class _Checker:
     def _document_object(self, found: _Structure, element: etree._Element) -> None:
         reference = (element.findtext("{*}referanseDokumentfil") or "").strip()
         reference = reference.replace("\\", "/")
+        if reference in found.referenced:
+            found.multi_referenced.add(reference)
         found.referenced.add(reference)
         path = self.root / reference
         system_id = (element.findtext("{*}systemID") or "").strip()
@@ -258,6 +310,7 @@ class _Checker:
             if found.missing_file is None:
                 found.missing_file = f"{reference or '(no referanseDokumentfil)'} ({system_id})"
             return
+        found.empty_files += path.stat().st_size == 0
         expected = (element.findtext("{*}sjekksum") or "").strip().lower()
         if found.bad_checksum is None and expected != _sha256(path):
             found.bad_checksum = f"{reference} ({system_id}): sjekksum does not match"
@@ -316,20 +369,24 @@ class _Checker:
             return None
         return None
 
-    def change_references(self, system_ids: dict[str, int]) -> str | None:
-        """The first endringslogg referanseArkivenhet that is not a systemID in arkivstruktur."""
+    def changes(self, system_ids: dict[str, int]) -> tuple[str | None, int, str | None]:
+        """The first endringslogg referanseArkivenhet that is not a systemID in arkivstruktur,
+        the number of endringer, and why endringslogg.xml could not be read."""
         path = self.root / "endringslogg.xml"
+        unknown, count = None, 0
         try:
             for _event, element in _events(path):
                 if _local(element.tag) == "referanseArkivenhet":
                     target = (element.text or "").strip()
-                    if target not in system_ids:
-                        return f"endringslogg.xml line {element.sourceline}: {target} not found"
+                    if target not in system_ids and unknown is None:
+                        unknown = f"endringslogg.xml line {element.sourceline}: {target} not found"
                 elif _local(element.tag) == "endring":
+                    count += 1
                     _release(element)
         except (OSError, etree.XMLSyntaxError) as error:
-            return f"endringslogg.xml unreadable: {error}"
-        return None
+            problem = f"endringslogg.xml unreadable: {error}"
+            return problem, count, problem
+        return unknown, count, None
 
     # Running -----------------------------------------------------------------------------
 
@@ -342,9 +399,9 @@ class _Checker:
         self.n5_28(tree, files)
         found = self.structure()
         if isinstance(found, str):
-            for test_id, name in _CONTENT_TESTS:
+            for test_id, name in (*_CONTENT_TESTS, *ANALYSES):
                 self.result(test_id, name, found)
-            return self.results
+            return _ordered(self.results)
         self.result("N5.30", "Checksums of the document files", found.bad_checksum)
         self.result("N5.32", "Referenced document files exist", _missing(found))
         unreferenced = [f for f in files or () if f not in found.referenced]
@@ -361,16 +418,23 @@ class _Checker:
             f"arkivstruktur.xml line {bad_ref[1]}: {bad_ref[0]}" if bad_ref else None,
         )
         self._journals(found, self.sharp_separation(tree))
-        self.result(
-            "N5.62", "endringslogg references exist", self.change_references(found.system_ids)
-        )
+        unknown, count, problem = self.changes(found.system_ids)
+        self.result("N5.62", "endringslogg references exist", unknown)
+        for test_id, name, failure, figures in found.analyses.results(
+            self.declared(tree), (count, problem)
+        ):
+            self.result(test_id, name, failure, figures)
+        for test_id, name, figures in found.analyses.counts(
+            len(found.multi_referenced), found.empty_files
+        ):
+            self.results.append(CheckResult(test_id, name, True, None, figures, info=True))
         empty = found.empty or next(
             filter(None, (self.empty_elements(n) for n in list(MAIN_SCHEMAS)[1:])), None
         )
         self.result("N5.63", "Elements without content", empty)
         for test_id, name, failure in check_rules(self.root):
             self.result(test_id, name, failure)
-        return self.results
+        return _ordered(self.results)
 
     def _journals(self, found: _Structure, sharp: bool) -> None:
         """N5.59 counts and N5.60 first/last journaldato across the three files."""
@@ -404,6 +468,13 @@ _CONTENT_TESTS = (
 )
 
 
+def _ordered(results: list[CheckResult]) -> list[CheckResult]:
+    """Arkade's tests by number, then the records-management rules in their own order."""
+    arkade = [r for r in results if r.test_id.startswith("N5.")]
+    arkade.sort(key=lambda r: int(r.test_id.removeprefix("N5.")))
+    return arkade + [r for r in results if not r.test_id.startswith("N5.")]
+
+
 def _span(dates: list[str]) -> tuple[str, str] | None:
     return (min(dates), max(dates)) if dates else None
 
@@ -426,13 +497,18 @@ def check_extraction(path: Path) -> list[CheckResult]:
 
 
 def format_report(results: list[CheckResult]) -> str:
-    """One line per test: PASS/FAIL, id, name and the first offender."""
+    """One line per test: PASS/FAIL (INFO for a count), id, name, the first offender and [the
+    counts]."""
     lines = []
     for result in results:
-        line = f"[{'PASS' if result.passed else 'FAIL'}] {result.test_id} {result.name}"
+        label = "INFO" if result.info else "PASS" if result.passed else "FAIL"
+        line = f"[{label}] {result.test_id} {result.name}"
         if result.message:
             line += f": {result.message}"
+        if result.figures:
+            line += f" [{result.figures}]"
         lines.append(line)
     failed = sum(not r.passed for r in results)
-    lines.append(f"{len(results) - failed} passed, {failed} failed")
+    passed = sum(r.passed and not r.info for r in results)
+    lines.append(f"{passed} passed, {failed} failed")
     return "\n".join(lines)

@@ -23,6 +23,7 @@ SCREENED_SENDER = "Skjerming navn avsender"  # M502
 SCREENED_RECIPIENT = "Skjerming navn mottaker"  # M502
 SCREENED_DOCUMENT_TITLE = "Skjerming tittel dokumentbeskrivelse"  # M502
 PDFA_2B = "fmt/477"
+KEEP = "Bevares"  # M450: the kassasjonsvedtak that disposes of nothing
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,11 @@ class Retention:
     authority: str | None
     years: int
     due: date
+
+    @property
+    def disposes(self) -> bool:
+        """Documents are to be disposed of later (inneholderDokumenterSomSkalKasseres)."""
+        return self.decision != KEEP
 
 
 @dataclass(frozen=True)

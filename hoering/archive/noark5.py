@@ -490,6 +490,7 @@ class _PackageWriter:
                 w.leaf("tilknyttetAv", created_by)
                 _write_remarks(w, document.remarks)
                 _write_screening(w, document.screening)
+                self.stats.screened |= document.screening is not None
                 for file, data in zip(document.files, contents, strict=True):
                     self._write_file(w, case, file, data, created_at, created_by)
 
@@ -675,6 +676,7 @@ class _PackageWriter:
                 period_start=self.x.period_start,
                 period_end=self.x.period_end,
                 screened=self.stats.screened,
+                to_dispose=self.x.retention is not None and self.x.retention.disposes,
                 document_files=self.stats.document_files,
                 checksums=self.checksums,
                 occurrences=self.stats.occurrences,

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tarfile
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from hoering.archive.check import CheckResult, check_extraction, format_report
-from tests.archive.conftest import uid
+from hoering.archive.model import Retention
+from hoering.archive.noark5 import write_extraction
+from tests.archive.conftest import extraction_fixture, records_fixture, uid
 
 
 def _failed(folder: Path) -> dict[str, CheckResult]:
@@ -62,6 +67,14 @@ def test_missing_document_fails_n5_32_and_n5_28(unpacked: Path) -> None:
     assert set(failed) == {"N5.28", "N5.32"}
     assert document.name in (failed["N5.32"].message or "")
     assert "antallDokumentfiler is 6 but the package holds 5" in (failed["N5.28"].message or "")
+
+
+def test_an_empty_document_file_is_counted_n5_64(unpacked: Path) -> None:
+    _first_document(unpacked).write_bytes(b"")
+    results = {r.test_id: r for r in check_extraction(unpacked)}
+    assert not results["N5.30"].passed
+    assert results["N5.64"].info and results["N5.64"].figures == "1"
+    assert "[INFO] N5.64 Empty document files [1]" in format_report(list(results.values()))
 
 
 def test_missing_documents_folder_fails_n5_28(unpacked: Path) -> None:
@@ -145,7 +158,11 @@ def test_missing_xml_file_fails_n5_01(unpacked: Path, name: str) -> None:
 def test_format_report_lists_every_test(written: Path) -> None:
     report = format_report(check_extraction(written))
     assert report.splitlines()[0] == "[PASS] N5.01 Existence of the XML files"
-    assert report.endswith("21 passed, 0 failed")
+    assert "[PASS] N5.17 Journalposttype of the journalposter [Inngående dokument 3, " in report
+    assert "[PASS] N5.29 Document formats and file extensions [fmt/477 6]" in report
+    assert "[INFO] N5.39 Number of korrespondanseparter [4]" in report
+    assert "[INFO] N5.18 Registreringer per year [2026 5]" in report
+    assert report.endswith("33 passed, 0 failed")
 
 
 # Records-management rules: each broken on purpose in an otherwise valid package.
@@ -257,3 +274,169 @@ def test_a_secondary_class_reference_to_nothing_fails_n5_51(unpacked: Path) -> N
     )
     assert set(failed) == {"N5.51"}
     assert uid("ingen") in (failed["N5.51"].message or "")
+
+
+# Arkade's content analyses that can report an error: each broken on purpose.
+
+
+def _declare(folder: Path, pattern: str, new: str) -> None:
+    """Change one value in arkivuttrekk.xml (its own checksum is not listed anywhere)."""
+    path = folder / "arkivuttrekk.xml"
+    text, count = re.subn(pattern, new, path.read_text(encoding="utf-8"), count=1, flags=re.S)
+    assert count == 1
+    path.write_text(text, encoding="utf-8")
+
+
+def _flag(folder: Path, name: str, value: str) -> None:
+    _declare(folder, rf'(name="{name}"[^>]*>\s*<value>)\w+', rf"\g<1>{value}")
+
+
+@pytest.mark.parametrize(
+    ("element", "test_id", "actual"),
+    [("mappe", "N5.10", 1), ("registrering", "N5.16", 5), ("endring", "N5.61", 2)],
+)
+def test_a_count_other_than_declared_fails(
+    unpacked: Path, element: str, test_id: str, actual: int
+) -> None:
+    _declare(
+        unpacked,
+        rf"(<value>{element}</value>.*?name=\"value\"[^>]*>\s*<value>)\d+",
+        r"\g<1>7",
+    )
+    failed = _failed(unpacked)
+    assert set(failed) == {test_id}
+    assert failed[test_id].message == (
+        f"arkivuttrekk.xml declares 7 <{element}>, the uttrekk holds {actual}"
+    )
+
+
+def test_an_unreadable_endringslogg_fails_n5_61(unpacked: Path) -> None:
+    path = unpacked / "endringslogg.xml"
+    path.write_bytes(path.read_bytes()[:-40])
+    failed = _failed(unpacked)
+    assert (failed["N5.61"].message or "").startswith("endringslogg.xml unreadable")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "test_id", "offender"),
+    [
+        (
+            "<saksstatus>Avsluttet</saksstatus>",
+            "<saksstatus>Under behandling</saksstatus>",
+            "N5.15",
+            "saksstatus 'Under behandling'",
+        ),
+        (
+            "<journalstatus>Arkivert</journalstatus>",
+            "<journalstatus>Journalført</journalstatus>",
+            "N5.22",
+            f"({uid('record-1')}): journalstatus 'Journalført'",
+        ),
+        (
+            "<dokumentstatus>Dokumentet er ferdigstilt</dokumentstatus>",
+            "<dokumentstatus>Dokumentet er under redigering</dokumentstatus>",
+            "N5.25",
+            "dokumentstatus 'Dokumentet er under redigering'",
+        ),
+        (
+            "<format>fmt/477</format>",
+            "<format>fmt/412</format>",
+            "N5.29",
+            "does not fit format fmt/412",
+        ),
+        (
+            "<format>fmt/477</format>",
+            "<format>fmt/18</format>",
+            "N5.29",
+            ".pdf is fmt/18, not an archive format",
+        ),
+    ],
+)
+def test_a_status_or_format_arkade_reports_fails(
+    unpacked: Path, old: str, new: str, test_id: str, offender: str
+) -> None:
+    failed = _break(unpacked, old, new)
+    assert set(failed) == {test_id}
+    assert offender in (failed[test_id].message or "")
+
+
+def test_a_journalpost_without_journalposttype_fails_n5_17(unpacked: Path) -> None:
+    failed = _break(
+        unpacked, "<journalposttype>Inngående dokument</journalposttype>", "<journalposttype/>"
+    )
+    message = failed["N5.17"].message or ""
+    assert uid("record-1") in message
+    assert message.endswith("journalpost without journalposttype")
+
+
+def test_a_creation_date_that_is_no_date_fails_n5_27(unpacked: Path) -> None:
+    failed = _break(
+        unpacked,
+        "<opprettetDato>2026-03-03T09:00:00+01:00</opprettetDato>",
+        "<opprettetDato>3. mars 2026</opprettetDato>",
+    )
+    assert set(failed) == {"N5.03", "N5.27"}
+    assert f"({uid('record-1')}): opprettetDato '3. mars 2026'" in (failed["N5.27"].message or "")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "test_id", "message"),
+    [
+        ("inneholderSkjermetInformasjon", "false", "N5.42", "is false, but arkivstruktur.xml"),
+        ("inneholderDokumenterSomSkalKasseres", "true", "N5.44", "holds no disposal"),
+        ("omfatterDokumenterSomErKassert", "true", "N5.45", "holds no utfoertKassasjon"),
+    ],
+)
+def test_a_declaration_the_content_contradicts_fails(
+    unpacked: Path, name: str, value: str, test_id: str, message: str
+) -> None:
+    _flag(unpacked, name, value)
+    failed = _failed(unpacked)
+    assert set(failed) == {test_id}
+    assert (failed[test_id].message or "").startswith(f"{name} is {value}")
+    assert message in (failed[test_id].message or "")
+
+
+@pytest.mark.parametrize(("decision", "passes"), [("Bevares", True), ("Kasseres", False)])
+def test_only_a_disposing_kassasjonsvedtak_needs_declaring_n5_44(
+    unpacked: Path, decision: str, passes: bool
+) -> None:
+    failed = _break(
+        unpacked,
+        "</arkivperiodeSluttDato>",
+        f"</arkivperiodeSluttDato><kassasjon><kassasjonsvedtak>{decision}</kassasjonsvedtak>"
+        "<bevaringstid>10</bevaringstid><kassasjonsdato>2036-12-31</kassasjonsdato></kassasjon>",
+    )
+    assert set(failed) == (set() if passes else {"N5.44"})
+    if not passes:
+        assert "kassasjonsvedtak 'Kasseres' in arkivdel" in (failed["N5.44"].message or "")
+
+
+def test_a_screened_document_alone_is_declared_n5_42(tmp_path: Path) -> None:
+    """An uttrekk whose only skjerming is a redacted text says it holds screened information."""
+    extraction = extraction_fixture(
+        records=lambda _case: [r for r in records_fixture() if r.screening is None]
+    )
+    written = write_extraction(extraction, tmp_path / "uttrekk.tar", workers=1)
+    results = {r.test_id: r for r in check_extraction(written)}
+    assert results["N5.42"].passed, results["N5.42"].message
+    assert results["N5.42"].figures == "dokumentbeskrivelse 1"
+
+
+@pytest.mark.parametrize(("decision", "declared"), [("Bevares", "false"), ("Kasseres", "true")])
+def test_the_kassasjonsvedtak_is_declared_n5_44(
+    tmp_path: Path, decision: str, declared: str
+) -> None:
+    """arkivuttrekk.xml says documents are to be disposed of exactly when the vedtak disposes."""
+    retention = Retention(decision, "Riksarkivarens forskrift § 7-19", 10, date(2036, 12, 31))
+    extraction = replace(extraction_fixture(), retention=retention)
+    written = write_extraction(extraction, tmp_path / "uttrekk.tar", workers=1)
+    results = check_extraction(written)
+    assert all(r.passed for r in results), format_report(results)
+    n5_44 = next(r for r in results if r.test_id == "N5.44")
+    assert n5_44.figures == f"arkivdel ({decision}) 1"
+    with tarfile.open(written) as tar:
+        member = tar.extractfile("uttrekk/arkivuttrekk.xml")
+        assert member is not None
+        addml = member.read().decode()
+    assert re.search(rf'"inneholderDokumenterSomSkalKasseres"[^>]*>\s*<value>{declared}<', addml)

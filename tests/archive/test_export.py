@@ -253,7 +253,7 @@ def test_cli_exports_and_checks(closed, runner, tmp_path):
     checked = runner.invoke(args=["archive", "check", str(out)])
     assert checked.exit_code == 0, checked.output
     assert "[PASS] N5.30" in checked.output
-    assert "21 passed, 0 failed" in checked.output
+    assert "33 passed, 0 failed" in checked.output
 
 
 def test_cli_check_names_the_failing_test(runner, tmp_path, package):

@@ -51,10 +51,11 @@ def test_schemas_are_shipped_byte_for_byte(unpacked: Path) -> None:
 def test_check_extraction_passes_on_our_output(written: Path) -> None:
     results = check_extraction(written)
     assert all(r.passed for r in results), format_report(results)
-    assert [r.test_id for r in results] == [
-        "N5.01", "N5.02", "N5.03", "N5.28", "N5.30", "N5.32", "N5.33",
-        "N5.47", "N5.48", "N5.59", "N5.60", "N5.62", "N5.63",
-        "N5.12", "N5.19", "N5.51", "K3.2.4", "K-DATES", "K-JOURNAL", "K3.4", "M-CODES",
+    assert [r.test_id for r in results if not r.info] == [
+        "N5.01", "N5.02", "N5.03", "N5.10", "N5.12", "N5.15", "N5.16", "N5.17", "N5.19",
+        "N5.22", "N5.25", "N5.27", "N5.28", "N5.29", "N5.30", "N5.32", "N5.33", "N5.42",
+        "N5.44", "N5.45", "N5.47", "N5.48", "N5.51", "N5.59", "N5.60", "N5.61", "N5.62",
+        "N5.63", "K3.2.4", "K-DATES", "K-JOURNAL", "K3.4", "M-CODES",
     ]  # fmt: skip
 
 
