@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from hoering.accounts.models import User
 from hoering.analysis.models import Campaign, CampaignMember, Theme, ThemeTag
@@ -171,6 +172,7 @@ def dispositions(consultation: Consultation) -> list[Disposition]:
         db.session.scalars(
             select(Disposition)
             .where(Disposition.consultation_id == consultation.id)
+            .options(selectinload(Disposition.paragraphs))
             .order_by(Disposition.id)
         )
     )
@@ -193,14 +195,18 @@ class Effective:
 
 
 def effective(
-    consultation: Consultation, submission_ids: Collection[int] | None = None
+    consultation: Consultation,
+    submission_ids: Collection[int] | None = None,
+    *,
+    every: list[Disposition] | None = None,
 ) -> dict[int, Effective]:
     """Per innspill (all of the consultation's when no ids are given): its own disposition,
-    else its campaign's, else its themes' (by theme name). At most three queries."""
+    else its campaign's, else its themes' (by theme name). At most four queries (two fewer
+    when the consultation's dispositions are passed in)."""
     if submission_ids is not None and not submission_ids:
         return {}
     wanted = set(submission_ids) if submission_ids is not None else None
-    every = dispositions(consultation)
+    every = dispositions(consultation) if every is None else every
     by_campaign = {d.campaign_id: d for d in every if d.campaign_id is not None}
     by_theme = {d.theme_id: d for d in every if d.theme_id is not None}
     result: dict[int, Effective] = {

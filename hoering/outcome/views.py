@@ -231,6 +231,12 @@ def outcome_published(consultation: Consultation) -> bool:
     return summary.is_published(consultation)
 
 
+@bp.app_template_filter("applies_to")
+def applies_to(applied: summary.AppliedDisposition) -> str:
+    """What a disposition in a part of the draft is on (the same words as in the documents)."""
+    return documents.applies_to(applied)
+
+
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "odt": "application/vnd.oasis.opendocument.text",
