@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from hoering import prepared
 from hoering.analysis import campaigns
 from hoering.analysis import services as analysis
 from hoering.analysis.models import ThemeTag
@@ -18,7 +19,8 @@ from hoering.consultations.services import get_consultation
 from hoering.db import utcnow
 from hoering.errors import BadInputError, DomainError, NotFoundError
 from hoering.extensions import db
-from hoering.outcome import documents, lineage, services, summary
+from hoering.outcome import documents, downloads, lineage, services, summary
+from hoering.outcome.models import PreparedSummary
 from hoering.outcome.services import TARGET_SUBMISSION, TARGETS
 from hoering.paging import whole_number
 
@@ -142,8 +144,12 @@ def change(consultation: Consultation):
 
 def _render_summary(consultation: Consultation, *, status=200, error=None):
     summary_row = summary.get_summary(consultation)
+    docs = downloads.latest(consultation, str(get_locale()))
     return render_template(
         "outcome/manage_summary.html",
+        docs=docs,
+        formats=downloads.FORMATS,
+        underway=any(row.status in prepared.UNDERWAY for row in docs.values()),
         consultation=consultation,
         row=summary_row,
         content=summary.build(consultation),
@@ -237,49 +243,56 @@ def applies_to(applied: summary.AppliedDisposition) -> str:
     return documents.applies_to(applied)
 
 
-FORMATS = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "pdf": "application/pdf",
-}
-
-
-def _document(consultation: Consultation, ext: str) -> Response:
-    if ext not in FORMATS:
-        raise NotFoundError()
-    content = summary.build(consultation)
-    items = documents.blocks(content)
-    if ext == "docx":
-        data = documents.render_docx(items)
-    elif ext == "odt":
-        data = documents.render_odt(items)
-    else:
-        data = documents.render_pdf(
-            items,
-            title=_("Høringsoppsummering: %(title)s", title=consultation.title),
-            author=consultation.agency.name,
-            lang=str(get_locale()),
-        )
-    name = f"hoeringsoppsummering-{consultation.slug}.{ext}"
+def _send(row, consultation: Consultation) -> Response:
     return Response(
-        data,
-        mimetype=FORMATS[ext],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        downloads.document_data(row),
+        mimetype=downloads.FORMATS[row.format],
+        headers={"Content-Disposition": f'attachment; filename="{row.file_name}"'},
+    )
+
+
+@bp.route("/admin/hoeringer/<slug>/oppsummering/dokumenter", methods=["POST"])
+@officer_only
+def request_document(consultation: Consultation):
+    """Ask the task queue for the summary as it stands, as DOCX, ODT or PDF/A."""
+    ext = request.form.get("format", "")
+    if ext not in downloads.FORMATS:
+        raise BadInputError(_("Ukjent dokumentformat."))
+    downloads.request_document(consultation, ext, str(get_locale()), by=current_user)
+    db.session.commit()
+    return redirect(
+        url_for("outcome.manage_summary", slug=consultation.slug) + "#dokumenter", code=303
     )
 
 
 @bp.route("/admin/hoeringer/<slug>/hoeringsoppsummering.<ext>")
 @officer_only
 def download(consultation: Consultation, ext: str):
-    """The summary as it stands, to edit in Word or LibreOffice or to read as PDF/A."""
-    return _document(consultation, ext)
+    """The newest finished document in this format and language; while there is none, the
+    summary page, which shows how far it has come."""
+    row = downloads.latest(consultation, str(get_locale()), done=True).get(
+        downloads.check_format(ext)
+    )
+    if row is None:
+        return redirect(
+            url_for("outcome.manage_summary", slug=consultation.slug) + "#dokumenter", code=303
+        )
+    return _send(row, consultation)
 
 
 @bp.route("/hoeringer/<slug>/resultat/hoeringsoppsummering.<ext>")
 def public_download(slug: str, ext: str):
+    """The published summary's document; while it is being made, a page that checks again."""
     consultation = get_consultation(slug, viewer=current_user)
-    summary.published_summary(consultation)
-    return _document(consultation, ext)
+    row = downloads.public_document(consultation, ext, str(get_locale()))
+    row_id = row.id
+    db.session.commit()  # a new request is queued (and, run in-process, made) on commit
+    row = db.session.get(PreparedSummary, row_id)
+    if row.status == prepared.DONE:
+        return _send(row, consultation)
+    return render_template("outcome/document_status.html", consultation=consultation, row=row), (
+        503 if row.status == prepared.FAILED else 202
+    )
 
 
 def _render_versions(consultation: Consultation, *, status=200, error=None):
