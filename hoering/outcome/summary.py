@@ -137,12 +137,7 @@ def is_published(consultation: Consultation) -> bool:
     """Whether the outcome is public; no query while the consultation is still open."""
     if consultation.phase(utcnow()) not in (STATUS_CLOSED, STATUS_ARCHIVED):
         return False
-    return (
-        db.session.scalar(
-            select(Summary.published_at).where(Summary.consultation_id == consultation.id)
-        )
-        is not None
-    )
+    return services.is_frozen(consultation)
 
 
 def _label(paragraph: Paragraph) -> str:

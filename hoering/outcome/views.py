@@ -65,6 +65,7 @@ def _render_page(consultation: Consultation, *, status=200, error=None, failed=N
         campaigns=campaigns.listing(consultation),
         current=current,
         paragraphs=services.changeable_paragraphs(consultation),
+        frozen=services.is_frozen(consultation),
         error=error,
         failed=failed,
         typed=_typed() if failed else None,
@@ -86,6 +87,7 @@ def _render_item(consultation: Consultation, submission, *, status=200, error=No
         own=own,
         applies=services.effective(consultation, [submission.id]).get(submission.id),
         paragraphs=services.changeable_paragraphs(consultation),
+        frozen=services.is_frozen(consultation),
         error=error,
         typed=_typed() if error else None,
     ), status
@@ -303,6 +305,7 @@ def _render_versions(consultation: Consultation, *, status=200, error=None):
         changes=changes,
         corrected=lineage.corrections([c.paragraph for c in changes]),
         previous=lineage.previous_paragraphs(consultation),
+        frozen=services.is_frozen(consultation),
         error=error,
     ), status
 
