@@ -3,7 +3,7 @@ campaign and innspill."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -237,6 +237,18 @@ def handled(slug: str, submission_id: int):
 def outcome_published(consultation: Consultation) -> bool:
     """Whether the consultation's outcome page is public (for links on other pages)."""
     return summary.is_published(consultation)
+
+
+@bp.app_template_global()
+def outcome_of(consultation: Consultation) -> dict[int, services.Effective]:
+    """What was done with each of the consultation's innspill, for showing it inline on the
+    public lists: empty before the summary is published. Worked out once per request for the
+    whole consultation (a fixed number of queries, however many innspill a page lists)."""
+    known = g.setdefault("outcome_of", {})
+    if consultation.id not in known:
+        published = summary.is_published(consultation)
+        known[consultation.id] = services.effective(consultation) if published else {}
+    return known[consultation.id]
 
 
 @bp.app_template_filter("applies_to")
