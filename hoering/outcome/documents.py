@@ -15,7 +15,7 @@ from odf.style import ParagraphProperties, Style, TableColumnProperties, TextPro
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, P
 
-from hoering.archive.documents import _new_pdf, _quote, _text, _uses_common
+from hoering.archive.documents import new_pdf, uses_common, write_quote, write_text
 from hoering.archive.submission_export import LABELS
 from hoering.outcome.services import SOURCE_CAMPAIGN, SOURCE_THEME
 
@@ -236,17 +236,17 @@ def render_pdf(items: list[Block], *, title: str, author: str, lang: str = "nb")
     texts = [block.text for block in items] + [
         cell for b in items for row in b.rows for cell in row
     ]
-    pdf = _new_pdf(title, author, lang, common=_uses_common(title, author, *texts))
+    pdf = new_pdf(title, author, lang, common=uses_common(title, author, *texts))
     for block in items:
         if block.kind == HEADING:
             pdf.ln(2)
-            _text(pdf, block.text, size=(15, 13, 11.5, 10.5)[block.level], bold=True)
+            write_text(pdf, block.text, size=(15, 13, 11.5, 10.5)[block.level], bold=True)
         elif block.kind == QUOTE:
-            _quote(pdf, block.text)
+            write_quote(pdf, block.text)
         elif block.kind == TABLE:
             for row in block.rows:
-                _text(pdf, " · ".join(row), size=9.5, bold=row is block.rows[0])
+                write_text(pdf, " · ".join(row), size=9.5, bold=row is block.rows[0])
         else:
-            _text(pdf, block.text)
+            write_text(pdf, block.text)
     pdf.note_missing()
     return bytes(pdf.output())

@@ -101,12 +101,12 @@ def test_the_font_is_parsed_once_per_process_and_other_scripts_get_the_whole_fon
     greek = render_submission_pdf(submission(text="Καλημέρα"))
     assert documents._font_source.cache_info().misses == 2  # the whole font, for Greek
     _assert_pdfa_2b(greek)
-    assert not documents._uses_common("Καλημέρα")
-    assert documents._uses_common("Sámi: čđŋšŧž ǧǩ, «æøå» – € ±")
+    assert not documents.uses_common("Καλημέρα")
+    assert documents.uses_common("Sámi: čđŋšŧž ǧǩ, «æøå» – € ±")
 
 
 def test_lines_wrap_within_the_width_and_long_words_break() -> None:
-    pdf = documents._new_pdf("t", "a", "nb", common=True)
+    pdf = documents.new_pdf("t", "a", "nb", common=True)
     pdf.set_font("DejaVuSans", "", 10)
     text = "Et kort avsnitt med vanlige ord som må brytes. " * 8 + "x" * 400 + "\n\nslutt"
     lines = documents._wrap(pdf, text, 100)
