@@ -23,7 +23,7 @@ from hoering.db import utcnow
 from hoering.extensions import db
 from hoering.outcome import documents, downloads, services, summary
 from hoering.outcome.models import PreparedSummary
-from tests.archive.test_documents import _assert_pdfa_2b, _streams
+from tests.archive.test_documents import assert_pdfa_2b, pdf_streams
 from tests.conftest import post_form
 from tests.factories import make_closed_consultation
 
@@ -130,8 +130,8 @@ def test_the_odt_opens_in_libreoffice_and_odfpy(case, signed_in, tmp_path):
 
 def test_the_pdf_is_pdfa(case, signed_in, client):
     data = _download(signed_in, case, "pdf")
-    _assert_pdfa_2b(data)
-    assert "Høringsoppsummering: Høring om arkivloven" in _streams(data)
+    assert_pdfa_2b(data)
+    assert "Høringsoppsummering: Høring om arkivloven" in pdf_streams(data)
     slug = case["consultation"].slug
     assert client.get(f"/hoeringer/{slug}/resultat/hoeringsoppsummering.pdf").status_code == 404
     assert client.get(f"/admin/hoeringer/{slug}/hoeringsoppsummering.exe").status_code in (
