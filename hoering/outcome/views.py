@@ -257,11 +257,12 @@ def applies_to(applied: summary.AppliedDisposition) -> str:
     return documents.applies_to(applied)
 
 
-def _send(row, consultation: Consultation) -> Response:
+def _send(row: PreparedSummary, *, private: bool) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{row.file_name}"'}
+    if private:  # the summary before publication is the agency's working document
+        headers["Cache-Control"] = "private, no-store"
     return Response(
-        downloads.document_data(row),
-        mimetype=downloads.FORMATS[row.format],
-        headers={"Content-Disposition": f'attachment; filename="{row.file_name}"'},
+        downloads.document_data(row), mimetype=downloads.FORMATS[row.format], headers=headers
     )
 
 
@@ -291,7 +292,7 @@ def download(consultation: Consultation, ext: str):
         return redirect(
             url_for("outcome.manage_summary", slug=consultation.slug) + "#dokumenter", code=303
         )
-    return _send(row, consultation)
+    return _send(row, private=True)
 
 
 @bp.route("/hoeringer/<slug>/resultat/hoeringsoppsummering.<ext>")
@@ -303,7 +304,7 @@ def public_download(slug: str, ext: str):
     db.session.commit()  # a new request is queued (and, run in-process, made) on commit
     row = db.session.get(PreparedSummary, row_id)
     if row.status == prepared.DONE:
-        return _send(row, consultation)
+        return _send(row, private=False)
     return render_template("outcome/document_status.html", consultation=consultation, row=row), (
         503 if row.status == prepared.FAILED else 202
     )

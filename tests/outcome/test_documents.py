@@ -58,6 +58,7 @@ def _download(signed_in, case, ext):
     response = client.get(f"/admin/hoeringer/{slug}/hoeringsoppsummering.{ext}")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "private, no-store"
     return response.data
 
 
