@@ -200,3 +200,18 @@ def test_the_summary_takes_the_same_number_of_queries_however_much_there_is(case
         content = summary.build(bigger["consultation"])
     assert len(content.sections) == 2 and len(content.themes) == 7
     assert len(large) == len(small), (small.statements, large.statements)
+
+
+def test_the_api_gives_the_parts_of_the_draft_once_published(case, client):
+    slug = case["consultation"].slug
+    assert client.get(f"/api/v1/hoeringer/{slug}/resultat").status_code == 404
+    summary.publish_summary(case["consultation"], by=case["officer"])
+    db.session.commit()
+    data = client.get(f"/api/v1/hoeringer/{slug}/resultat").get_json()
+    first, second = data["sections"]
+    assert first["consultees"] == ["Fjordvik kommune"]
+    assert first["quotes"] == [{"by": "Fjordvik kommune", "text": "for kort"}]
+    assert {(d["applies_to"], d["decision"], d["submissions"]) for d in second["dispositions"]} == {
+        ("own", "rejected", 1),
+        ("campaign", "noted", 3),
+    }
