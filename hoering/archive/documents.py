@@ -1,4 +1,9 @@
-"""PDF/A-2b renderings of innspill and draft versions (riksarkivarens forskrift § 5-17)."""
+"""PDF/A-2b renderings of innspill and draft versions (riksarkivarens forskrift § 5-17).
+
+Other documents of the case (the høringsoppsummering) are written with the same small API, so
+they get the same fonts, output intent and checks: new_pdf() (with uses_common() to choose the
+font cut), write_text() and write_quote(), then the document's note_missing() and output().
+"""
 
 from __future__ import annotations
 
@@ -210,7 +215,7 @@ def _add_font(pdf: FPDF, path: Path, common: bool) -> None:
     pdf.fonts[font.fontkey] = font
 
 
-def _uses_common(*texts: str | None) -> bool:
+def uses_common(*texts: str | None) -> bool:
     """True when every character of the texts (as printed) is in the common cut."""
     return all(set(map(ord, printable(text))) <= _COMMON for text in texts if text)
 
@@ -245,7 +250,7 @@ def unshowable(text: str) -> list[str]:
     )
 
 
-class _Document(FPDF):
+class PdfDocument(FPDF):
     """An FPDF that embeds fallback fonts as its text needs them and notes what none can show."""
 
     def __init__(self, **kwargs) -> None:
@@ -301,12 +306,12 @@ def redact(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "".join(result)
 
 
-def _new_pdf(title: str, author: str, lang: str, *, common: bool) -> _Document:
+def new_pdf(title: str, author: str, lang: str, *, common: bool) -> PdfDocument:
     """An FPDF set up for PDF/A-2b: embedded fonts, sRGB OutputIntent, XMP with pdfaid.
 
-    common: every text of the document is in the common cut of the font (_uses_common).
+    common: every text of the document is in the common cut of the font (uses_common).
     """
-    pdf = _Document(format="A4", enforce_compliance="PDF/A-2B")
+    pdf = PdfDocument(format="A4", enforce_compliance="PDF/A-2B")
     _add_font(pdf, FONT_REGULAR, common)
     # Bold is the regular font filled and stroked: every embedded font costs a few milliseconds
     # of subsetting per document, more than all of an innspill's layout.
@@ -378,7 +383,7 @@ def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
     return lines
 
 
-def _lines(pdf: _Document, text: str) -> None:
+def _lines(pdf: PdfDocument, text: str) -> None:
     """Write text wrapped from the current x to the right margin, each line starting there."""
     text = pdf.prepare(text)
     if pdf.fallbacks:
@@ -392,7 +397,7 @@ def _lines(pdf: _Document, text: str) -> None:
         pdf.cell(width, _LINE, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _text(pdf: FPDF, text: str, *, size: float = 10.5, bold: bool = False) -> None:
+def write_text(pdf: FPDF, text: str, *, size: float = 10.5, bold: bool = False) -> None:
     """Write a wrapped block of text."""
     pdf.set_font(_FAMILY, "", size)
     if bold:
@@ -410,12 +415,12 @@ def _label(pdf: FPDF, label: str, value: str) -> None:
     _lines(pdf, value)
 
 
-def _quote(pdf: FPDF, text: str) -> None:
+def write_quote(pdf: FPDF, text: str) -> None:
     """Write an indented, grey quoted block."""
     pdf.set_left_margin(28)
     pdf.set_x(28)
     pdf.set_text_color(70, 70, 70)
-    _text(pdf, text, size=10)
+    write_text(pdf, text, size=10)
     pdf.set_text_color(0, 0, 0)
     pdf.set_left_margin(20)
     pdf.set_x(20)
@@ -423,7 +428,7 @@ def _quote(pdf: FPDF, text: str) -> None:
 
 def _header(pdf: FPDF, consultation_title: str, case_number: str, agency: str) -> None:
     """Write the consultation heading shared by every page type."""
-    _text(pdf, consultation_title, size=15, bold=True)
+    write_text(pdf, consultation_title, size=15, bold=True)
     pdf.set_font(_FAMILY, "", 9.5)
     _lines(pdf, f"{agency} · Sak {case_number}")
     pdf.ln(3)
@@ -441,7 +446,7 @@ def render_submission_pdf(ctx: SubmissionContext) -> bytes:
     kind = "Svar på høringsinnspill" if ctx.outgoing else "Høringsinnspill"
     title = f"{kind} {number}: {ctx.consultation_title}"
     quoted = ctx.in_reply_to
-    common = _uses_common(
+    common = uses_common(
         title,
         author,
         ctx.agency,
@@ -455,32 +460,32 @@ def render_submission_pdf(ctx: SubmissionContext) -> bytes:
         quoted.text if quoted else None,
         *ctx.notes,
     )
-    pdf = _new_pdf(title, author, ctx.lang, common=common)
+    pdf = new_pdf(title, author, ctx.lang, common=common)
     _header(pdf, ctx.consultation_title, ctx.case_number, ctx.agency)
 
-    _text(pdf, f"Høringsutkast, {ctx.version_label}", size=11, bold=True)
+    write_text(pdf, f"Høringsutkast, {ctx.version_label}", size=11, bold=True)
     if ctx.paragraph_text is None:
-        _quote(pdf, "Innspill til høringen som helhet.")
+        write_quote(pdf, "Innspill til høringen som helhet.")
     else:
         heading = " ".join(p for p in (ctx.paragraph_number, ctx.paragraph_heading) if p)
         if heading:
-            _text(pdf, heading, size=10.5, bold=True)
-        _quote(pdf, ctx.paragraph_text)
+            write_text(pdf, heading, size=10.5, bold=True)
+        write_quote(pdf, ctx.paragraph_text)
     pdf.ln(3)
 
     if ctx.in_reply_to is not None:
         quoted = ctx.in_reply_to
-        _text(
+        write_text(
             pdf,
             f"Svar på innspill fra {quoted.author}, {quoted.submitted_at:%d.%m.%Y}:",
             size=10,
             bold=True,
         )
-        _quote(pdf, quoted.text)
+        write_quote(pdf, quoted.text)
         pdf.ln(2)
 
-    _text(pdf, f"Svar fra {ctx.agency}" if ctx.outgoing else "Innspill", size=11, bold=True)
-    _text(pdf, text)
+    write_text(pdf, f"Svar fra {ctx.agency}" if ctx.outgoing else "Innspill", size=11, bold=True)
+    write_text(pdf, text)
     pdf.ln(4)
     _label(pdf, "Avsender", author)
     _label(pdf, "Dato", f"{ctx.submitted_at:%d.%m.%Y %H:%M}")
@@ -498,25 +503,25 @@ def render_submission_pdf(ctx: SubmissionContext) -> bytes:
 def render_draft_pdf(ctx: DraftContext) -> bytes:
     """Render a whole draft version (headings and numbered paragraphs) as PDF/A-2b (fmt/477)."""
     title = f"{ctx.consultation_title}, {ctx.version_label}"
-    common = _uses_common(
+    common = uses_common(
         title,
         ctx.agency,
         ctx.case_number,
         *(s.heading for s in ctx.sections),
         *(f"{p.number} {p.text}" for s in ctx.sections for p in s.paragraphs),
     )
-    pdf = _new_pdf(title, ctx.agency, ctx.lang, common=common)
+    pdf = new_pdf(title, ctx.agency, ctx.lang, common=common)
     _header(pdf, ctx.consultation_title, ctx.case_number, ctx.agency)
     subtitle = f"Høringsutkast, {ctx.version_label}"
     if ctx.published_on:
         subtitle += f", publisert {ctx.published_on:%d.%m.%Y}"
-    _text(pdf, subtitle, size=11, bold=True)
+    write_text(pdf, subtitle, size=11, bold=True)
     pdf.ln(2)
     for section in ctx.sections:
         pdf.ln(2)
-        _text(pdf, section.heading, size=12, bold=True)
+        write_text(pdf, section.heading, size=12, bold=True)
         for paragraph in section.paragraphs:
-            _text(pdf, f"{paragraph.number} {paragraph.text}")
+            write_text(pdf, f"{paragraph.number} {paragraph.text}")
             pdf.ln(1)
     pdf.note_missing()
     return bytes(pdf.output())
@@ -525,10 +530,10 @@ def render_draft_pdf(ctx: DraftContext) -> bytes:
 def render_text_pdf(title: str, case_number: str, agency: str, text: str) -> bytes:
     """Render a document the agency wrote itself (its journaled text, block by block) as
     PDF/A-2b (fmt/477): the høringsoppsummering."""
-    pdf = _new_pdf(title, agency, "nb", common=_uses_common(title, case_number, agency, text))
+    pdf = new_pdf(title, agency, "nb", common=uses_common(title, case_number, agency, text))
     _header(pdf, title, case_number, agency)
     for block in text.split("\n\n"):
-        _text(pdf, block)
+        write_text(pdf, block)
         pdf.ln(1)
     pdf.note_missing()
     return bytes(pdf.output())

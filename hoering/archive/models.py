@@ -11,15 +11,11 @@ from hoering.accounts.models import User
 from hoering.consultations.models import Consultation
 from hoering.db import UTCDateTime, utcnow
 from hoering.extensions import db
-
-EXPORT_PENDING = "pending"
-EXPORT_RUNNING = "running"
-EXPORT_DONE = "done"
-EXPORT_FAILED = "failed"
+from hoering.prepared import PreparedMixin
 
 
-class PreparedExport(db.Model):
-    """One requested arkivuttrekk: its state and the file when done.
+class PreparedExport(PreparedMixin, db.Model):
+    """One requested arkivuttrekk: its state (hoering.prepared) and the file when done.
 
     The task queue only says "build this now"; this row is the work. total is the number of
     journalposter, each written three times (arkivstruktur and the two journals); progress is
@@ -31,15 +27,8 @@ class PreparedExport(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    status: Mapped[str] = mapped_column(String(10), default=EXPORT_PENDING, index=True)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     progress: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
-    file_name: Mapped[str | None] = mapped_column(String(200))
-    size: Mapped[int | None]
-    error: Mapped[str | None] = mapped_column(Text)
 
     consultation: Mapped[Consultation] = relationship()
     requested_by: Mapped[User] = relationship()

@@ -1,11 +1,11 @@
 """The case officer's arkivuttrekk, prepared by the task queue with visible progress.
 
 Rendering a large consultation takes minutes, far longer than a request may run. The officer asks
-for an arkivuttrekk (a PreparedExport row, queued after commit); a worker claims the row with a
-conditional UPDATE (so only one host builds it) and writes the .tar into ARCHIVE_EXPORT_DIR. How
-far it has come goes to a small file beside it (the export's long read must not wait on a second
-writer); the page shows that, then the download. A sweep re-queues what is still pending, and an
-export whose worker died is claimed again once it is stale.
+for an arkivuttrekk (a PreparedExport row, queued after commit); a worker claims it and writes the
+.tar into ARCHIVE_EXPORT_DIR, by the rules of hoering.prepared (one host builds it, a sweep
+re-queues what is pending or stale, a failure is kept on the row). How far it has come goes to a
+small file beside it (the export's long read must not wait on a second writer); the page shows
+that, then the download.
 """
 
 from __future__ import annotations
@@ -15,20 +15,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select
 
-from hoering import tasks
+from hoering import prepared, tasks
 from hoering.accounts.models import User
 from hoering.archive.export import check_exportable, export_consultation
-from hoering.archive.models import (
-    EXPORT_DONE,
-    EXPORT_FAILED,
-    EXPORT_PENDING,
-    EXPORT_RUNNING,
-    PreparedExport,
-)
+from hoering.archive.models import PreparedExport
 from hoering.consultations.models import Consultation
-from hoering.db import utcnow
 from hoering.errors import DomainError, NotFoundError
 from hoering.extensions import db
 from hoering.journal.models import JournalEntry
@@ -64,7 +57,7 @@ def request_export(consultation: Consultation, *, by: User) -> PreparedExport:
     underway = db.session.scalar(
         select(PreparedExport).where(
             PreparedExport.consultation_id == consultation.id,
-            PreparedExport.status.in_((EXPORT_PENDING, EXPORT_RUNNING)),
+            PreparedExport.status.in_(prepared.UNDERWAY),
         )
     )
     if underway is not None:
@@ -78,28 +71,6 @@ def request_export(consultation: Consultation, *, by: User) -> PreparedExport:
     tasks.after_commit(build_export_task, export.id)
     log.info("arkivuttrekk %s of consultation %s requested", export.id, consultation.id)
     return export
-
-
-def _claim(export_id: int) -> bool:
-    """Take the export for this worker: pending, or running but stale. One host wins."""
-    now = utcnow()
-    claimed = db.session.execute(
-        update(PreparedExport)
-        .where(
-            PreparedExport.id == export_id,
-            or_(
-                PreparedExport.status == EXPORT_PENDING,
-                and_(
-                    PreparedExport.status == EXPORT_RUNNING,
-                    PreparedExport.started_at < now - STALE_AFTER,
-                ),
-            ),
-        )
-        .values(status=EXPORT_RUNNING, started_at=now, progress=0)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return bool(claimed)
 
 
 def _progress_file(export_id: int) -> Path:
@@ -123,10 +94,10 @@ def _record_progress(export_id: int, total: int):
 
 def percent_done(export: PreparedExport) -> int:
     """How far an export has come, in percent (from its progress file while it runs)."""
-    if export.status == EXPORT_DONE:
+    if export.status == prepared.DONE:
         return 100
     steps = 3 * export.total
-    if export.status != EXPORT_RUNNING or not steps:
+    if export.status != prepared.RUNNING or not steps:
         return 0
     try:
         done = int(_progress_file(export.id).read_text(encoding="ascii"))
@@ -137,10 +108,11 @@ def percent_done(export: PreparedExport) -> int:
 
 def build_export(export_id: int) -> None:
     """Build one requested arkivuttrekk (the task); does nothing if another worker has it."""
-    if not _claim(export_id):
+    if not prepared.claim(PreparedExport, export_id, stale_after=STALE_AFTER, progress=0):
         return
     export = db.session.get(PreparedExport, export_id)
     consultation = export.consultation
+    total = export.total
     name = f"arkivuttrekk-{consultation.case_number.replace('/', '-')}-{export.id}.tar"
     folder = export_dir()
     try:
@@ -149,27 +121,19 @@ def build_export(export_id: int) -> None:
             consultation,
             folder / name,
             produced_by=export.requested_by.name,
-            progress=_record_progress(export.id, export.total),
+            progress=_record_progress(export.id, total),
             workers=current_app.config["ARCHIVE_WEB_WORKERS"],
         )
     except (DomainError, OSError) as error:
-        db.session.rollback()
-        export = db.session.get(PreparedExport, export_id)
-        export.status = EXPORT_FAILED
-        export.error = str(getattr(error, "message", None) or error)
-        export.finished_at = utcnow()
-        db.session.commit()
+        reason = str(getattr(error, "message", None) or error)
+        prepared.fail(PreparedExport, export_id, reason)
         _progress_file(export_id).unlink(missing_ok=True)
-        log.warning("arkivuttrekk %s failed: %s", export_id, export.error)
+        log.warning("arkivuttrekk %s failed: %s", export_id, reason)
         return
     db.session.rollback()  # end the export's long read before writing the result
-    export = db.session.get(PreparedExport, export_id)
-    export.status = EXPORT_DONE
-    export.finished_at = utcnow()
-    export.file_name = name
-    export.size = path.stat().st_size
-    export.progress = 3 * export.total
-    db.session.commit()
+    prepared.finish(
+        PreparedExport, export_id, file_name=name, size=path.stat().st_size, progress=3 * total
+    )
     _progress_file(export_id).unlink(missing_ok=True)
     log.info("arkivuttrekk %s of consultation %s ready", export_id, consultation.id)
 
@@ -183,7 +147,7 @@ def get_export(consultation: Consultation, export_id: int) -> PreparedExport:
 
 def export_file(export: PreparedExport) -> Path:
     """The finished file (404 while it is being made, or if it was removed)."""
-    if export.status != EXPORT_DONE or not export.file_name:
+    if export.status != prepared.DONE or not export.file_name:
         raise NotFoundError()
     path = export_dir() / export.file_name
     if not path.is_file():
@@ -193,20 +157,7 @@ def export_file(export: PreparedExport) -> Path:
 
 def unfinished_exports() -> list[int]:
     """Exports still pending (their queue message may be lost) or running but stale."""
-    now = utcnow()
-    return list(
-        db.session.scalars(
-            select(PreparedExport.id).where(
-                or_(
-                    PreparedExport.status == EXPORT_PENDING,
-                    and_(
-                        PreparedExport.status == EXPORT_RUNNING,
-                        PreparedExport.started_at < now - STALE_AFTER,
-                    ),
-                )
-            )
-        )
-    )
+    return prepared.unfinished(PreparedExport, stale_after=STALE_AFTER)
 
 
 @tasks.task()

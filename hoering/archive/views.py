@@ -25,10 +25,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from hoering import prepared
 from hoering.accounts.guards import fresh_second_factor
 from hoering.archive import delivery, preparation, settings, submission_export
 from hoering.archive.forms import ArchiveSettingsForm, CaseNumberForm
-from hoering.archive.models import EXPORT_PENDING, EXPORT_RUNNING
 from hoering.consultations.models import STATUS_ARCHIVED, STATUS_CLOSED, Consultation
 from hoering.consultations.views import case_officer_required
 from hoering.errors import ForbiddenError
@@ -53,7 +53,7 @@ def extraction(consultation: Consultation):
 def _extraction_page(consultation: Consultation, case_form: CaseNumberForm, status: int):
     """The arkivuttrekk page: exports with their progress, deliveries, the archive's saksnummer."""
     exports = preparation.recent_exports(consultation)
-    underway = any(e.status in (EXPORT_PENDING, EXPORT_RUNNING) for e in exports)
+    underway = any(e.status in prepared.UNDERWAY for e in exports)
     response = make_response(
         render_template(
             "archive/extraction.html",

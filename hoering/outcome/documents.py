@@ -15,8 +15,9 @@ from odf.style import ParagraphProperties, Style, TableColumnProperties, TextPro
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, P
 
-from hoering.archive.documents import _new_pdf, _quote, _text, _uses_common
+from hoering.archive.documents import new_pdf, uses_common, write_quote, write_text
 from hoering.archive.submission_export import LABELS
+from hoering.outcome.services import SOURCE_CAMPAIGN, SOURCE_THEME
 
 CONSULTEE_LABELS = {
     "answered": _l("Har svart"),
@@ -25,7 +26,12 @@ CONSULTEE_LABELS = {
 }
 
 if TYPE_CHECKING:
-    from hoering.outcome.summary import SummaryContent
+    from hoering.outcome.summary import (
+        AppliedDisposition,
+        DispositionView,
+        SummaryContent,
+        Voices,
+    )
 
 HEADING, PARAGRAPH, QUOTE, TABLE = "heading", "paragraph", "quote", "table"
 
@@ -70,31 +76,26 @@ def blocks(content: SummaryContent) -> list[Block]:
                 ),
             )
         )
+    if content.sections:
+        out.append(Block(HEADING, _("Synspunkter og vurderinger per del av utkastet")))
+    for section in content.sections:
+        out.append(Block(HEADING, section.title, 2))
+        _voices(out, section)
+        for applied in section.dispositions:
+            out.append(Block(HEADING, _decision_heading(applied.disposition), 3))
+            out.append(Block(PARAGRAPH, applies_to(applied)))
+            _assessment(out, applied.disposition)
+        if not section.dispositions:
+            out.append(Block(PARAGRAPH, _("Ikke vurdert")))
     out.append(Block(HEADING, _("Synspunkter og vurderinger per tema")))
     for part in content.themes:
         out.append(Block(HEADING, part.name, 2))
         if part.description:
             out.append(Block(PARAGRAPH, part.description))
-        counts = ", ".join(f"{types[t]} {n}" for t, n in part.by_type.items() if n)
-        out.append(Block(PARAGRAPH, f"{_('%(n)s innspill', n=part.total)}: {counts}"))
-        if part.consultees:
-            out.append(
-                Block(PARAGRAPH, _("Høringsinstanser: %(names)s", names=", ".join(part.consultees)))
-            )
-        if part.organisations:
-            names = ", ".join(part.organisations)
-            out.append(Block(PARAGRAPH, _("Organisasjoner: %(names)s", names=names)))
-        for size in part.campaigns:
-            out.append(Block(PARAGRAPH, _("En kampanje med %(n)s likelydende innspill.", n=size)))
-        for who, passage in part.quotes:
-            out.append(Block(QUOTE, f"«{passage}» – {who}"))
+        _voices(out, part)
         if part.disposition:
-            decision = LABELS["disposition"][part.disposition.decision]
-            out.append(Block(HEADING, f"{_('Vurdering')}: {decision}", 3))
-            if part.disposition.assessment:
-                out.append(Block(PARAGRAPH, part.disposition.assessment))
-            for paragraph in part.disposition.paragraphs:
-                out.append(Block(QUOTE, f"{paragraph.label}: {paragraph.text}"))
+            out.append(Block(HEADING, _decision_heading(part.disposition), 3))
+            _assessment(out, part.disposition)
         else:
             out.append(Block(PARAGRAPH, _("Ikke vurdert")))
     out.append(Block(HEADING, _("Høringsinstanser")))
@@ -110,6 +111,50 @@ def blocks(content: SummaryContent) -> list[Block]:
     out.append(Block(HEADING, _("Alle som sendte innspill")))
     out.append(Block(PARAGRAPH, ", ".join(content.respondents)))
     return out
+
+
+def _voices(out: list[Block], part: Voices) -> None:
+    """Who said what in one part: counts, høringsinstanser, organisations, campaigns, quotes."""
+    types = LABELS["respondent_type"]
+    counts = ", ".join(f"{types[t]} {n}" for t, n in part.by_type.items() if n)
+    out.append(Block(PARAGRAPH, f"{_('%(n)s innspill', n=part.total)}: {counts}"))
+    if part.consultees:
+        out.append(
+            Block(PARAGRAPH, _("Høringsinstanser: %(names)s", names=", ".join(part.consultees)))
+        )
+    if part.organisations:
+        names = ", ".join(part.organisations)
+        out.append(Block(PARAGRAPH, _("Organisasjoner: %(names)s", names=names)))
+    for size in part.campaigns:
+        out.append(Block(PARAGRAPH, _("En kampanje med %(n)s likelydende innspill.", n=size)))
+    for who, passage in part.quotes:
+        out.append(Block(QUOTE, f"«{passage}» – {who}"))
+
+
+def _decision_heading(disposition: DispositionView) -> str:
+    return f"{_('Vurdering')}: {LABELS['disposition'][disposition.decision]}"
+
+
+def _assessment(out: list[Block], disposition: DispositionView) -> None:
+    if disposition.assessment:
+        out.append(Block(PARAGRAPH, disposition.assessment))
+    for paragraph in disposition.paragraphs:
+        out.append(Block(QUOTE, f"{paragraph.label}: {paragraph.text}"))
+
+
+def applies_to(applied: AppliedDisposition) -> str:
+    """What a disposition in a part of the draft is on, and how many of its innspill it covers."""
+    if applied.source == SOURCE_THEME:
+        return _(
+            "Gjelder temaet «%(name)s» (%(n)s innspill her).", name=applied.name, n=applied.count
+        )
+    if applied.source == SOURCE_CAMPAIGN:
+        return _(
+            "Gjelder en kampanje med %(size)s likelydende innspill (%(n)s innspill her).",
+            size=applied.size,
+            n=applied.count,
+        )
+    return _("Gjelder innspillet fra %(name)s.", name=applied.name)
 
 
 def plain_text(items: list[Block]) -> str:
@@ -191,17 +236,17 @@ def render_pdf(items: list[Block], *, title: str, author: str, lang: str = "nb")
     texts = [block.text for block in items] + [
         cell for b in items for row in b.rows for cell in row
     ]
-    pdf = _new_pdf(title, author, lang, common=_uses_common(title, author, *texts))
+    pdf = new_pdf(title, author, lang, common=uses_common(title, author, *texts))
     for block in items:
         if block.kind == HEADING:
             pdf.ln(2)
-            _text(pdf, block.text, size=(15, 13, 11.5, 10.5)[block.level], bold=True)
+            write_text(pdf, block.text, size=(15, 13, 11.5, 10.5)[block.level], bold=True)
         elif block.kind == QUOTE:
-            _quote(pdf, block.text)
+            write_quote(pdf, block.text)
         elif block.kind == TABLE:
             for row in block.rows:
-                _text(pdf, " · ".join(row), size=9.5, bold=row is block.rows[0])
+                write_text(pdf, " · ".join(row), size=9.5, bold=row is block.rows[0])
         else:
-            _text(pdf, block.text)
+            write_text(pdf, block.text)
     pdf.note_missing()
     return bytes(pdf.output())

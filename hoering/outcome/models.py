@@ -15,6 +15,7 @@ from hoering.accounts.models import User
 from hoering.consultations.models import Paragraph
 from hoering.db import UTCDateTime, utcnow
 from hoering.extensions import db
+from hoering.prepared import PreparedMixin
 
 DECISION_ACCEPTED = "accepted"
 DECISION_PARTLY = "partly"
@@ -95,3 +96,21 @@ class Summary(db.Model):
 
     def __repr__(self) -> str:
         return f"<Summary {self.consultation_id} published={self.published_at is not None}>"
+
+
+class PreparedSummary(PreparedMixin, db.Model):
+    """The høringsoppsummering as one document (DOCX, ODT or PDF/A) in one language, prepared
+    by the task queue (hoering.prepared); the bytes are kept as a blob once done."""
+
+    __tablename__ = "prepared_summaries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    format: Mapped[str] = mapped_column(String(4))
+    lang: Mapped[str] = mapped_column(String(5))
+    # None when a visitor's download of the published summary asked for it.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    blob_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
+
+    def __repr__(self) -> str:
+        return f"<PreparedSummary {self.id} {self.format} {self.status}>"

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from hoering.accounts.models import User
 from hoering.analysis.models import Campaign, CampaignMember, Theme, ThemeTag
 from hoering.consultations.models import Consultation, Paragraph
 from hoering.db import utcnow
-from hoering.errors import BadInputError, NotFoundError
+from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
 from hoering.outcome import lineage
 from hoering.outcome.models import (
@@ -24,6 +25,7 @@ from hoering.outcome.models import (
     NEEDS_REASON,
     Disposition,
     ParagraphOrigin,
+    Summary,
 )
 from hoering.submissions.models import STATUS_PUBLISHED, Submission
 
@@ -36,6 +38,14 @@ TARGETS = {
     TARGET_THEME: (Theme, "theme_id"),
 }
 
+
+class DispositionsFrozenError(ConflictError):
+    message = _l(
+        "Høringsoppsummeringen er publisert. Vurderingene og koblingene mellom versjonene står "
+        "i den journalførte teksten og kan ikke endres lenger."
+    )
+
+
 SOURCE_OWN = "own"
 SOURCE_CAMPAIGN = "campaign"
 SOURCE_THEME = "theme"
@@ -46,6 +56,21 @@ def _target_column(kind: str):
         raise BadInputError(_l("Ukjent mål for vurderingen."))
     model, column = TARGETS[kind]
     return model, column
+
+
+def is_frozen(consultation: Consultation) -> bool:
+    """Whether the høringsoppsummering is published: its journaled text holds the dispositions
+    and the changed paragraphs, so they no longer change (arkivforskriften: a journaled
+    document is not altered afterwards)."""
+    published_at = db.session.scalar(
+        select(Summary.published_at).where(Summary.consultation_id == consultation.id)
+    )
+    return published_at is not None
+
+
+def _check_not_frozen(consultation: Consultation) -> None:
+    if is_frozen(consultation):
+        raise DispositionsFrozenError()
 
 
 def check_target(consultation: Consultation, kind: str, target_id: int):
@@ -125,8 +150,9 @@ def record_disposition(
     """Record (or replace) what the agency did with one innspill, campaign or theme.
 
     "Delvis" and "ikke tatt til følge" need the agency's reasons; changed paragraphs must be of
-    the current version of this consultation's draft."""
+    the current version of this consultation's draft. Refused once the summary is published."""
     check_target(consultation, kind, target_id)
+    _check_not_frozen(consultation)
     if decision not in DECISIONS:
         raise BadInputError(_l("Velg hva som ble gjort med innspillet."), field="decision")
     assessment = (assessment or "").strip()
@@ -155,8 +181,10 @@ def record_disposition(
 
 
 def clear_disposition(consultation: Consultation, kind: str, target_id: int) -> bool:
-    """Remove a disposition, so the member inherits again from its campaign or themes."""
+    """Remove a disposition, so the member inherits again from its campaign or themes (until
+    the summary is published)."""
     check_target(consultation, kind, target_id)
+    _check_not_frozen(consultation)
     disposition = disposition_for(consultation, kind, target_id)
     if disposition is None:
         return False
@@ -171,6 +199,7 @@ def dispositions(consultation: Consultation) -> list[Disposition]:
         db.session.scalars(
             select(Disposition)
             .where(Disposition.consultation_id == consultation.id)
+            .options(selectinload(Disposition.paragraphs))
             .order_by(Disposition.id)
         )
     )
@@ -193,14 +222,18 @@ class Effective:
 
 
 def effective(
-    consultation: Consultation, submission_ids: Collection[int] | None = None
+    consultation: Consultation,
+    submission_ids: Collection[int] | None = None,
+    *,
+    every: list[Disposition] | None = None,
 ) -> dict[int, Effective]:
     """Per innspill (all of the consultation's when no ids are given): its own disposition,
-    else its campaign's, else its themes' (by theme name). At most three queries."""
+    else its campaign's, else its themes' (by theme name). At most four queries (two fewer
+    when the consultation's dispositions are passed in)."""
     if submission_ids is not None and not submission_ids:
         return {}
     wanted = set(submission_ids) if submission_ids is not None else None
-    every = dispositions(consultation)
+    every = dispositions(consultation) if every is None else every
     by_campaign = {d.campaign_id: d for d in every if d.campaign_id is not None}
     by_theme = {d.theme_id: d for d in every if d.theme_id is not None}
     result: dict[int, Effective] = {
@@ -241,10 +274,12 @@ def set_origin(
     consultation: Consultation, paragraph_id: int, origin: str, *, by: User
 ) -> ParagraphOrigin | None:
     """Correct where a paragraph of the current version came from: a paragraph of the version
-    before it, "ny" (it is new) or "auto" (back to the anchor and similarity match)."""
+    before it, "ny" (it is new) or "auto" (back to the anchor and similarity match). Refused
+    once the summary is published."""
     paragraph = db.session.get(Paragraph, paragraph_id)
     if paragraph is None or paragraph.version_id != consultation.current_version_id:
         raise NotFoundError()
+    _check_not_frozen(consultation)
     correction = db.session.get(ParagraphOrigin, paragraph.id)
     if origin == AUTOMATIC:
         if correction is not None:

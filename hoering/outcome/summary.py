@@ -27,11 +27,14 @@ from hoering.db import utcnow
 from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
 from hoering.journal.services import record_own_document
-from hoering.outcome import documents
+from hoering.outcome import documents, services
 from hoering.outcome.lineage import changed_paragraphs
 from hoering.outcome.models import INTRODUCTION_MAX, Disposition, Summary
 from hoering.outcome.notify import send_outcome_notices
 from hoering.submissions.models import KIND_REPLY, RESPONDENT_TYPES, STATUS_PUBLISHED, Submission
+
+# A quoted passage longer than this is cut at a word in the summary.
+QUOTE_SHORT = 300
 
 
 class NotClosedError(ConflictError):
@@ -57,24 +60,43 @@ class DispositionView:
     paragraphs: list[ChangedParagraph]
 
 
-@dataclass
-class ThemePart:
-    id: int
-    name: str
-    description: str
+@dataclass(kw_only=True)
+class Voices:
+    """Who said what in one part of the summary: counts by respondent type, the named
+    organisations and invited høringsinstanser, campaign sizes and quoted passages."""
+
     total: int = 0
     by_type: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RESPONDENT_TYPES, 0))
     organisations: list[str] = field(default_factory=list)
     consultees: list[str] = field(default_factory=list)
     campaigns: list[int] = field(default_factory=list)  # sizes
     quotes: list[tuple[str, str]] = field(default_factory=list)  # (who, passage)
+
+
+@dataclass(kw_only=True)
+class ThemePart(Voices):
+    id: int
+    name: str
+    description: str
     disposition: DispositionView | None = None
 
 
 @dataclass
-class SectionPart:
+class AppliedDisposition:
+    """A disposition that applies to innspill of one part of the draft: on a theme (name is the
+    theme's), a campaign (name is empty, size its size) or one innspill (name is who wrote it)."""
+
+    source: str
+    name: str
+    size: int
+    count: int  # the innspill of this part it applies to
+    disposition: DispositionView
+
+
+@dataclass(kw_only=True)
+class SectionPart(Voices):
     title: str
-    total: int
+    dispositions: list[AppliedDisposition] = field(default_factory=list)
 
 
 @dataclass
@@ -115,12 +137,7 @@ def is_published(consultation: Consultation) -> bool:
     """Whether the outcome is public; no query while the consultation is still open."""
     if consultation.phase(utcnow()) not in (STATUS_CLOSED, STATUS_ARCHIVED):
         return False
-    return (
-        db.session.scalar(
-            select(Summary.published_at).where(Summary.consultation_id == consultation.id)
-        )
-        is not None
-    )
+    return services.is_frozen(consultation)
 
 
 def _label(paragraph: Paragraph) -> str:
@@ -142,8 +159,53 @@ def public_name(row) -> str:
     return row.author_name
 
 
+def _short(passage: str) -> str:
+    """A quoted passage as the summary shows it: at most QUOTE_SHORT characters, cut at a word."""
+    if len(passage) <= QUOTE_SHORT:
+        return passage
+    return passage[:QUOTE_SHORT].rsplit(" ", 1)[0] + " …"
+
+
+class _Tally:
+    """Adds innspill to a part's Voices, each innspill counted once."""
+
+    def __init__(self, part: Voices, invited: set[str], campaign_of: dict[int, tuple[int, int]]):
+        self.part, self.invited, self.campaign_of = part, invited, campaign_of
+        self.seen: set[int] = set()
+        self.campaigns: dict[int, int] = {}
+        self.quoted: set[str] = set()
+
+    def add(self, row, quote: str | None = None) -> None:
+        part = self.part
+        if row.id not in self.seen:
+            self.seen.add(row.id)
+            part.total += 1
+            part.by_type[row.respondent_type] = part.by_type.get(row.respondent_type, 0) + 1
+            organisation = row.organisation_name
+            if organisation and organisation in self.invited:
+                part.consultees.append(organisation)
+            elif organisation:
+                part.organisations.append(organisation)
+            if row.id in self.campaign_of:
+                campaign_id, size = self.campaign_of[row.id]
+                self.campaigns[campaign_id] = size
+        # Only what the public text still holds is quoted: never a redacted passage, and the
+        # query holds published innspill only (never hidden, held or withdrawn ones).
+        shown = row.public_body if row.public_body is not None else row.body
+        if quote and quote in shown and quote not in self.quoted:
+            self.quoted.add(quote)
+            part.quotes.append((row.organisation_name or public_name(row), _short(quote)))
+
+    def done(self) -> None:
+        self.part.organisations = sorted(set(self.part.organisations))
+        self.part.consultees = sorted(set(self.part.consultees))
+        self.part.campaigns = sorted(self.campaigns.values(), reverse=True)
+
+
 def build(consultation: Consultation) -> SummaryContent:
-    """Everything the document and the outcome page show, from the published innspill."""
+    """Everything the document and the outcome page show, from the published innspill: per part
+    of the draft and per theme, who said what and the agency's assessment. A fixed number of
+    queries, however many innspill, parts and themes."""
     summary = db.session.get(Summary, consultation.id)
     rows = db.session.execute(
         select(
@@ -154,6 +216,7 @@ def build(consultation: Consultation) -> SummaryContent:
             Submission.organisation_name,
             Submission.body,
             Submission.public_body,
+            Section.number.label("section_number"),
             Section.title.label("section_title"),
             Section.position.label("section_position"),
         )
@@ -168,38 +231,24 @@ def build(consultation: Consultation) -> SummaryContent:
     ).all()
     by_id = {row.id: row for row in rows}
     by_type = Counter(row.respondent_type for row in rows)
-    sections: dict[tuple[int, str], int] = Counter(
-        (row.section_position, row.section_title) for row in rows if row.section_title
-    )
     consultee_rows = db.session.execute(
         select(Consultee.name, Consultee.response, Consultee.org_number)
         .where(Consultee.consultation_id == consultation.id)
         .order_by(Consultee.name)
     ).all()
     invited = {name for name, _response, _org in consultee_rows}
-    dispositions = db.session.scalars(
-        select(Disposition).where(
-            Disposition.consultation_id == consultation.id, Disposition.theme_id.is_not(None)
-        )
-    ).all()
-    by_theme = {d.theme_id: d for d in dispositions}
-    members: dict[int, int] = dict(
-        db.session.execute(
-            select(CampaignMember.submission_id, Campaign.size)
+    every = services.dispositions(consultation)
+    by_theme = {d.theme_id: d for d in every if d.theme_id is not None}
+    campaign_of: dict[int, tuple[int, int]] = {
+        submission_id: (campaign_id, size)
+        for submission_id, campaign_id, size in db.session.execute(
+            select(CampaignMember.submission_id, Campaign.id, Campaign.size)
             .join(Campaign, Campaign.id == CampaignMember.campaign_id)
             .where(CampaignMember.consultation_id == consultation.id)
-        ).all()
-    )
-    campaign_of: dict[int, int] = dict(
-        db.session.execute(
-            select(CampaignMember.submission_id, CampaignMember.campaign_id).where(
-                CampaignMember.consultation_id == consultation.id,
-                CampaignMember.campaign_id.is_not(None),
-            )
-        ).all()
-    )
-    parts = []
+        )
+    }
     tags = defaultdict(list)
+    quotes_of = defaultdict(list)
     for theme_id, submission_id, quote in db.session.execute(
         select(ThemeTag.theme_id, ThemeTag.submission_id, ThemeTag.quote)
         .join(Theme, Theme.id == ThemeTag.theme_id)
@@ -207,32 +256,21 @@ def build(consultation: Consultation) -> SummaryContent:
         .order_by(ThemeTag.id)
     ):
         tags[theme_id].append((submission_id, quote))
-    for theme in db.session.scalars(
-        select(Theme).where(Theme.consultation_id == consultation.id).order_by(Theme.name)
-    ):
-        part = ThemePart(theme.id, theme.name, theme.description or "")
-        seen, campaigns = set(), {}
+        if quote:
+            quotes_of[submission_id].append(quote)
+    themes = list(
+        db.session.scalars(
+            select(Theme).where(Theme.consultation_id == consultation.id).order_by(Theme.name)
+        )
+    )
+    parts = []
+    for theme in themes:
+        part = ThemePart(id=theme.id, name=theme.name, description=theme.description or "")
+        tally = _Tally(part, invited, campaign_of)
         for submission_id, quote in tags[theme.id]:
-            row = by_id.get(submission_id)
-            if row is None:
-                continue
-            if submission_id not in seen:
-                seen.add(submission_id)
-                part.total += 1
-                part.by_type[row.respondent_type] = part.by_type.get(row.respondent_type, 0) + 1
-                organisation = row.organisation_name
-                if organisation and organisation in invited:
-                    part.consultees.append(organisation)
-                elif organisation:
-                    part.organisations.append(organisation)
-                if submission_id in campaign_of:
-                    campaigns[campaign_of[submission_id]] = members[submission_id]
-            shown = row.public_body if row.public_body is not None else row.body
-            if quote and quote in shown:
-                part.quotes.append((row.organisation_name or public_name(row), quote))
-        part.organisations = sorted(set(part.organisations))
-        part.consultees = sorted(set(part.consultees))
-        part.campaigns = sorted(campaigns.values(), reverse=True)
+            if submission_id in by_id:
+                tally.add(by_id[submission_id], quote)
+        tally.done()
         if theme.id in by_theme:
             part.disposition = disposition_view(by_theme[theme.id])
         parts.append(part)
@@ -246,13 +284,62 @@ def build(consultation: Consultation) -> SummaryContent:
         introduction=summary.introduction if summary else "",
         total=len(rows),
         by_type={t: by_type.get(t, 0) for t in RESPONDENT_TYPES},
-        sections=[SectionPart(title, n) for (_pos, title), n in sorted(sections.items())],
+        sections=_sections(
+            consultation, rows, every, invited, campaign_of, quotes_of, {t.id: t for t in themes}
+        ),
         general=sum(1 for row in rows if row.section_title is None),
         themes=parts,
         consultees=[(name, response or "none") for name, response, _org in consultee_rows],
         respondents=respondents,
         published_at=summary.published_at if summary else None,
     )
+
+
+def _sections(consultation, rows, every, invited, campaign_of, quotes_of, themes):
+    """Per part of the draft (a heading; the same heading in two versions is one part), who
+    commented there and the dispositions that apply to those innspill."""
+    grouped: dict[str, list] = defaultdict(list)
+    first_position: dict[str, int] = {}
+    for row in rows:
+        if row.section_title:
+            heading = f"{row.section_number} {row.section_title}".strip()
+            grouped[heading].append(row)
+            position = first_position.get(heading, row.section_position)
+            first_position[heading] = min(position, row.section_position)
+    applies = services.effective(consultation, [row.id for row in rows], every=every)
+    sizes = {campaign_id: size for campaign_id, size in campaign_of.values()}
+    out = []
+    for title in sorted(grouped, key=lambda t: (first_position[t], t)):
+        part = SectionPart(title=title)
+        tally = _Tally(part, invited, campaign_of)
+        counts: Counter[int] = Counter()
+        found: dict[int, AppliedDisposition] = {}
+        for row in grouped[title]:
+            tally.add(row)
+            for quote in quotes_of.get(row.id, ()):
+                tally.add(row, quote)
+            effect = applies.get(row.id)
+            for disposition in effect.dispositions if effect else ():
+                counts[disposition.id] += 1
+                if disposition.id not in found:
+                    found[disposition.id] = _applied(disposition, themes, sizes, row)
+        tally.done()
+        for disposition_id, applied in found.items():
+            applied.count = counts[disposition_id]
+        order = {services.SOURCE_THEME: 0, services.SOURCE_CAMPAIGN: 1, services.SOURCE_OWN: 2}
+        part.dispositions = sorted(found.values(), key=lambda a: (order[a.source], a.name))
+        out.append(part)
+    return out
+
+
+def _applied(disposition: Disposition, themes: dict, sizes: dict, row) -> AppliedDisposition:
+    if disposition.theme_id is not None:
+        source, name, size = services.SOURCE_THEME, themes[disposition.theme_id].name, 0
+    elif disposition.campaign_id is not None:
+        source, name, size = services.SOURCE_CAMPAIGN, "", sizes.get(disposition.campaign_id, 0)
+    else:
+        source, name, size = services.SOURCE_OWN, row.organisation_name or public_name(row), 0
+    return AppliedDisposition(source, name, size, 0, disposition_view(disposition))
 
 
 def save_introduction(consultation: Consultation, text: str, *, by: User) -> Summary:
@@ -298,6 +385,24 @@ def publish_summary(consultation: Consultation, *, by: User, now: datetime | Non
     return summary
 
 
+def _voices(part: Voices) -> dict:
+    return {
+        "respondent_types": part.by_type,
+        "organisations": part.organisations,
+        "consultees": part.consultees,
+        "campaigns": part.campaigns,
+        "quotes": [{"by": who, "text": text} for who, text in part.quotes],
+    }
+
+
+def _disposition_dict(view: DispositionView) -> dict:
+    return {
+        "decision": view.decision,
+        "assessment": view.assessment,
+        "changed_paragraphs": [p.anchor for p in view.paragraphs],
+    }
+
+
 def as_dict(consultation: Consultation) -> dict:
     """The published outcome as open data: the summary's sections, the dispositions per theme,
     the changed paragraphs with their redline. 404 until published."""
@@ -308,27 +413,31 @@ def as_dict(consultation: Consultation) -> dict:
         "published_at": row.published_at.isoformat(),
         "introduction": content.introduction,
         "counts": {"total": content.total, "respondent_types": content.by_type},
-        "sections": [{"title": s.title, "submissions": s.total} for s in content.sections],
+        "sections": [
+            {
+                "title": s.title,
+                "submissions": s.total,
+                **_voices(s),
+                "dispositions": [
+                    {
+                        "applies_to": a.source,
+                        "name": a.name,
+                        "submissions": a.count,
+                        **_disposition_dict(a.disposition),
+                    }
+                    for a in s.dispositions
+                ],
+            }
+            for s in content.sections
+        ],
         "general": content.general,
         "themes": [
             {
                 "name": part.name,
                 "description": part.description,
                 "submissions": part.total,
-                "respondent_types": part.by_type,
-                "organisations": part.organisations,
-                "consultees": part.consultees,
-                "campaigns": part.campaigns,
-                "quotes": [{"by": who, "text": text} for who, text in part.quotes],
-                "disposition": (
-                    {
-                        "decision": part.disposition.decision,
-                        "assessment": part.disposition.assessment,
-                        "changed_paragraphs": [p.anchor for p in part.disposition.paragraphs],
-                    }
-                    if part.disposition
-                    else None
-                ),
+                **_voices(part),
+                "disposition": (_disposition_dict(part.disposition) if part.disposition else None),
             }
             for part in content.themes
         ],

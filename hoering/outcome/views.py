@@ -3,12 +3,13 @@ campaign and innspill."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from hoering import prepared
 from hoering.analysis import campaigns
 from hoering.analysis import services as analysis
 from hoering.analysis.models import ThemeTag
@@ -18,7 +19,8 @@ from hoering.consultations.services import get_consultation
 from hoering.db import utcnow
 from hoering.errors import BadInputError, DomainError, NotFoundError
 from hoering.extensions import db
-from hoering.outcome import documents, lineage, services, summary
+from hoering.outcome import documents, downloads, lineage, services, summary
+from hoering.outcome.models import PreparedSummary
 from hoering.outcome.services import TARGET_SUBMISSION, TARGETS
 from hoering.paging import whole_number
 
@@ -63,6 +65,7 @@ def _render_page(consultation: Consultation, *, status=200, error=None, failed=N
         campaigns=campaigns.listing(consultation),
         current=current,
         paragraphs=services.changeable_paragraphs(consultation),
+        frozen=services.is_frozen(consultation),
         error=error,
         failed=failed,
         typed=_typed() if failed else None,
@@ -84,6 +87,7 @@ def _render_item(consultation: Consultation, submission, *, status=200, error=No
         own=own,
         applies=services.effective(consultation, [submission.id]).get(submission.id),
         paragraphs=services.changeable_paragraphs(consultation),
+        frozen=services.is_frozen(consultation),
         error=error,
         typed=_typed() if error else None,
     ), status
@@ -142,8 +146,12 @@ def change(consultation: Consultation):
 
 def _render_summary(consultation: Consultation, *, status=200, error=None):
     summary_row = summary.get_summary(consultation)
+    docs = downloads.latest(consultation, str(get_locale()))
     return render_template(
         "outcome/manage_summary.html",
+        docs=docs,
+        formats=downloads.FORMATS,
+        underway=any(row.status in prepared.UNDERWAY for row in docs.values()),
         consultation=consultation,
         row=summary_row,
         content=summary.build(consultation),
@@ -231,49 +239,75 @@ def outcome_published(consultation: Consultation) -> bool:
     return summary.is_published(consultation)
 
 
-FORMATS = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "pdf": "application/pdf",
-}
+@bp.app_template_global()
+def outcome_of(consultation: Consultation) -> dict[int, services.Effective]:
+    """What was done with each of the consultation's innspill, for showing it inline on the
+    public lists: empty before the summary is published. Worked out once per request for the
+    whole consultation (a fixed number of queries, however many innspill a page lists)."""
+    known = g.setdefault("outcome_of", {})
+    if consultation.id not in known:
+        published = summary.is_published(consultation)
+        known[consultation.id] = services.effective(consultation) if published else {}
+    return known[consultation.id]
 
 
-def _document(consultation: Consultation, ext: str) -> Response:
-    if ext not in FORMATS:
-        raise NotFoundError()
-    content = summary.build(consultation)
-    items = documents.blocks(content)
-    if ext == "docx":
-        data = documents.render_docx(items)
-    elif ext == "odt":
-        data = documents.render_odt(items)
-    else:
-        data = documents.render_pdf(
-            items,
-            title=_("Høringsoppsummering: %(title)s", title=consultation.title),
-            author=consultation.agency.name,
-            lang=str(get_locale()),
-        )
-    name = f"hoeringsoppsummering-{consultation.slug}.{ext}"
+@bp.app_template_filter("applies_to")
+def applies_to(applied: summary.AppliedDisposition) -> str:
+    """What a disposition in a part of the draft is on (the same words as in the documents)."""
+    return documents.applies_to(applied)
+
+
+def _send(row: PreparedSummary, *, private: bool) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{row.file_name}"'}
+    if private:  # the summary before publication is the agency's working document
+        headers["Cache-Control"] = "private, no-store"
     return Response(
-        data,
-        mimetype=FORMATS[ext],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        downloads.document_data(row), mimetype=downloads.FORMATS[row.format], headers=headers
+    )
+
+
+@bp.route("/admin/hoeringer/<slug>/oppsummering/dokumenter", methods=["POST"])
+@officer_only
+def request_document(consultation: Consultation):
+    """Ask the task queue for the summary as it stands, as DOCX, ODT or PDF/A."""
+    ext = request.form.get("format", "")
+    if ext not in downloads.FORMATS:
+        raise BadInputError(_("Ukjent dokumentformat."))
+    downloads.request_document(consultation, ext, str(get_locale()), by=current_user)
+    db.session.commit()
+    return redirect(
+        url_for("outcome.manage_summary", slug=consultation.slug) + "#dokumenter", code=303
     )
 
 
 @bp.route("/admin/hoeringer/<slug>/hoeringsoppsummering.<ext>")
 @officer_only
 def download(consultation: Consultation, ext: str):
-    """The summary as it stands, to edit in Word or LibreOffice or to read as PDF/A."""
-    return _document(consultation, ext)
+    """The newest finished document in this format and language; while there is none, the
+    summary page, which shows how far it has come."""
+    row = downloads.latest(consultation, str(get_locale()), done=True).get(
+        downloads.check_format(ext)
+    )
+    if row is None:
+        return redirect(
+            url_for("outcome.manage_summary", slug=consultation.slug) + "#dokumenter", code=303
+        )
+    return _send(row, private=True)
 
 
 @bp.route("/hoeringer/<slug>/resultat/hoeringsoppsummering.<ext>")
 def public_download(slug: str, ext: str):
+    """The published summary's document; while it is being made, a page that checks again."""
     consultation = get_consultation(slug, viewer=current_user)
-    summary.published_summary(consultation)
-    return _document(consultation, ext)
+    row = downloads.public_document(consultation, ext, str(get_locale()))
+    row_id = row.id
+    db.session.commit()  # a new request is queued (and, run in-process, made) on commit
+    row = db.session.get(PreparedSummary, row_id)
+    if row.status == prepared.DONE:
+        return _send(row, private=False)
+    return render_template("outcome/document_status.html", consultation=consultation, row=row), (
+        503 if row.status == prepared.FAILED else 202
+    )
 
 
 def _render_versions(consultation: Consultation, *, status=200, error=None):
@@ -284,6 +318,7 @@ def _render_versions(consultation: Consultation, *, status=200, error=None):
         changes=changes,
         corrected=lineage.corrections([c.paragraph for c in changes]),
         previous=lineage.previous_paragraphs(consultation),
+        frozen=services.is_frozen(consultation),
         error=error,
     ), status
 

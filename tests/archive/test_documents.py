@@ -21,7 +21,7 @@ from hoering.archive.noark5 import write_extraction
 from tests.archive.conftest import case_fixture, extraction_fixture, records_fixture, submission
 
 
-def _streams(pdf: bytes) -> str:
+def pdf_streams(pdf: bytes) -> str:
     """All streams inflated and decoded as UTF-8, the encoding of the XMP packet."""
     out = []
     for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
@@ -32,9 +32,9 @@ def _streams(pdf: bytes) -> str:
     return b"\n".join(out).decode("utf-8", "replace")
 
 
-def _assert_pdfa_2b(pdf: bytes) -> None:
+def assert_pdfa_2b(pdf: bytes) -> None:
     assert re.match(rb"%PDF-1\.[4-7]\n", pdf)
-    text = _streams(pdf)
+    text = pdf_streams(pdf)
     assert "<pdfaid:part>2</pdfaid:part>" in text
     assert "<pdfaid:conformance>B</pdfaid:conformance>" in text
     assert b"/OutputIntents" in pdf
@@ -49,8 +49,8 @@ def _assert_pdfa_2b(pdf: bytes) -> None:
 
 def test_submission_pdf_is_pdfa_2b() -> None:
     pdf = render_submission_pdf(submission(text="Æ ø å 😀 שלום مرحبا \x07 ok"))
-    _assert_pdfa_2b(pdf)
-    text = _streams(pdf)
+    assert_pdfa_2b(pdf)
+    text = pdf_streams(pdf)
     assert "<dc:title>" in text
     assert "Høringsinnspill 2026/1234-2" in text
 
@@ -65,7 +65,7 @@ def test_draft_pdf_is_pdfa_2b() -> None:
         sections=(DraftSection("Kapittel 1", (DraftParagraph("§ 1", "Tekst. " * 1500),)),),
     )
     pdf = render_draft_pdf(draft)
-    _assert_pdfa_2b(pdf)
+    assert_pdfa_2b(pdf)
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 2
 
 
@@ -100,13 +100,13 @@ def test_the_font_is_parsed_once_per_process_and_other_scripts_get_the_whole_fon
     assert documents._font_source.cache_info().misses == 1  # the common cut, parsed once
     greek = render_submission_pdf(submission(text="Καλημέρα"))
     assert documents._font_source.cache_info().misses == 2  # the whole font, for Greek
-    _assert_pdfa_2b(greek)
-    assert not documents._uses_common("Καλημέρα")
-    assert documents._uses_common("Sámi: čđŋšŧž ǧǩ, «æøå» – € ±")
+    assert_pdfa_2b(greek)
+    assert not documents.uses_common("Καλημέρα")
+    assert documents.uses_common("Sámi: čđŋšŧž ǧǩ, «æøå» – € ±")
 
 
 def test_lines_wrap_within_the_width_and_long_words_break() -> None:
-    pdf = documents._new_pdf("t", "a", "nb", common=True)
+    pdf = documents.new_pdf("t", "a", "nb", common=True)
     pdf.set_font("DejaVuSans", "", 10)
     text = "Et kort avsnitt med vanlige ord som må brytes. " * 8 + "x" * 400 + "\n\nslutt"
     lines = documents._wrap(pdf, text, 100)

@@ -7,9 +7,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from hoering import prepared
 from hoering.accounts.models import ROLE_CASE_OFFICER
 from hoering.analysis import services as analysis
 from hoering.consultations import services as consultations
+from hoering.outcome import downloads
+from hoering.outcome.models import PreparedSummary
 from tests.browser.pages import LoginPage
 from tests.browser.test_accessibility import _axe
 from tests.conftest import PASSWORD
@@ -44,7 +47,9 @@ def closed(live_server) -> dict:
         }
 
 
-def test_from_themes_to_a_published_summary_and_back_to_the_innspill(new_context, closed):
+def test_from_themes_to_a_published_summary_and_back_to_the_innspill(
+    new_context, closed, live_server
+):
     slug = closed["slug"]
     # Given the case officer, with JavaScript off, on the outcome page
     page = new_context(java_script_enabled=False).new_page()
@@ -68,9 +73,24 @@ def test_from_themes_to_a_published_summary_and_back_to_the_innspill(new_context
     page.get_by_label("Innledning").fill("Takk til alle som svarte.")
     page.get_by_role("button", name="Lagre innledningen").click()
     expect(page.get_by_text("Innledningen er lagret.")).to_be_visible()
+    # And ask for the summary as Word: it is made on the task queue, then offered for download
+    docx = page.locator("#dokument-docx")
+    expect(docx).to_contain_text("Ikke laget ennå.")
+    docx.get_by_role("button", name="Lag dokumentet").click()
+    expect(page.locator("#dokument-docx")).to_contain_text("Venter på tur")
+    with live_server.data():  # the task worker's step, here in-process
+        for row_id in prepared.unfinished(PreparedSummary, stale_after=downloads.STALE_AFTER):
+            downloads.build_document(row_id)
+    page.reload()
+    expect(page.locator("#dokument-docx").get_by_role("link", name="Last ned")).to_be_visible()
     page.get_by_role("button", name="Publiser og journalfør oppsummeringen").click()
     expect(page.get_by_text("Høringsoppsummeringen er publisert og journalført.")).to_be_visible()
-    # Then the public outcome page shows the disposition and the redline
+    # Then the dispositions are frozen: the outcome page says why and offers no form
+    page.goto(f"/admin/hoeringer/{slug}/utfall")
+    expect(page.locator("main")).to_contain_text("kan ikke endres lenger")
+    expect(page.get_by_role("button", name="Lagre vurderingen")).to_have_count(0)
+    # And the public outcome page shows the disposition and the redline
+    page.goto(f"/admin/hoeringer/{slug}/oppsummering")
     page.get_by_role("link", name="Se resultatet av høringen").click()
     expect(page.get_by_role("heading", name="Resultat av høringen", exact=True)).to_be_visible()
     expect(page.locator("main")).to_contain_text("Vi skriver «bred», men ikke mer.")
@@ -80,6 +100,10 @@ def test_from_themes_to_a_published_summary_and_back_to_the_innspill(new_context
     citizen = new_context(java_script_enabled=False).new_page()
     LoginPage(citizen).open().sign_in(closed["citizen"], PASSWORD)
     citizen.goto(f"/hoeringer/{slug}/innspill/{closed['innspill']}")
+    # Then their innspill says what was done with it, right where it is shown
+    inline = citizen.locator("section.outcome-inline")
+    expect(inline).to_contain_text("Delvis tatt til følge")
+    expect(inline).to_contain_text("Vi skriver «bred», men ikke mer.")
     # When they follow the link from their innspill
     citizen.get_by_role("link", name="Hva ble gjort med innspillet").click()
     # Then they see what became of it, and that their paragraph changed, with the new wording

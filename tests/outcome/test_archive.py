@@ -13,7 +13,7 @@ from hoering.archive.export import export_consultation
 from hoering.archive.xmlutil import MAIN_SCHEMAS, SCHEMA_DIR
 from hoering.extensions import db
 from hoering.outcome import services, summary
-from tests.archive.test_documents import _assert_pdfa_2b
+from tests.archive.test_documents import assert_pdfa_2b
 from tests.factories import make_closed_consultation
 
 N5 = "{http://www.arkivverket.no/standarder/noark5/arkivstruktur}"
@@ -51,4 +51,4 @@ def test_the_summary_is_a_document_of_the_case_in_the_export(tmp_path):
     record = document.getparent()
     assert record.findtext(f"{N5}journalposttype") == "Utgående dokument"
     pdf = (package / document.findtext(f"{N5}dokumentobjekt/{N5}referanseDokumentfil")).read_bytes()
-    _assert_pdfa_2b(pdf)
+    assert_pdfa_2b(pdf)

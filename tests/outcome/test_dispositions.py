@@ -270,3 +270,56 @@ def test_only_the_agencys_case_officers_get_in(case, signed_in, client):
     hidden = make_consultation(publish=False)
     db.session.commit()
     assert signed_in(stranger).get(f"/admin/hoeringer/{hidden.slug}/utfall").status_code == 404
+
+
+def test_dispositions_and_origins_are_frozen_once_the_summary_is_published(case, signed_in):
+    from hoering.outcome import summary
+    from hoering.outcome.models import ParagraphOrigin
+
+    consultation, officer = case["consultation"], case["officer"]
+    services.record_disposition(
+        consultation, "tema", case["theme"].id, decision="noted", assessment="Sett.", by=officer
+    )
+    summary.publish_summary(consultation, by=officer)
+    db.session.commit()
+    with pytest.raises(services.DispositionsFrozenError):
+        services.record_disposition(
+            consultation, "innspill", case["first"].id, decision="noted", assessment="", by=officer
+        )
+    db.session.rollback()
+    client = signed_in(officer)
+    url = f"/admin/hoeringer/{consultation.slug}/utfall"
+    frozen = "Høringsoppsummeringen er publisert."
+    page = BeautifulSoup(client.get(url).get_data(as_text=True), "html.parser")
+    assert frozen in page.get_text()
+    assert page.select("form[action$='/utfall']") == []
+    assert "Sett." in page.find(id=f"tema-{case['theme'].id}").get_text()
+    for action in ("save", "clear"):
+        response = post_form(
+            client,
+            url,
+            {"mal": "tema", "id": case["theme"].id, "decision": "accepted", "action": action},
+        )
+        assert response.status_code == 409
+        assert frozen in response.get_data(as_text=True)
+    response = post_form(
+        client,
+        url,
+        {"mal": "innspill", "id": case["first"].id, "decision": "accepted", "action": "save"},
+    )
+    assert response.status_code == 409
+    (stored,) = db.session.scalars(select(Disposition)).all()
+    assert (stored.theme_id, stored.decision, stored.assessment) == (
+        case["theme"].id,
+        "noted",
+        "Sett.",
+    )
+    item = client.get(f"{url}/innspill/{case['first'].id}").get_data(as_text=True)
+    assert frozen in item and 'name="decision"' not in item
+    versions = f"{url}/versjoner"
+    newest = _paragraph(consultation, "p-1-1")
+    response = post_form(client, versions, {"avsnitt": newest.id, "origin": "ny"})
+    assert response.status_code == 409
+    assert frozen in response.get_data(as_text=True)
+    assert db.session.scalar(select(ParagraphOrigin)) is None
+    assert 'name="origin"' not in client.get(versions).get_data(as_text=True)

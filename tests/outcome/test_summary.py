@@ -316,3 +316,69 @@ def test_the_public_draft_shows_its_changes_against_the_previous_version(client)
     inserted = change.find("ins").get_text(" ", strip=True)
     assert inserted == "[satt inn:] bred [slutt på innsatt tekst]"
     assert change.find("del") is None
+
+
+def _outcomes(client, url):
+    page = BeautifulSoup(client.get(url).get_data(as_text=True), "html.parser")
+    return {
+        int(section["aria-labelledby"].removeprefix("utfall-")): " ".join(
+            section.get_text(" ").split()
+        )
+        for section in page.select("section.outcome-inline")
+    }
+
+
+def test_each_public_innspill_shows_what_was_done_with_it_once_published(
+    case, client, count_queries
+):
+    consultation, officer = case["consultation"], case["officer"]
+    slug = consultation.slug
+    first, statement = case["first"], case["statement"]
+    front, paragraph = f"/hoeringer/{slug}/", f"/hoeringer/{slug}/p-1-1"
+    own = f"/hoeringer/{slug}/innspill/{first.id}"
+    assert _outcomes(client, paragraph) == {} and _outcomes(client, own) == {}
+    services.record_disposition(
+        consultation, "innspill", statement.id, decision="accepted", assessment="", by=officer
+    )
+    summary.publish_summary(consultation, by=officer)
+    db.session.commit()
+    shown = _outcomes(client, paragraph)
+    assert "Delvis tatt til følge (vurdert under et tema)" in shown[first.id]
+    assert "Fristen blir seks uker, ikke åtte." in shown[first.id]
+    assert case["hidden"].id not in shown
+    assert "Delvis tatt til følge" in _outcomes(client, own)[first.id]
+    assert "Tatt til følge" in _outcomes(client, front)[statement.id]
+    # Every listed innspill with its own disposition and a changed paragraph: no more queries.
+    db.session.commit()  # each count starts a transaction of its own, with nothing loaded
+    db.session.expire_all()
+    with count_queries() as before:
+        client.get(paragraph)
+    changed = _anchor_paragraph(consultation, "p-1-2")
+    page = BeautifulSoup(client.get(paragraph).get_data(as_text=True), "html.parser")
+    listed = [int(a["id"].removeprefix("innspill-")) for a in page.select("article.submission")]
+    assert len(listed) >= 2
+    db.session.execute(Summary.__table__.update().values(published_at=None))
+    for submission_id in listed:
+        services.record_disposition(
+            consultation,
+            "innspill",
+            submission_id,
+            decision="accepted",
+            assessment="Tatt inn.",
+            paragraph_ids=[changed.id],
+            by=officer,
+        )
+    summary.publish_summary(consultation, by=officer)
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as after:
+        client.get(paragraph)
+    assert len(after) == len(before)
+    shown = _outcomes(client, paragraph)
+    assert "Endret i den nye versjonen: § 1, avsnitt 2" in shown[first.id]
+    public = [
+        int(a["id"].removeprefix("innspill-"))
+        for a in page.select("article.submission")
+        if "tombstone" not in a["class"]
+    ]
+    assert set(shown) == set(public) and set(public) < set(listed)  # none on a removed one
