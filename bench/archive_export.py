@@ -105,8 +105,11 @@ def build(n: int, title: str, case_number: str) -> str:
             expectations="",
         ),
         by=officer,
+        now=now - timedelta(days=2),
     )
-    consultations.publish_draft_version(consultation, demo.DRAFT, by=officer)
+    consultations.publish_draft_version(
+        consultation, demo.DRAFT, by=officer, now=now - timedelta(days=2)
+    )
     consultations.publish_consultation(consultation, now=now - timedelta(hours=1))
     paragraphs = list(
         db.session.scalars(
@@ -194,6 +197,7 @@ def build(n: int, title: str, case_number: str) -> str:
                 "prev_hash": prev,
                 "received_on": None,
                 "attachment_id": None,
+                "kind": None,
             }
             values["hash"] = prev = entry_hash(SimpleNamespace(**values))
             entries.append(values)

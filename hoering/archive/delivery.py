@@ -182,6 +182,7 @@ def build_message(
     _leaf(post, "journalstatus", "Journalført")
     _leaf(post, "journaldato", record.journal_date)
     _leaf(post, "dokumentetsDato", record.document_date)
+    _leaf(post, "sendtDato", record.sent_at)
     for party in record.parties:
         element = _sub(post, "korrespondansepart")
         _leaf(element, "korrespondanseparttype", party.role)

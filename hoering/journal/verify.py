@@ -25,10 +25,12 @@ from hoering.documents.models import Attachment
 from hoering.extensions import db
 from hoering.journal.models import (
     GENESIS_HASH,
+    JournalAttachment,
     JournalChange,
     JournalCounter,
     JournalDocument,
     JournalEntry,
+    JournalRecipient,
 )
 from hoering.journal.services import change_hash, document_hash, entry_hash
 from hoering.submissions.models import AgencyReply, Submission
@@ -172,7 +174,7 @@ def _verify_entries(counter: JournalCounter) -> ChainProblem | None:
     )
     # Closing the result also closes PostgreSQL's server-side cursor when we stop early.
     with rows:
-        return _walk_entries(counter, rows, _file_hashes(counter))
+        return _walk_entries(counter, rows, _file_hashes(counter), _recipients(counter))
 
 
 def _file_hashes(counter: JournalCounter) -> dict[int, list[str]]:
@@ -191,10 +193,34 @@ def _file_hashes(counter: JournalCounter) -> dict[int, list[str]]:
         )
         for entry_id, sha256 in rows:
             hashes.setdefault(entry_id, []).append(sha256)
+    # The agency's documents journaled with the høringsbrev, in the order they stand in it.
+    rows = db.session.execute(
+        select(JournalAttachment.entry_id, Attachment.sha256)
+        .join(Attachment, Attachment.id == JournalAttachment.attachment_id)
+        .join(JournalEntry, JournalEntry.id == JournalAttachment.entry_id)
+        .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
+        .order_by(JournalAttachment.entry_id, JournalAttachment.position)
+    )
+    for entry_id, sha256 in rows:
+        hashes.setdefault(entry_id, []).append(sha256)
     return hashes
 
 
-def _walk_entries(counter: JournalCounter, rows, file_hashes) -> ChainProblem | None:
+def _recipients(counter: JournalCounter) -> dict[int, list[tuple[str, str | None]]]:
+    """By entry id, the recipients its hash covers, in order (few entries have any)."""
+    found: dict[int, list[tuple[str, str | None]]] = {}
+    rows = db.session.execute(
+        select(JournalRecipient.entry_id, JournalRecipient.name, JournalRecipient.org_number)
+        .join(JournalEntry, JournalEntry.id == JournalRecipient.entry_id)
+        .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
+        .order_by(JournalRecipient.entry_id, JournalRecipient.position)
+    )
+    for entry_id, name, org_number in rows:
+        found.setdefault(entry_id, []).append((name, org_number))
+    return found
+
+
+def _walk_entries(counter: JournalCounter, rows, file_hashes, recipients) -> ChainProblem | None:
     def fail(number: str, message: str) -> ChainProblem:
         return ChainProblem(counter.agency_id, counter.year, number, message)
 
@@ -210,7 +236,7 @@ def _walk_entries(counter: JournalCounter, rows, file_hashes) -> ChainProblem | 
             return fail(missing, reason)
         if entry.prev_hash != expected_prev:
             return fail(number, "previous-hash link broken (entry inserted or reordered)")
-        if entry_hash(entry) != entry.hash:
+        if entry_hash(entry, recipients.get(entry.id, ())) != entry.hash:
             return fail(number, "content does not match its hash (entry altered)")
         files = file_hashes.get(entry.id, ())
         if document is None or document_hash(document, files) != entry.document_hash:

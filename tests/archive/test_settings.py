@@ -49,7 +49,7 @@ def test_the_case_officer_sets_the_basis_for_hidden_names_and_the_archive_uses_i
 
     extraction = export_module.build_extraction(closed["consultation"], produced_by="Arkivar")
     assert extraction.retention.decision == "Kasseres"
-    assert extraction.classification.class_id == "008"
+    assert [c.class_id for c in extraction.classification.classes] == ["008"]
     case = next(iter(extraction.cases()))
     screened = entry_for_submission(closed["screened"].id).system_id
     record = next(r for r in extraction.records(case) if r.system_id == screened)
