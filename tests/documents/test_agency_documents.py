@@ -15,7 +15,7 @@ from hoering.consultations import services as consultations
 from hoering.documents import jobs
 from hoering.documents.models import Attachment
 from hoering.extensions import db
-from hoering.journal.models import JournalEntry
+from hoering.journal.models import JournalAttachment, JournalEntry, JournalRecipient
 from hoering.journal.verify import verify_chains
 from tests.conftest import csrf_from
 from tests.documents import files
@@ -42,7 +42,10 @@ def _officer_and_consultation():
 
 
 def test_the_officer_puts_out_a_letter_and_a_memo_journaled_as_outgoing(signed_in, client, queued):
-    officer, consultation = _officer_and_consultation()
+    consultation = make_consultation(title="Høring om dokumenter", publish=False)
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
+    consultations.add_consultee(consultation, "Fjordvik kommune", "987654325")
+    db.session.commit()
     staff = signed_in(officer)
     letter = files.pdf("Høringsbrev: vi ber om merknader.")
     response = _upload(staff, consultation.slug, "brev.pdf", letter, kind="horingsbrev")
@@ -56,13 +59,38 @@ def test_the_officer_puts_out_a_letter_and_a_memo_journaled_as_outgoing(signed_i
         title="Høringsnotat om nye regler",
     )
     assert response.status_code == 302
+    # Not sent yet: the documents wait for the høringsbrev journalpost made at opening.
+    assert db.session.scalar(select(JournalEntry)) is None
 
-    entries = db.session.scalars(select(JournalEntry).order_by(JournalEntry.id)).all()
+    consultations.publish_consultation(db.session.merge(consultation))
+    db.session.commit()
+    (entry,) = db.session.scalars(select(JournalEntry)).all()
+    assert (entry.document_type, entry.kind, entry.title) == (
+        "U",
+        "horingsbrev",
+        "Høringsbrev: Høring om dokumenter",
+    )
+    assert entry.correspondent_name == "Fjordvik kommune"
+    carried = db.session.scalars(
+        select(Attachment.kind)
+        .join(JournalAttachment, JournalAttachment.attachment_id == Attachment.id)
+        .order_by(JournalAttachment.position)
+    ).all()
+    assert carried == ["horingsbrev", "horingsnotat"]
+    recipients = db.session.execute(select(JournalRecipient.name, JournalRecipient.org_number))
+    assert recipients.all() == [("Fjordvik kommune", "987654325")]
+
+    # Put out after opening: its own outgoing journalpost, to the same høringsinstanser.
+    response = _upload(
+        staff, consultation.slug, "rettelse.pdf", files.pdf("Rettelse."), kind="annet"
+    )
+    assert response.status_code == 302
+    entries = db.session.scalars(select(JournalEntry).order_by(JournalEntry.seq)).all()
     assert [(e.document_type, e.title) for e in entries] == [
         ("U", "Høringsbrev: Høring om dokumenter"),
-        ("U", "Høringsnotat om nye regler"),
+        ("U", "Annet dokument: Høring om dokumenter"),
     ]
-    assert entries[0].correspondent_name == "Høringsinstansene"
+    assert entries[1].correspondent_name == "Fjordvik kommune"
     assert verify_chains()[0] == []
 
     page = client.get(f"/hoeringer/{consultation.slug}/").get_data(as_text=True)
@@ -95,7 +123,7 @@ def test_only_officers_put_out_documents_and_bad_files_are_refused(signed_in, qu
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "kryptert" in page and 'value="Mitt brev"' in page
-    assert db.session.scalar(select(JournalEntry)) is None
+    assert db.session.scalar(select(JournalEntry).where(JournalEntry.kind.is_(None))) is None
 
 
 def test_failed_conversions_are_flagged_and_file_text_is_searchable(signed_in, queued):
