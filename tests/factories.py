@@ -134,10 +134,10 @@ def factories():
     return module
 
 
-def make_closed_consultation(*, agency=None, officer=None):
+def make_closed_consultation(*, agency=None, officer=None, consultees=()):
     """A closed consultation holding innspill of every kind, ready to export.
 
-    The høringsbrev to two invited høringsinstanser; two draft versions (the second a revised
+    The høringsbrev to the given høringsinstanser; two draft versions (the second a revised
     draft journaled on its own); published innspill on both; a statement on the whole from an
     organisation; a reply; an innspill with a hidden name; one redacted and one hidden by a
     moderator (logged in the journal); one held for moderation; one withdrawn; and the agency's
@@ -155,9 +155,10 @@ def make_closed_consultation(*, agency=None, officer=None):
     consultation = make_consultation(
         agency=agency, officer=officer, title="Høring om arkivloven", publish=False
     )
-    # Two invited høringsinstanser: the recipients of the høringsbrev journaled at opening.
-    consultations.add_consultee(consultation, "Fjordvik kommune", "987654325")
-    consultations.add_consultee(consultation, "Norsk Friluftsforum", "921000006")
+    # The invited høringsinstanser (name, organisation number): the høringsbrev journaled at
+    # opening is sent to each.
+    for name, org_number in consultees:
+        consultations.add_consultee(consultation, name, org_number)
     consultations.publish_consultation(consultation, now=utcnow())
     citizen = make_user(name="Ola Nordmann")
     secret = make_user(name="Hemmelig Hansen")

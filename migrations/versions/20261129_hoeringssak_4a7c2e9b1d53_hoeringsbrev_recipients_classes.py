@@ -43,10 +43,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('consultations', schema=None) as batch_op:
-        batch_op.drop_column('class_title')
-        batch_op.drop_column('class_id')
-    with op.batch_alter_table('journal_entries', schema=None) as batch_op:
-        batch_op.drop_column('kind')
+    # Dropped in place too: rebuilding these tables on SQLite fails while rows refer to them.
+    op.drop_column('consultations', 'class_title')
+    op.drop_column('consultations', 'class_id')
+    op.drop_column('journal_entries', 'kind')
     op.drop_table('journal_attachments')
     op.drop_table('journal_recipients')

@@ -32,7 +32,9 @@ def exported(app, tmp_path_factory) -> tuple[Path, dict]:
     """The closed consultation exported once for the module (the database is left empty)."""
     folder = tmp_path_factory.mktemp("export")
     with app.app_context():
-        closed = make_closed_consultation()
+        closed = make_closed_consultation(
+            consultees=(("Fjordvik kommune", "987654325"), ("Norsk Friluftsforum", "921000006"))
+        )
         facts = {
             key: entry_for_submission(closed[key].id).system_id
             for key in ("first", "screened", "redacted")
