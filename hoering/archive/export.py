@@ -618,6 +618,7 @@ def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
 
 def _case(consultation: Consultation) -> Case:
     creator = consultation.created_by.name
+    class_id, class_title = class_of(consultation)
     closed_at = consultation.closed_at
     if closed_at is not None:
         # The agency's concluding document (the høringsoppsummering) is journaled after the
@@ -644,9 +645,15 @@ def _case(consultation: Consultation) -> Case:
         case_date=_local(consultation.created_at).date(),
         administrative_unit=consultation.agency.name,
         responsible=creator,
-        class_id=consultation.class_id or consultation.agency.class_id,
+        class_id=class_id,
+        class_title=class_title,
+        classification_system_id=_classification_system_id(consultation.agency),
         status="Avsluttet" if consultation.closed_at else "Under behandling",
     )
+
+
+def _classification_system_id(agency: Agency) -> str:
+    return derived_id(agency.org_number, f"klassifikasjonssystem/{agency.slug}")
 
 
 def _classification(agency: Agency, consultations: list[Consultation]) -> Classification:
@@ -657,7 +664,7 @@ def _classification(agency: Agency, consultations: list[Consultation]) -> Classi
         class_id, title = class_of(consultation)
         used.setdefault(class_id, title)
     return Classification(
-        system_id=derived_id(org, f"klassifikasjonssystem/{slug}"),
+        system_id=_classification_system_id(agency),
         title=agency.classification_title,
         classes=tuple(
             Class(derived_id(org, f"klasse/{slug}/{class_id}"), class_id, title)

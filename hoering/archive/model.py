@@ -163,6 +163,9 @@ class Case:
     administrative_unit: str
     responsible: str
     class_id: str = ""
+    class_title: str = ""
+    # The systemID of the klassifikasjonssystem the class belongs to (None: not classified).
+    classification_system_id: str | None = None
     status: str = "Avsluttet"
 
     @property

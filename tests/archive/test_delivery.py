@@ -60,6 +60,7 @@ def test_every_journal_entry_is_delivered_as_a_valid_arkivmelding(outbox):
     assert letter.findtext(f".//{AM}dokumentbeskrivelse/{AM}dokumenttype") == "Høringsutkast"
     assert letter.findtext(f".//{AM}sendtDato")
     assert first.findtext(f".//{AM}mappe/{AM}systemID") == consultation.system_id
+    assert first.findtext(f".//{AM}mappe/{AM}klassifikasjon/{AM}klasseID") == "HØRING"
     assert first.findtext(f".//{AM}skjermingMetadata") == "Skjerming navn avsender"
     assert not list(outbox.rglob(".*.tmp"))
 

@@ -179,3 +179,53 @@ def test_the_archive_holds_the_agencys_documents_as_outgoing_records(signed_in, 
     assert len(described) == 1
     variants = [o.findtext(f"{N5}variantformat") for o in described[0].iter(f"{N5}dokumentobjekt")]
     assert variants == ["Produksjonsformat", "Arkivformat"]
+
+
+def test_the_hoeringsbrev_journalpost_carries_the_letter_the_memo_and_the_draft(
+    signed_in, tmp_path, queued
+):
+    consultation = make_consultation(title="Høring om dokumenter", publish=False)
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
+    consultations.add_consultee(consultation, "Fjordvik kommune", "987654325")
+    consultations.add_consultee(consultation, "Norsk Friluftsforum", "921000006")
+    db.session.commit()
+    staff = signed_in(officer)
+    for name, data, kind in (
+        ("notat.odt", files.odt("Notat."), "horingsnotat"),
+        ("brev.pdf", files.pdf("Vi ber om merknader."), "horingsbrev"),
+    ):
+        assert _upload(staff, consultation.slug, name, data, kind=kind).status_code == 302
+    for attachment_id in jobs.pending_ids():
+        jobs.run_conversion(attachment_id)
+    consultation = db.session.merge(consultation)
+    consultations.publish_consultation(consultation)
+    consultations.close_consultation(consultation, by=officer)
+    db.session.commit()
+    assert verify_chains()[0] == []
+
+    path = export_consultation(consultation, tmp_path / "u.tar", produced_by="Arkivar")
+    results = check_extraction(path)
+    assert all(r.passed for r in results), format_report(results)
+    with tarfile.open(path) as tar:
+        tar.extractall(tmp_path / "ut", filter="data")
+    tree = etree.parse(str(tmp_path / "ut" / "u" / "arkivstruktur.xml"))
+    (letter,) = tree.iter(f"{N5}registrering")
+    assert letter.findtext(f"{N5}journalposttype") == "Utgående dokument"
+    # The høringsbrev is the hoveddokument whatever order the files came in; then the memo and
+    # the draft as published (PDF/A).
+    assert [
+        (
+            d.findtext(f"{N5}dokumenttype"),
+            d.findtext(f"{N5}tilknyttetRegistreringSom"),
+            d.findtext(f"{N5}dokumentnummer"),
+        )
+        for d in letter.iter(f"{N5}dokumentbeskrivelse")
+    ] == [
+        ("Høringsbrev", "Hoveddokument", "1"),
+        ("Høringsnotat", "Vedlegg", "2"),
+        ("Høringsutkast", "Vedlegg", "3"),
+    ]
+    assert [
+        (p.findtext(f"{N5}korrespondanseparttype"), p.findtext(f"{N5}korrespondansepartNavn"))
+        for p in letter.iter(f"{N5}korrespondansepart")
+    ] == [("Mottaker", "Fjordvik kommune"), ("Mottaker", "Norsk Friluftsforum")]
