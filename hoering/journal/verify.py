@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select, union
 from sqlalchemy.orm import aliased
 
-from hoering.consultations.models import Consultation
+from hoering.consultations.models import STATUS_DRAFT, Consultation
 from hoering.documents.models import Attachment
 from hoering.extensions import db
 from hoering.journal.models import (
@@ -128,7 +128,9 @@ def _missing_heads(expected_heads: Iterable[str]) -> list[ChainProblem]:
 
 
 def _unjournaled() -> list[ChainProblem]:
-    """Innspill and agency replies that have no journal entry (none is ever made without)."""
+    """Innspill and agency replies that have no journal entry (none is ever made without), and
+    agency documents of an opened consultation journaled neither on their own nor with the
+    høringsbrev."""
     submissions = db.session.execute(
         select(Consultation.agency_id, Submission.created_at, Submission.id)
         .join(Consultation, Consultation.id == Submission.consultation_id)
@@ -144,13 +146,39 @@ def _unjournaled() -> list[ChainProblem]:
         .where(JournalEntry.id.is_(None))
         .order_by(AgencyReply.id)
     ).all()
-    return [
-        ChainProblem(agency_id, created.year, f"(innspill {id_})", "innspill has no journal entry")
-        for agency_id, created, id_ in submissions
-    ] + [
-        ChainProblem(agency_id, created.year, f"(svar {id_})", "agency reply has no journal entry")
-        for agency_id, created, id_ in replies
-    ]
+    documents = db.session.execute(
+        select(Consultation.agency_id, Attachment.created_at, Attachment.id)
+        .join(Consultation, Consultation.id == Attachment.consultation_id)
+        .outerjoin(JournalEntry, JournalEntry.attachment_id == Attachment.id)
+        .outerjoin(JournalAttachment, JournalAttachment.attachment_id == Attachment.id)
+        .where(
+            Attachment.kind.is_not(None),
+            Consultation.status != STATUS_DRAFT,
+            JournalEntry.id.is_(None),
+            JournalAttachment.entry_id.is_(None),
+        )
+        .order_by(Attachment.id)
+    ).all()
+    return (
+        [
+            ChainProblem(
+                agency_id, created.year, f"(innspill {id_})", "innspill has no journal entry"
+            )
+            for agency_id, created, id_ in submissions
+        ]
+        + [
+            ChainProblem(
+                agency_id, created.year, f"(svar {id_})", "agency reply has no journal entry"
+            )
+            for agency_id, created, id_ in replies
+        ]
+        + [
+            ChainProblem(
+                agency_id, created.year, f"(dokument {id_})", "agency document has no journal entry"
+            )
+            for agency_id, created, id_ in documents
+        ]
+    )
 
 
 def _verify_entries(counter: JournalCounter) -> ChainProblem | None:

@@ -229,3 +229,31 @@ def test_the_public_journal_publishes_the_head_of_each_day(client, journal):
     assert len(heads("dt")) == 1
     assert journal[3].journal_number in heads.dt.get_text()
     assert heads.dd.get_text(strip=True) == journal[3].hash
+
+
+def test_an_agency_document_cut_from_the_hoeringsbrev_is_caught(runner):
+    from hoering.consultations import services as consultations
+    from hoering.documents.models import KIND_LETTER, Attachment, Blob
+
+    consultation = make_consultation(publish=False)
+    db.session.add(Blob(sha256="a" * 64, size=1, data=b"x"))
+    db.session.flush()
+    letter = Attachment(
+        consultation_id=consultation.id,
+        kind=KIND_LETTER,
+        title="Høringsbrev",
+        original_name="brev.pdf",
+        media_type="application/pdf",
+        size=1,
+        sha256="a" * 64,
+    )
+    db.session.add(letter)
+    db.session.flush()
+    consultations.publish_consultation(consultation)
+    assert _verify(runner).exit_code == 0
+    _sql("DELETE FROM journal_attachments WHERE attachment_id = :id", id=letter.id)
+    result = _verify(runner)
+    assert result.exit_code == 1
+    assert f"BROKEN at (dokument {letter.id})" in result.output
+    # The høringsbrev journalpost's hash covered the file: its chain breaks too.
+    assert "the journaled document's text was altered or removed" in result.output
