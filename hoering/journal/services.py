@@ -471,10 +471,15 @@ def record_letter(consultation: Consultation, *, at: datetime) -> JournalEntry:
     (høringsbrev, høringsnotat, the rest) and the draft as published. Its hash covers the
     draft's text, the files and the recipients."""
     version = consultation.current_version
+    journaled_alone = select(JournalEntry.id).where(JournalEntry.attachment_id == Attachment.id)
     documents = sorted(
         db.session.scalars(
             select(Attachment)
-            .where(Attachment.consultation_id == consultation.id, Attachment.kind.is_not(None))
+            .where(
+                Attachment.consultation_id == consultation.id,
+                Attachment.kind.is_not(None),
+                ~journaled_alone.exists(),
+            )
             .order_by(Attachment.id)
         ),
         key=lambda document: AGENCY_KINDS.index(document.kind),
@@ -530,6 +535,27 @@ def record_revised_draft(
     db.session.add(JournalDocument(entry_id=entry.id, text=version.source_markdown))
     db.session.flush()
     return entry
+
+
+def record_missing_letters(now: datetime | None = None) -> tuple[int, list[Consultation]]:
+    """Journal the høringsbrev journalpost, dated now, of every open consultation opened before
+    it was journaled at opening (with the agency's documents not yet journaled on their own).
+    Returns how many were journaled and the closed consultations that lack one: nothing may be
+    added to a closed case (krav 3.2.4), so those are left for the records manager."""
+    now = now or utcnow()
+    has_letter = select(JournalEntry.id).where(
+        JournalEntry.consultation_id == Consultation.id, JournalEntry.kind == KIND_LETTER
+    )
+    lacking = db.session.scalars(
+        select(Consultation)
+        .where(Consultation.status != STATUS_DRAFT, ~has_letter.exists())
+        .order_by(Consultation.published_at, Consultation.id)
+    ).all()
+    closed = [c for c in lacking if (c.closed_at or c.deadline) <= now]
+    for consultation in lacking:
+        if consultation not in closed:
+            record_letter(consultation, at=now)
+    return len(lacking) - len(closed), closed
 
 
 @consultation_opened.connect
