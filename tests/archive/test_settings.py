@@ -82,6 +82,8 @@ def test_the_case_officer_files_the_case_in_a_class_and_the_export_uses_it(clien
     db.session.commit()
     url = f"/admin/hoeringer/{consultation.slug}/arkivuttrekk"
     login(client, closed["officer"])
+    manage = client.get(f"/admin/hoeringer/{consultation.slug}/rediger").get_data(as_text=True)
+    assert f'href="{url}">Arkivet: arkivkode, saksnummer og leveranser' in manage
     page = client.get(url).get_data(as_text=True)
     assert "Saken arkiveres under klassen HØRING Høringer i arkivnøkkelen." in page
 
