@@ -101,6 +101,7 @@ def build(database_url: str, total: int) -> None:
                 expectations="",
             ),
             by=officer,
+            now=now - timedelta(days=31),
         )
         consultation.slug = SLUG
         consultations.publish_draft_version(

@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 SAMPLE = 50
 BATCH = 5000
+# The bench accounts' password (it must pass the password rules like any other).
+PASSWORD = "benk-kaffe-fjell-2026"  # noqa: S105 - bench accounts only
 
 
 def measure(command: list[str], env: dict) -> dict:
@@ -86,11 +88,11 @@ def build(n: int, title: str, case_number: str) -> str:
         db.session.flush()
     now = utcnow()
     officer = accounts.create_user(
-        f"saksbehandler-{case_number[-4:]}@bench.invalid", "Siri", "x" * 16
+        f"saksbehandler-{case_number[-4:]}@bench.invalid", "Siri", PASSWORD
     )
     accounts.grant_role(officer, "case_officer", agency)
     authors = [
-        accounts.create_user(f"p{i}-{case_number[-4:]}@bench.invalid", f"Person {i}", "x" * 16)
+        accounts.create_user(f"p{i}-{case_number[-4:]}@bench.invalid", f"Person {i}", PASSWORD)
         for i in range(10)
     ]
     consultation = consultations.create_consultation(
@@ -105,9 +107,12 @@ def build(n: int, title: str, case_number: str) -> str:
             expectations="",
         ),
         by=officer,
+        now=now - timedelta(days=2),
     )
-    consultations.publish_draft_version(consultation, demo.DRAFT, by=officer)
-    consultations.publish_consultation(consultation, now=now - timedelta(hours=1))
+    consultations.publish_draft_version(
+        consultation, demo.DRAFT, by=officer, now=now - timedelta(days=2)
+    )
+    consultations.publish_consultation(consultation, now=utcnow())
     paragraphs = list(
         db.session.scalars(
             select(Paragraph).where(Paragraph.version_id == consultation.current_version_id)
@@ -194,6 +199,7 @@ def build(n: int, title: str, case_number: str) -> str:
                 "prev_hash": prev,
                 "received_on": None,
                 "attachment_id": None,
+                "kind": None,
             }
             values["hash"] = prev = entry_hash(SimpleNamespace(**values))
             entries.append(values)

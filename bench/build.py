@@ -23,7 +23,7 @@ from types import SimpleNamespace
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade
-from sqlalchemy import insert, make_url, select, text, update
+from sqlalchemy import func, insert, make_url, select, text, update
 
 from hoering import create_app
 from hoering.accounts import services as accounts
@@ -109,6 +109,7 @@ def build(database_url: str) -> dict:
                 expectations="",
             ),
             by=officer,
+            now=now - timedelta(days=31),
         )
         consultations.publish_draft_version(consultation, draft_markdown(), by=officer)
         consultations.publish_consultation(consultation, now=now - timedelta(days=30))
@@ -206,14 +207,29 @@ def _journal_all(consultation: Consultation, paragraphs: dict[int, Paragraph]) -
         .order_by(Submission.id)
     ).all()
     authors = dict(db.session.execute(select(Submission.id, Submission.author_name)).all())
-    heads: dict[int, tuple[int, str]] = {}  # year -> (last seq, last hash)
+    # year -> (last seq, last hash), after the høringsbrev journaled when the consultation opened
+    heads: dict[int, tuple[int, str]] = {
+        counter.year: (counter.last_seq, counter.last_hash)
+        for counter in db.session.scalars(
+            select(JournalCounter).where(JournalCounter.agency_id == consultation.agency_id)
+        )
+    }
+    first = 1 + (
+        db.session.scalar(
+            select(func.max(JournalEntry.record_number)).where(
+                JournalEntry.consultation_id == consultation.id
+            )
+        )
+        or 0
+    )
     titles = {pid: f"Innspill til {journal.paragraph_title(p)}" for pid, p in paragraphs.items()}
     rows = []
-    for record_number, row in enumerate(submissions, start=1):
+    for record_number, row in enumerate(submissions, start=first):
         local = row.created_at.astimezone(journal.OSLO)
         last_seq, prev_hash = heads.get(local.year, (0, GENESIS_HASH))
         seq = last_seq + 1
         entry = SimpleNamespace(
+            kind=None,
             system_id=new_system_id(),
             agency_id=consultation.agency_id,
             year=local.year,
@@ -245,7 +261,7 @@ def _journal_all(consultation: Consultation, paragraphs: dict[int, Paragraph]) -
         rows.append(vars(entry))
     db.session.execute(insert(JournalEntry), rows)
     for year, (last_seq, last_hash) in heads.items():
-        db.session.add(
+        db.session.merge(
             JournalCounter(
                 agency_id=consultation.agency_id, year=year, last_seq=last_seq, last_hash=last_hash
             )

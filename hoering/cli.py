@@ -127,6 +127,23 @@ def journal_verify(expected_heads: tuple[str, ...]):
     sys.exit(1)
 
 
+@journal.command("record-letters")
+def journal_record_letters():
+    """Journal the høringsbrev journalpost of open consultations opened before it was journaled
+    at opening; list the closed ones that lack one (nothing is added to a closed case)."""
+    from hoering.journal.services import record_missing_letters
+
+    count, closed = record_missing_letters()
+    db.session.commit()
+    click.echo(f"{count} høringsbrev journalpost(s) journaled.")
+    for consultation in closed:
+        click.echo(
+            f"  {consultation.case_number} ({consultation.slug}) is closed without one: "
+            "nothing may be added to a closed case.",
+            err=True,
+        )
+
+
 def _fail(error) -> None:
     db.session.rollback()
     raise click.ClickException(str(error.message))

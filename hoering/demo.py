@@ -111,10 +111,14 @@ def load() -> bool:
     db.session.flush()
 
     # In the order it happened, so journal numbers increase with journal dates: the closed
-    # consultation ran two months ago, the open one takes innspill now.
+    # consultation ran two months ago and closed five days ago; the open one opened two weeks
+    # ago; the closed one's revised draft and høringsoppsummering came after; the open one takes
+    # innspill now.
     now = utcnow()
-    _closed_consultation(agency, users, friluft, now)
-    _open_consultation(agency, users, friluft, kommune, now)
+    closed, comment = _closed_consultation(agency, users, friluft, now)
+    opened = _open_consultation(agency, users, now)
+    _conclude(closed, users["case officer"], comment, now - timedelta(days=3))
+    _open_innspill(opened, users, friluft, kommune)
     db.session.flush()
     return True
 
@@ -127,7 +131,7 @@ def _paragraph(consultation, anchor: str) -> Paragraph:
     )
 
 
-def _open_consultation(agency, users, friluft, kommune, now):
+def _open_consultation(agency, users, now):
     officer = users["case officer"]
     consultation = consultations.create_consultation(
         agency,
@@ -154,7 +158,10 @@ def _open_consultation(agency, users, friluft, kommune, now):
     consultations.add_consultee(consultation, "Fjordvik kommune", "987654325")
     consultations.add_consultee(consultation, "Foreningen for åpen forvaltning", "912345009")
     consultations.publish_consultation(consultation, now=now - timedelta(days=14))
+    return consultation
 
+
+def _open_innspill(consultation, users, friluft, kommune):
     def say(who, body, *, anchor=None, parent=None, **kw):
         return submissions.submit(
             consultation,
@@ -215,7 +222,7 @@ def _open_consultation(agency, users, friluft, kommune, now):
     submissions.reply_as_agency(
         first,
         "Takk for innspillet. Vi vurderer en regel om forlenget frist i den videre behandlingen.",
-        by=officer,
+        by=users["case officer"],
     )
     _moderation_examples(consultation, users, say)
     return consultation
@@ -300,6 +307,9 @@ def _closed_consultation(agency, users, friluft, now):
         by=officer,
         now=opened - timedelta(days=1),
     )
+    # The invited høringsinstanser: the høringsbrev journaled at opening is sent to each.
+    consultations.add_consultee(consultation, "Norsk Friluftsforum", "921000006", "post@nff.no")
+    consultations.add_consultee(consultation, "Fjordvik kommune", "987654325")
     consultations.publish_consultation(consultation, now=opened)
     at = opened + timedelta(days=3)
     comment = submissions.submit(
@@ -334,15 +344,21 @@ def _closed_consultation(agency, users, friluft, now):
     _moderated_innspill(consultation, users, at + timedelta(days=2))
     form_letters(consultation, at + timedelta(days=4), password_hash=users["citizen"].password_hash)
     consultations.close_consultation(consultation, by=officer, now=consultation.deadline)
+    return consultation, comment
+
+
+def _conclude(consultation, officer, comment, at):
+    """After the deadline: the revised draft (journaled as its own outgoing journalpost), then
+    the høringsoppsummering an hour later."""
     consultations.publish_draft_version(
         consultation,
         REVISED_GUIDELINES,
         by=officer,
         note="Revidert etter innspillene: du-form og fagord.",
+        now=at,
     )
     campaigns.detect_campaigns(consultation)
-    _outcome(consultation, officer, comment, now)
-    return consultation
+    _outcome(consultation, officer, comment, at + timedelta(hours=1))
 
 
 REVISED_GUIDELINES = (

@@ -98,7 +98,8 @@ def make_consultation(*, agency=None, officer=None, draft=DRAFT, publish=True, *
     if draft:
         consultations.publish_draft_version(consultation, draft, by=officer)
     if publish:
-        consultations.publish_consultation(consultation, now=now - timedelta(hours=1))
+        # Opened now: the høringsbrev is journaled after whatever the journal holds already.
+        consultations.publish_consultation(consultation, now=utcnow())
     db.session.flush()
     return consultation
 
@@ -133,10 +134,11 @@ def factories():
     return module
 
 
-def make_closed_consultation(*, agency=None, officer=None):
+def make_closed_consultation(*, agency=None, officer=None, consultees=()):
     """A closed consultation holding innspill of every kind, ready to export.
 
-    Two draft versions; published innspill on both; a statement on the whole from an
+    The høringsbrev to the given høringsinstanser; two draft versions (the second a revised
+    draft journaled on its own); published innspill on both; a statement on the whole from an
     organisation; a reply; an innspill with a hidden name; one redacted and one hidden by a
     moderator (logged in the journal); one held for moderation; one withdrawn; and the agency's
     reply to the first innspill.
@@ -150,7 +152,14 @@ def make_closed_consultation(*, agency=None, officer=None):
         roles=[ROLE_CASE_OFFICER], agency=agency, name="Siri Saksbehandler"
     )
     moderator = make_user(roles=[ROLE_MODERATOR], agency=agency, name="Mona Moderator")
-    consultation = make_consultation(agency=agency, officer=officer, title="Høring om arkivloven")
+    consultation = make_consultation(
+        agency=agency, officer=officer, title="Høring om arkivloven", publish=False
+    )
+    # The invited høringsinstanser (name, organisation number): the høringsbrev journaled at
+    # opening is sent to each.
+    for name, org_number in consultees:
+        consultations.add_consultee(consultation, name, org_number)
+    consultations.publish_consultation(consultation, now=utcnow())
     citizen = make_user(name="Ola Nordmann")
     secret = make_user(name="Hemmelig Hansen")
     organisation = make_organisation(name="Foreningen for åpenhet")

@@ -10,6 +10,7 @@ from hoering.archive.check import check_extraction, format_report
 from hoering.archive.export import export_consultation
 from hoering.consultations.models import STATUS_CLOSED, Consultation
 from hoering.extensions import db
+from hoering.journal.models import JournalEntry, JournalRecipient
 from hoering.journal.verify import verify_chain
 from hoering.submissions.models import Submission
 
@@ -26,6 +27,20 @@ def test_demo_closed_consultation_holds_every_kind_and_exports(tmp_path):
     assert any(s.status == "hidden" for s in innspill)
     assert any(s.is_visible and s.parent_id for s in innspill)
     assert verify_chain() == []
+    # The høringsbrev journalpost, sent to the invited høringsinstanser when it opened, and the
+    # revised draft journaled on its own.
+    entries = db.session.scalars(
+        select(JournalEntry)
+        .where(JournalEntry.consultation_id == closed.id)
+        .order_by(JournalEntry.seq)
+    ).all()
+    letter = entries[0]
+    assert (letter.kind, letter.document_type) == ("horingsbrev", "U")
+    recipients = db.session.scalars(
+        select(JournalRecipient.name).where(JournalRecipient.entry_id == letter.id)
+    ).all()
+    assert recipients == ["Fjordvik kommune", "Norsk Friluftsforum"]
+    assert [e.kind for e in entries].count("revidert_utkast") == 1
 
     path = export_consultation(closed, tmp_path / "demo.tar", produced_by="Arkivar", workers=1)
     results = check_extraction(path)

@@ -135,6 +135,11 @@ def build_message(
     _leaf(mappe, "opprettetAv", case.created_by)
     _leaf(mappe, "avsluttetDato", case.closed_at)
     _leaf(mappe, "avsluttetAv", case.closed_by)
+    if case.classification_system_id:  # the class of the agency's arkivnøkkel it is filed in
+        klasse = _sub(mappe, "klassifikasjon")
+        _leaf(klasse, "referanseKlassifikasjonssystem", case.classification_system_id)
+        _leaf(klasse, "klasseID", case.class_id)
+        _leaf(klasse, "tittel", case.class_title)
     post = _sub(mappe, "basisregistrering", "journalpost")
     _leaf(post, "systemID", record.system_id)
     _leaf(post, "opprettetDato", record.created_at)
@@ -182,6 +187,7 @@ def build_message(
     _leaf(post, "journalstatus", "Journalført")
     _leaf(post, "journaldato", record.journal_date)
     _leaf(post, "dokumentetsDato", record.document_date)
+    _leaf(post, "sendtDato", record.sent_at)
     for party in record.parties:
         element = _sub(post, "korrespondansepart")
         _leaf(element, "korrespondanseparttype", party.role)

@@ -16,7 +16,15 @@ Decisions where the standard leaves room:
   skjermingMetadata "Skjerming navn avsender/mottaker"; a screened name or a redacted text
   (public_body differs from the text) also gives a redacted variant file ("Dokument hvor deler
   av innholdet er skjermet"). The archive copy keeps everything.
-- The draft versions are the case's documents (one PDF/A per published version).
+- The høringsbrev journalpost (U), journaled when the consultation opened, holds the agency's
+  documents put out before (the høringsbrev as hoveddokument, the høringsnotat and the rest as
+  vedlegg) and the draft as published (a PDF/A; the hoveddokument when there is no høringsbrev),
+  with each invited høringsinstans as a korrespondansepart "Mottaker". A draft version published
+  later is the document of its own outgoing journalpost. The agency's own journalposts keep their
+  documents in an export without the innspill's (documents=False).
+- Each saksmappe is filed in its consultation's class of the agency's arkivnøkkel (the agency's
+  default class unless a case officer chose another); the klassifikasjonssystem holds the classes
+  the exported cases use.
 - systemIDs are the rows' own UUIDs, or derived from them with uuid5, so that they are stable
   from one export to the next (krav 6.4.26).
 """
@@ -48,7 +56,9 @@ from hoering.archive.documents import (
     render_text_pdf,
 )
 from hoering.archive.model import (
+    ATTACHMENT,
     INCOMING,
+    MAIN_DOCUMENT,
     PARTLY_SCREENED,
     RECIPIENT,
     REDACTED_FORMAT,
@@ -59,6 +69,7 @@ from hoering.archive.model import (
     Avskrivning,
     Case,
     Change,
+    Class,
     Classification,
     Document,
     DocumentFile,
@@ -70,6 +81,7 @@ from hoering.archive.model import (
     Screening,
 )
 from hoering.archive.noark5 import ArchiveError, DestinationError, Progress, write_extraction
+from hoering.archive.settings import class_of
 from hoering.consultations.models import (
     STATUS_ARCHIVED,
     STATUS_CLOSED,
@@ -81,9 +93,19 @@ from hoering.consultations.models import (
 from hoering.consultations.services import CLOSED_BY_DEADLINE
 from hoering.db import utcnow
 from hoering.documents.archive import AttachmentDocuments
+from hoering.documents.models import KIND_LETTER as HORINGSBREV
 from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
-from hoering.journal.models import CHANGE_FIELDS, JournalChange, JournalDocument, JournalEntry
+from hoering.journal.models import (
+    CHANGE_FIELDS,
+    KIND_LETTER,
+    KIND_REVISED_DRAFT,
+    JournalAttachment,
+    JournalChange,
+    JournalDocument,
+    JournalEntry,
+    JournalRecipient,
+)
 from hoering.journal.services import (
     OSLO,
     SCREENING_BASIS,
@@ -165,51 +187,40 @@ class ParagraphIndex:
         }
 
 
-def _drafts(consultation: Consultation) -> tuple[Document, ...]:
-    """One PDF/A per published draft version (the case's own documents)."""
-    versions = db.session.scalars(
-        select(DraftVersion)
-        .where(
-            DraftVersion.consultation_id == consultation.id, DraftVersion.published_at.isnot(None)
-        )
-        .order_by(DraftVersion.number)
+def _draft_document(consultation: Consultation, version: DraftVersion, role: str) -> Document:
+    """A published draft version as one PDF/A document (its systemID the version's own)."""
+    sections = db.session.scalars(
+        select(Section).where(Section.version_id == version.id).order_by(Section.position)
     ).all()
-    result = []
-    for version in versions:
-        sections = db.session.scalars(
-            select(Section).where(Section.version_id == version.id).order_by(Section.position)
-        ).all()
-        by_section: dict[int, list[DraftParagraph]] = {s.id: [] for s in sections}
-        for paragraph in db.session.scalars(
-            select(Paragraph).where(Paragraph.version_id == version.id).order_by(Paragraph.position)
-        ):
-            number = paragraph.marker or f"({paragraph.ordinal})"
-            by_section[paragraph.section_id].append(DraftParagraph(number, paragraph.text))
-        ctx = DraftContext(
-            consultation_title=consultation.title,
-            case_number=consultation.case_number,
-            agency=consultation.agency.name,
-            version_label=f"versjon {version.number}",
-            published_on=_local(version.published_at).date(),
-            sections=tuple(
-                DraftSection(
-                    " ".join(part for part in (s.number, s.title) if part), tuple(by_section[s.id])
-                )
-                for s in sections
-            ),
-        )
-        file = DocumentFile(
-            derived_id(version.system_id, "arkivformat"), functools.partial(render_draft_pdf, ctx)
-        )
-        result.append(
-            Document(
-                version.system_id,
-                f"Høringsutkast, versjon {version.number}",
-                "Høringsutkast",
-                (file,),
+    by_section: dict[int, list[DraftParagraph]] = {s.id: [] for s in sections}
+    for paragraph in db.session.scalars(
+        select(Paragraph).where(Paragraph.version_id == version.id).order_by(Paragraph.position)
+    ):
+        number = paragraph.marker or f"({paragraph.ordinal})"
+        by_section[paragraph.section_id].append(DraftParagraph(number, paragraph.text))
+    ctx = DraftContext(
+        consultation_title=consultation.title,
+        case_number=consultation.case_number,
+        agency=consultation.agency.name,
+        version_label=f"versjon {version.number}",
+        published_on=_local(version.published_at).date(),
+        sections=tuple(
+            DraftSection(
+                " ".join(part for part in (s.number, s.title) if part), tuple(by_section[s.id])
             )
-        )
-    return tuple(result)
+            for s in sections
+        ),
+    )
+    file = DocumentFile(
+        derived_id(version.system_id, "arkivformat"), functools.partial(render_draft_pdf, ctx)
+    )
+    return Document(
+        version.system_id,
+        f"Høringsutkast, versjon {version.number}",
+        "Høringsutkast",
+        (file,),
+        role=role,
+    )
 
 
 def _record_query(consultation: Consultation):
@@ -236,6 +247,7 @@ def _record_query(consultation: Consultation):
             JournalEntry.paragraph_id,
             JournalEntry.version_id,
             JournalEntry.attachment_id,
+            JournalEntry.kind,
             replied_entry.system_id.label("replies_to_system_id"),
             Submission.system_id.label("submission_system_id"),
             Submission.body,
@@ -288,6 +300,8 @@ class _Records:
         self.changes = changes_by_entry(entry_ids)
         self.remarks = _remarks(self.changes)
         self.avskrivninger = _avskrivninger(entry_ids)
+        self.recipients = _recipients(entry_ids)
+        self.letter_documents = _letter_documents(entry_ids)
         self.case_number = f"{consultation.case_year}/{consultation.case_seq}"
         self.default_basis = consultation.agency.name_screening_basis or SCREENING_BASIS
 
@@ -346,7 +360,8 @@ class _Records:
         registered = _local(row.registered_at)
         registration_id = f"{self.case_number}-{row.record_number}"
         documents = ()
-        if self.documents:
+        # The agency's own journalposts keep their documents in an export without the innspill's.
+        if self.documents or row.kind is not None:
             documents = self._documents(
                 row,
                 state.title,
@@ -371,13 +386,18 @@ class _Records:
             created_by=SYSTEM_NAME,
             archived_at=registered,
             archived_by=SYSTEM_NAME,
-            parties=(
+            parties=tuple(
+                Party(name, None, RECIPIENT) for name, _org_number in self.recipients[row.id]
+            )
+            if row.id in self.recipients
+            else (
                 Party(
                     row.correspondent_name,
                     row.correspondent_organisation,
                     SENDER if incoming else RECIPIENT,
                 ),
             ),
+            sent_at=None if incoming else registered,
             documents=documents,
             screening=record_screening,
             replies_to_system_id=row.replies_to_system_id,
@@ -398,6 +418,11 @@ class _Records:
     ) -> tuple[Document, ...]:
         if row.attachment_id is not None:
             return self.attachments.agency_document(row.attachment_id)
+        if row.kind == KIND_LETTER:
+            return self._letter_documents(row)
+        if row.kind == KIND_REVISED_DRAFT:
+            version = db.session.get(DraftVersion, row.version_id)
+            return (_draft_document(self.consultation, version, MAIN_DOCUMENT),)
         if row.own_text is not None:  # a document the agency wrote: the høringsoppsummering
             render = functools.partial(
                 render_text_pdf, title, row.case_number, self.agency, row.own_text
@@ -457,6 +482,51 @@ class _Records:
             Document(system_id, title, kind, tuple(files), remarks=remarks, screening=screening),
             *attached,
         )
+
+    def _letter_documents(self, row) -> tuple[Document, ...]:
+        """The høringsbrev first (hoveddokument), the other agency documents, then the draft as
+        published; without a høringsbrev, the draft is the hoveddokument."""
+        attachment_ids = self.letter_documents.get(row.id, [])
+        agency_documents = [
+            document
+            for attachment_id in attachment_ids
+            for document in self.attachments.agency_document(attachment_id)
+        ]
+        has_letter = bool(attachment_ids) and (
+            self.attachments.by_id[attachment_ids[0]].kind == HORINGSBREV
+        )
+        version = db.session.get(DraftVersion, row.version_id)
+        draft = _draft_document(
+            self.consultation, version, ATTACHMENT if has_letter else MAIN_DOCUMENT
+        )
+        if not has_letter:
+            return (draft, *(replace(d, role=ATTACHMENT) for d in agency_documents))
+        main, *rest = agency_documents
+        return (main, *(replace(d, role=ATTACHMENT) for d in rest), draft)
+
+
+def _recipients(entry_ids) -> dict[int, list[tuple[str, str | None]]]:
+    """The recipients (høringsinstanser) of the entries sent to several, in order."""
+    found: dict[int, list[tuple[str, str | None]]] = {}
+    for entry_id, name, org_number in db.session.execute(
+        select(JournalRecipient.entry_id, JournalRecipient.name, JournalRecipient.org_number)
+        .where(JournalRecipient.entry_id.in_(entry_ids))
+        .order_by(JournalRecipient.entry_id, JournalRecipient.position)
+    ):
+        found.setdefault(entry_id, []).append((name, org_number))
+    return found
+
+
+def _letter_documents(entry_ids) -> dict[int, list[int]]:
+    """The agency's documents journaled with each høringsbrev journalpost, in order."""
+    found: dict[int, list[int]] = {}
+    for entry_id, attachment_id in db.session.execute(
+        select(JournalAttachment.entry_id, JournalAttachment.attachment_id)
+        .where(JournalAttachment.entry_id.in_(entry_ids))
+        .order_by(JournalAttachment.entry_id, JournalAttachment.position)
+    ):
+        found.setdefault(entry_id, []).append(attachment_id)
+    return found
 
 
 def _avskrivninger(entry_ids) -> dict[int, tuple[Avskrivning, ...]]:
@@ -548,6 +618,7 @@ def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
 
 def _case(consultation: Consultation) -> Case:
     creator = consultation.created_by.name
+    class_id, class_title = class_of(consultation)
     closed_at = consultation.closed_at
     if closed_at is not None:
         # The agency's concluding document (the høringsoppsummering) is journaled after the
@@ -574,12 +645,35 @@ def _case(consultation: Consultation) -> Case:
         case_date=_local(consultation.created_at).date(),
         administrative_unit=consultation.agency.name,
         responsible=creator,
-        drafts=_drafts(consultation),
+        class_id=class_id,
+        class_title=class_title,
+        classification_system_id=_classification_system_id(consultation.agency),
         status="Avsluttet" if consultation.closed_at else "Under behandling",
     )
 
 
-def _agency_parts(agency: Agency, period_end: date) -> dict:
+def _classification_system_id(agency: Agency) -> str:
+    return derived_id(agency.org_number, f"klassifikasjonssystem/{agency.slug}")
+
+
+def _classification(agency: Agency, consultations: list[Consultation]) -> Classification:
+    """The agency's klassifikasjonssystem with the classes the consultations are filed in."""
+    org, slug = agency.org_number, agency.slug
+    used: dict[str, str] = {}
+    for consultation in consultations:
+        class_id, title = class_of(consultation)
+        used.setdefault(class_id, title)
+    return Classification(
+        system_id=_classification_system_id(agency),
+        title=agency.classification_title,
+        classes=tuple(
+            Class(derived_id(org, f"klasse/{slug}/{class_id}"), class_id, title)
+            for class_id, title in sorted(used.items())
+        ),
+    )
+
+
+def _agency_parts(agency: Agency, period_end: date, consultations: list[Consultation]) -> dict:
     """What every arkivuttrekk of the agency shares: the arkiv, its creator, the agency's
     bevaring og kassasjon and its klassifikasjonssystem (archive settings)."""
     org, slug = agency.org_number, agency.slug
@@ -597,13 +691,7 @@ def _agency_parts(agency: Agency, period_end: date) -> dict:
             years=agency.retention_years,
             due=_years_later(period_end, agency.retention_years),
         ),
-        "classification": Classification(
-            system_id=derived_id(org, f"klassifikasjonssystem/{slug}"),
-            title=agency.classification_title,
-            class_system_id=derived_id(org, f"klasse/{slug}/{agency.class_id}"),
-            class_id=agency.class_id,
-            class_title=agency.class_title,
-        ),
+        "classification": _classification(agency, consultations),
     }
 
 
@@ -621,8 +709,8 @@ def build_extraction(
 ) -> Extraction:
     """A case officer's copy: the arkivuttrekk of one closed consultation, in an arkivdel of its
     own (its systemID derived from the consultation's, so it never collides with the period's
-    arkivdel). documents=False leaves out the PDFs of the innspill and replies (the draft
-    versions stay, so the package keeps its DOKUMENT folder)."""
+    arkivdel). documents=False leaves out the PDFs of the innspill and replies (the agency's own
+    documents stay, so the package keeps its DOKUMENT folder)."""
     check_exportable(consultation)
     now = _local(now or utcnow())
     first, last = db.session.execute(
@@ -633,7 +721,7 @@ def build_extraction(
     case = _case(consultation)
     period_end = max(filter(None, (last, case.closed_at.date())))
     return Extraction(
-        **_agency_parts(consultation.agency, period_end),
+        **_agency_parts(consultation.agency, period_end, [consultation]),
         series_system_id=derived_id(consultation.system_id, "arkivdel"),
         series_title=f"Elektronisk høring {case.case_number}: {consultation.title}"[:500],
         period_start=min(filter(None, (first, case.created_at.date()))),
@@ -697,7 +785,7 @@ def build_period_extraction(
     last_closed = max(cases, key=lambda case: case.closed_at)
     period_end = date(year, 12, 31)
     return Extraction(
-        **_agency_parts(agency, period_end),
+        **_agency_parts(agency, period_end, consultations),
         series_system_id=derived_id(agency.org_number, f"arkivdel/{agency.slug}/{year}"),
         series_title=f"Elektroniske høringer {year}",
         period_start=date(year, 1, 1),

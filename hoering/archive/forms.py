@@ -54,3 +54,17 @@ class CaseNumberForm(FlaskForm):
             "kjent ennå."
         ),
     )
+
+
+class ClassForm(FlaskForm):
+    """The class of the agency's arkivnøkkel the case is filed in (its arkivkode)."""
+
+    class_id = StringField(
+        _l("Arkivkode (klasseID)"),
+        validators=[Length(max=40, message=_l("Klassen kan være høyst 40 tegn."))],
+        description=_l("La feltet stå tomt for virksomhetens standardklasse."),
+    )
+    class_title = StringField(
+        _l("Tittel på klassen"),
+        validators=[Length(max=200, message=_l("Tittelen kan være høyst 200 tegn."))],
+    )

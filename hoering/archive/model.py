@@ -131,6 +131,8 @@ class Record:
     replies_to_system_id: str | None = None
     remarks: tuple[Remark, ...] = ()
     avskrivninger: tuple[Avskrivning, ...] = ()
+    # When an outgoing journalpost was sent (sendtDato, M105); None for an incoming one.
+    sent_at: datetime | None = None
 
     @property
     def screened(self) -> bool:
@@ -146,7 +148,7 @@ class Record:
 
 @dataclass(frozen=True)
 class Case:
-    """One saksmappe per consultation; drafts are the draft versions put out for comment."""
+    """One saksmappe per consultation, filed in the class class_id of the klassifikasjonssystem."""
 
     system_id: str
     case_year: int
@@ -161,7 +163,10 @@ class Case:
     case_date: date
     administrative_unit: str
     responsible: str
-    drafts: tuple[Document, ...] = ()
+    class_id: str = ""
+    class_title: str = ""
+    # The systemID of the klassifikasjonssystem the class belongs to (None: not classified).
+    classification_system_id: str | None = None
     status: str = "Avsluttet"
 
     @property
@@ -199,14 +204,22 @@ class Retention:
 
 
 @dataclass(frozen=True)
+class Class:
+    """One klasse of the arkivnøkkel: its systemID, klasseID and tittel."""
+
+    system_id: str
+    class_id: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Classification:
-    """The klassifikasjonssystem (arkivnøkkel) and the one klasse the saksmapper are filed in."""
+    """The klassifikasjonssystem (arkivnøkkel) with the classes the saksmapper are filed in (each
+    saksmappe in the klasse whose klasseID is its class_id)."""
 
     system_id: str
     title: str
-    class_system_id: str
-    class_id: str
-    class_title: str
+    classes: tuple[Class, ...]
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ streamed: records are read through the Extraction callables, documents are rende
 time (in worker processes when workers > 1) and go straight into the tar.
 
 Choices the standard leaves open:
-- The draft versions of a consultation are not journalposter. They are exported as documents of
-  one plain registrering (no xsi:type) first in the saksmappe, whose systemID is derived from the
-  case's systemID so that it is stable across exports.
+- Every registrering is a journalpost: the draft versions are documents of the outgoing
+  journalposter that sent them (the høringsbrev, a revised draft).
+- With a klassifikasjonssystem, each klasse holds the saksmapper filed in it (krav 6.4.13).
 - endringslogg.xsd needs at least one endring. When the app reports no changes, the closing of
   each case (saksstatus "Under behandling" -> "Avsluttet", at closed_at by closed_by) is logged.
 - A reply (U) points at the innspill it answers with a kryssreferanse/referanseTilRegistrering.
@@ -25,7 +25,6 @@ import os
 import shutil
 import tarfile
 import tempfile
-import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -70,7 +69,6 @@ DOCUMENT_DIR = "DOKUMENT"
 
 NO_VALUE = "(ingen verdi)"
 ELECTRONIC = "Elektronisk arkiv"
-_DRAFTS_NAMESPACE = uuid.UUID("4f1d2c3a-9b8e-4c8e-a1f0-6b2d7e0c5a11")
 
 Progress = Callable[[str, int], None]
 
@@ -122,10 +120,10 @@ class _Stats:
 
 @dataclass(frozen=True)
 class _Unit:
-    """One registrering to write: a journalpost, or the draft versions when record is None."""
+    """One journalpost to write, with its documents."""
 
     case: Case
-    record: Record | None
+    record: Record
     documents: tuple[Document, ...]
 
 
@@ -142,11 +140,6 @@ class _Inline:
 def _render(content: Callable[[], bytes]) -> bytes:
     """Call a document renderer in a worker process."""
     return content()
-
-
-def _drafts_system_id(case: Case) -> str:
-    """The stable systemID of the registrering holding a case's draft versions."""
-    return str(uuid.uuid5(_DRAFTS_NAMESPACE, case.system_id))
 
 
 def _check_destination(out_path: Path) -> None:
@@ -281,8 +274,6 @@ class _PackageWriter:
         return self.executor.submit(_render, content)
 
     def _units(self, case: Case) -> Iterator[_Unit]:
-        if case.drafts:
-            yield _Unit(case, None, case.drafts)
         previous = None
         for record in self.x.records(case):
             _check_record(record, previous)
@@ -347,21 +338,27 @@ class _PackageWriter:
         self.stats.occurrences["arkivstruktur.xml//registrering"] = self.stats.registreringer
 
     def _write_classified(self, w: LeafWriter, c: Classification) -> None:
-        """klassifikasjonssystem > klasse > the saksmapper (krav 6.4.13)."""
+        """klassifikasjonssystem > each klasse > the saksmapper filed in it (krav 6.4.13)."""
         x = self.x
+        known = {klasse.class_id for klasse in c.classes}
+        unfiled = [case.case_number for case in x.cases() if case.class_id not in known]
+        if unfiled:
+            raise InvalidDataError(f"saksmapper {', '.join(unfiled)} are in no klasse")
         with w.element("klassifikasjonssystem"):
             w.leaf("systemID", c.system_id, required=True)
             w.leaf("tittel", c.title, required=True)
             w.leaf("opprettetDato", x.series_created_at or x.created_at, required=True)
             w.leaf("opprettetAv", x.created_by, required=True)
-            with w.element("klasse"):
-                w.leaf("systemID", c.class_system_id, required=True)
-                w.leaf("klasseID", c.class_id, required=True)
-                w.leaf("tittel", c.class_title, required=True)
-                w.leaf("opprettetDato", x.series_created_at or x.created_at, required=True)
-                w.leaf("opprettetAv", x.created_by, required=True)
-                for case in x.cases():
-                    self._write_case(w, case)
+            for klasse in c.classes:
+                with w.element("klasse"):
+                    w.leaf("systemID", klasse.system_id, required=True)
+                    w.leaf("klasseID", klasse.class_id, required=True)
+                    w.leaf("tittel", klasse.title, required=True)
+                    w.leaf("opprettetDato", x.series_created_at or x.created_at, required=True)
+                    w.leaf("opprettetAv", x.created_by, required=True)
+                    for case in x.cases():
+                        if case.class_id == klasse.class_id:
+                            self._write_case(w, case)
 
     def _created_closed(self, w: LeafWriter, x: Extraction) -> None:
         w.leaf("opprettetDato", x.created_at, required=True)
@@ -388,29 +385,13 @@ class _PackageWriter:
                 raise InvalidDataError(f"saksmappe {case.system_id}: {error}") from error
             for unit, futures in self._rendered(self._units(case)):
                 files = [[f.result() for f in per_document] for per_document in futures]
-                if unit.record is None:
-                    self._write_drafts(w, case, files)
-                else:
-                    self._write_record(w, unit.record, case, files)
+                self._write_record(w, unit.record, case, files)
             w.leaf("saksaar", case.case_year)
             w.leaf("sakssekvensnummer", case.case_seq)
             w.leaf("saksdato", case.case_date)
             w.leaf("administrativEnhet", case.administrative_unit, required=True)
             w.leaf("saksansvarlig", case.responsible, required=True)
             w.leaf("saksstatus", case.status, required=True)
-
-    def _write_drafts(self, w: LeafWriter, case: Case, files: list[list[bytes]]) -> None:
-        self.stats.registreringer += 1
-        with w.element("registrering"):
-            w.leaf("systemID", _drafts_system_id(case))
-            w.leaf("opprettetDato", case.created_at)
-            w.leaf("opprettetAv", case.created_by)
-            w.leaf("arkivertDato", case.closed_at)
-            w.leaf("arkivertAv", case.closed_by)
-            w.leaf("referanseArkivdel", self.x.series_system_id)
-            self._write_documents(w, case, case.drafts, files, case.created_at, case.created_by)
-            w.leaf("tittel", f"Høringsutkast: {case.title}")
-            w.leaf("dokumentmedium", ELECTRONIC)
 
     def _write_record(
         self, w: LeafWriter, record: Record, case: Case, files: list[list[bytes]]
@@ -455,6 +436,7 @@ class _PackageWriter:
                 w.leaf("journalstatus", record.status, required=True)
                 w.leaf("journaldato", record.journal_date)
                 w.leaf("dokumentetsDato", record.document_date)
+                w.leaf("sendtDato", record.sent_at)
                 for avskrivning in record.avskrivninger:
                     with w.element("avskrivning"):
                         w.leaf("avskrivningsdato", avskrivning.on)

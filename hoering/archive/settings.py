@@ -5,11 +5,17 @@ filed under. Every export and the public journal read them from the agency."""
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from hoering.accounts.models import Agency, User
 from hoering.agencies.services import can_edit_appearance
 from hoering.consultations.models import Consultation
+from hoering.errors import BadInputError
 from hoering.extensions import db
 from hoering.journal.services import SCREENING_BASIS
 
@@ -50,6 +56,57 @@ def update(agency: Agency, settings: ArchiveSettings, *, by: User) -> None:
     agency.class_title = settings.class_title.strip()
     db.session.flush()
     log.info("archive settings of agency %s changed by user %s", agency.id, by.id)
+
+
+# A klasseID of an arkivnøkkel: letters, digits and the separators arkivnøkler use (033,
+# 614/K1, 2.1.3, HØRING), starting with a letter or digit.
+CLASS_ID_RE = re.compile(r"^[\w][\w ./&-]*$")
+
+
+def class_of(consultation: Consultation) -> tuple[str, str]:
+    """The class (klasseID, tittel) the consultation's case is filed in: its own, or the agency's
+    default class."""
+    if consultation.class_id:
+        return consultation.class_id, consultation.class_title or consultation.class_id
+    return consultation.agency.class_id, consultation.agency.class_title
+
+
+def set_class(consultation: Consultation, class_id: str, title: str, *, by: User) -> None:
+    """File the case in a class of the agency's arkivnøkkel (its arkivkode). The agency's default
+    class, or an empty klasseID, files it in the default class. A klasseID another case of the
+    agency already uses keeps that class's tittel."""
+    class_id, title = " ".join(class_id.split()), " ".join(title.split())
+    agency = consultation.agency
+    if not class_id or class_id == agency.class_id:
+        consultation.class_id = consultation.class_title = None
+    else:
+        if not CLASS_ID_RE.match(class_id):
+            raise BadInputError(
+                _l("Klassen kan bare ha bokstaver, tall, mellomrom og tegnene . / & -."),
+                field="class_id",
+            )
+        used = db.session.scalar(
+            select(Consultation.class_title).where(
+                Consultation.agency_id == agency.id,
+                Consultation.class_id == class_id,
+                Consultation.id != consultation.id,
+            )
+        )
+        if used is not None and title and used != title:
+            raise BadInputError(
+                _(
+                    "Klassen %(class_id)s heter «%(title)s» i en annen sak. Bruk samme tittel.",
+                    class_id=class_id,
+                    title=used,
+                ),
+                field="class_title",
+            )
+        title = title or used
+        if not title:
+            raise BadInputError(_l("Skriv tittelen på klassen."), field="class_title")
+        consultation.class_id, consultation.class_title = class_id, title
+    db.session.flush()
+    log.info("class of consultation %s set by user %s", consultation.id, by.id)
 
 
 def store_case_number(consultation: Consultation, case_number: str, *, by: User) -> None:

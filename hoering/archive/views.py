@@ -28,10 +28,10 @@ from flask_login import current_user, login_required
 from hoering import prepared
 from hoering.accounts.guards import fresh_second_factor
 from hoering.archive import delivery, preparation, settings, submission_export
-from hoering.archive.forms import ArchiveSettingsForm, CaseNumberForm
+from hoering.archive.forms import ArchiveSettingsForm, CaseNumberForm, ClassForm
 from hoering.consultations.models import STATUS_ARCHIVED, STATUS_CLOSED, Consultation
 from hoering.consultations.views import case_officer_required
-from hoering.errors import ForbiddenError
+from hoering.errors import BadInputError, ForbiddenError
 from hoering.extensions import db
 from hoering.privacy.services import get_agency
 from hoering.tabular import csv_response, delimiter_param
@@ -50,7 +50,18 @@ def extraction(consultation: Consultation):
     return _extraction_page(consultation, CaseNumberForm(obj=consultation), 200)
 
 
-def _extraction_page(consultation: Consultation, case_form: CaseNumberForm, status: int):
+def _class_form(consultation: Consultation) -> ClassForm:
+    form = ClassForm()
+    form.class_id.data, form.class_title.data = settings.class_of(consultation)
+    return form
+
+
+def _extraction_page(
+    consultation: Consultation,
+    case_form: CaseNumberForm,
+    status: int,
+    class_form: ClassForm | None = None,
+):
     """The arkivuttrekk page: exports with their progress, deliveries, the archive's saksnummer."""
     exports = preparation.recent_exports(consultation)
     underway = any(e.status in prepared.UNDERWAY for e in exports)
@@ -65,6 +76,8 @@ def _extraction_page(consultation: Consultation, case_form: CaseNumberForm, stat
             basis=settings.name_screening_basis(consultation.agency),
             deliveries=delivery.summary(consultation),
             case_form=case_form,
+            class_form=class_form or _class_form(consultation),
+            filed_in=settings.class_of(consultation),
         )
     )
     response.headers["Cache-Control"] = "private, no-store"
@@ -82,6 +95,28 @@ def store_case_number(consultation: Consultation):
     db.session.commit()
     flash(_("Saksnummeret er lagret."), "success")
     return redirect(url_for("archive.extraction", slug=consultation.slug), code=303)
+
+
+@bp.route("/hoeringer/<slug>/arkivkode", methods=["POST"])
+@case_officer_required
+def store_class(consultation: Consultation):
+    form = ClassForm()
+    if form.validate_on_submit():
+        try:
+            settings.set_class(
+                consultation,
+                form.class_id.data or "",
+                form.class_title.data or "",
+                by=current_user,
+            )
+        except BadInputError as error:
+            getattr(form, error.field).errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Arkivkoden er lagret."), "success")
+            return redirect(url_for("archive.extraction", slug=consultation.slug), code=303)
+    db.session.rollback()
+    return _extraction_page(consultation, CaseNumberForm(obj=consultation), 400, form)
 
 
 @bp.route("/hoeringer/<slug>/arkivuttrekk", methods=["POST"])

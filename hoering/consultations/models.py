@@ -56,6 +56,10 @@ class Consultation(db.Model):
     # The saksnummer the agency's own sak/arkiv system gave the case (stored back by a case
     # officer once the arkivmeldinger have arrived there).
     archive_case_number: Mapped[str | None] = mapped_column(String(40))
+    # The class of the agency's arkivnøkkel the case is filed in (arkivkode: klasseID and its
+    # tittel), set by a case officer; None: the agency's default class (archive settings).
+    class_id: Mapped[str | None] = mapped_column(String(40))
+    class_title: Mapped[str | None] = mapped_column(String(200))
 
     agency: Mapped[Agency] = relationship(lazy="joined")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

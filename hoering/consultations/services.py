@@ -38,6 +38,12 @@ _signals = Namespace()
 # Sent in the closing transaction, with by= (who closed it) and at= (when): the journal
 # avskriver the case's open incoming entries (a lower layer must not call the journal itself).
 consultation_closed = _signals.signal("consultation-closed")
+# Sent in the opening transaction, with at= (when): the journal journals the høringsbrev, sent to
+# the invited høringsinstanser with the agency's documents and the draft as published.
+consultation_opened = _signals.signal("consultation-opened")
+# Sent when a draft version is published after the consultation opened, with version= and at=:
+# the journal journals the revised draft.
+draft_revised = _signals.signal("draft-revised")
 
 CASE_NUMBER_RE = re.compile(r"^(\d{4})/(\d{1,6})$")
 
@@ -241,6 +247,8 @@ def publish_draft_version(
             position += 1
     consultation.current_version = version
     db.session.flush()
+    if consultation.status != STATUS_DRAFT:
+        draft_revised.send(consultation, version=version, at=now)
     log.info("consultation %s draft version %s published", consultation.id, number)
     return version
 
@@ -257,6 +265,7 @@ def publish_consultation(consultation: Consultation, *, now: datetime | None = N
     consultation.status = STATUS_OPEN
     consultation.published_at = now
     db.session.flush()
+    consultation_opened.send(consultation, at=now)
 
 
 # Who closed a consultation whose deadline closed it.

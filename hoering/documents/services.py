@@ -271,8 +271,10 @@ KIND_LABELS = {
 
 
 def add_agency_document(consultation, upload: Upload, *, kind: str, title: str, by):
-    """One of the agency's own documents (høringsbrev, høringsnotat), checked like any file,
-    journaled as outgoing in the same transaction and given a PDF/A rendition by the queue."""
+    """One of the agency's own documents (høringsbrev, høringsnotat), checked like any file and
+    given a PDF/A rendition by the queue. Put out before the consultation opens, it is journaled
+    with the høringsbrev journalpost when it opens; after, as its own outgoing journalpost in the
+    same transaction."""
     from hoering.consultations.services import can_manage
     from hoering.journal import services as journal
 

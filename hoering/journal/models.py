@@ -13,6 +13,15 @@ from hoering.extensions import db
 DOC_INCOMING = "I"
 DOC_OUTGOING = "U"
 
+# What an outgoing entry of the agency's own carries (JournalEntry.kind; None for the rest).
+# The høringsbrev journalpost, made when the consultation opens: the agency's documents of the
+# consultation and the draft as published, sent to the invited høringsinstanser.
+KIND_LETTER = "horingsbrev"
+# A revised draft version published after the consultation opened, sent to the same recipients.
+KIND_REVISED_DRAFT = "revidert_utkast"
+# Who an outgoing entry is sent to when no høringsinstans was invited (the public at large).
+ALL_CONSULTEES = "Høringsinstansene"
+
 GENESIS_HASH = "0" * 64
 # What the public sees in place of a screened value (a name), in every journal and export.
 SCREENED_TEXT = "******"
@@ -106,6 +115,8 @@ class JournalEntry(db.Model):
     document_hash: Mapped[str] = mapped_column(String(64))
     # The date an innspill sent by e-mail or letter was received (mottatt dato); None for the web.
     received_on: Mapped[date | None] = mapped_column(Date)
+    # KIND_LETTER or KIND_REVISED_DRAFT; None for every other entry.
+    kind: Mapped[str | None] = mapped_column(String(20))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
@@ -135,6 +146,36 @@ class JournalDocument(db.Model):
 
     def __repr__(self) -> str:
         return f"<JournalDocument {self.entry_id}>"
+
+
+class JournalRecipient(db.Model):
+    """One recipient (korrespondansepart "Mottaker") of an outgoing entry sent to several: the
+    høringsinstanser invited when it was journaled. Append-only like the entry; its hash covers
+    them."""
+
+    __tablename__ = "journal_recipients"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))
+    org_number: Mapped[str | None] = mapped_column(String(9))
+
+    def __repr__(self) -> str:
+        return f"<JournalRecipient {self.entry_id}/{self.position}>"
+
+
+class JournalAttachment(db.Model):
+    """One of the agency's documents journaled with the høringsbrev journalpost, in the order
+    they stand in it (the høringsbrev first). Each document is journaled once."""
+
+    __tablename__ = "journal_attachments"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id"), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<JournalAttachment {self.entry_id}/{self.position}>"
 
 
 class JournalChange(db.Model):
@@ -207,5 +248,9 @@ class JournalImmutableError(RuntimeError):
 @event.listens_for(Avskrivning, "before_delete")
 @event.listens_for(JournalDocument, "before_update")
 @event.listens_for(JournalDocument, "before_delete")
+@event.listens_for(JournalRecipient, "before_update")
+@event.listens_for(JournalRecipient, "before_delete")
+@event.listens_for(JournalAttachment, "before_update")
+@event.listens_for(JournalAttachment, "before_delete")
 def _refuse_change(mapper, connection, target):
     raise JournalImmutableError(f"{target!r} is append-only")

@@ -20,23 +20,36 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hoering.accounts.models import User
-from hoering.consultations.models import Consultation, Paragraph
-from hoering.consultations.services import consultation_closed
+from hoering.consultations.models import (
+    STATUS_DRAFT,
+    Consultation,
+    Consultee,
+    DraftVersion,
+    Paragraph,
+)
+from hoering.consultations.services import consultation_closed, consultation_opened, draft_revised
 from hoering.db import new_system_id, utcnow
+from hoering.documents.models import AGENCY_KINDS, Attachment
+from hoering.documents.models import KIND_LETTER as HORINGSBREV
 from hoering.errors import ConflictError
 from hoering.extensions import db
 from hoering.journal.models import (
+    ALL_CONSULTEES,
     ANSWERED_BY_LETTER,
     CHANGE_FIELDS,
     DOC_INCOMING,
     DOC_OUTGOING,
     GENESIS_HASH,
+    KIND_LETTER,
+    KIND_REVISED_DRAFT,
     NOTED,
     Avskrivning,
+    JournalAttachment,
     JournalChange,
     JournalCounter,
     JournalDocument,
     JournalEntry,
+    JournalRecipient,
 )
 from hoering.submissions.models import KIND_GENERAL, KIND_REPLY, AgencyReply, Submission
 
@@ -118,14 +131,22 @@ def _digest(values: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def entry_hash(entry: JournalEntry) -> str:
-    """SHA-256 over the entry's fields and the previous entry's hash."""
+Recipient = tuple[str, str | None]  # a høringsinstans's name and organisation number
+
+
+def entry_hash(
+    entry: JournalEntry, recipients: list[Recipient] | tuple[Recipient, ...] = ()
+) -> str:
+    """SHA-256 over the entry's fields, its recipients and the previous entry's hash."""
     values = {name: getattr(entry, name) for name in HASHED_FIELDS}
     # Fields added later, hashed only where set, so every older entry hashes as before: the date
-    # an innspill sent by e-mail or letter was received, and the agency's own document.
-    for name in ("received_on", "attachment_id"):
+    # an innspill sent by e-mail or letter was received, the agency's own document, the kind of
+    # an entry of the agency's own and the høringsinstanser it was sent to.
+    for name in ("received_on", "attachment_id", "kind"):
         if getattr(entry, name) is not None:
             values[name] = getattr(entry, name)
+    if recipients:
+        values["recipients"] = [[name, org_number] for name, org_number in recipients]
     return _digest(values)
 
 
@@ -230,7 +251,11 @@ def _check_case_open(consultation: Consultation, at: datetime, *, concluding: bo
 
 
 def _append(
-    entry: JournalEntry, consultation: Consultation, *, concluding: bool = False
+    entry: JournalEntry,
+    consultation: Consultation,
+    *,
+    concluding: bool = False,
+    recipients: list[Recipient] = (),
 ) -> JournalEntry:
     # Defaults are applied at flush, after the hash is taken: set every hashed field now.
     entry.system_id = entry.system_id or new_system_id()
@@ -254,10 +279,14 @@ def _append(
         )
         + 1
     )
-    entry.hash = entry_hash(entry)
+    entry.hash = entry_hash(entry, recipients)
     db.session.add(entry)
     _move_head(entry.agency_id, entry.year, entry.hash, registered_at=latest)
     db.session.flush()
+    for position, (name, org_number) in enumerate(recipients, 1):
+        db.session.add(
+            JournalRecipient(entry_id=entry.id, position=position, name=name, org_number=org_number)
+        )
     entry_journaled.send(entry)
     return entry
 
@@ -412,9 +441,141 @@ def _on_consultation_closed(consultation: Consultation, *, by: str, at: datetime
     avskriv_open_entries(consultation, by=by, on=at.astimezone(OSLO).date())
 
 
-def record_agency_document(document, consultation: Consultation) -> JournalEntry:
-    """Journal one of the agency's own documents (høringsbrev, høringsnotat) as outgoing (U),
-    sent to the høringsinstansene; its hash covers the file's SHA-256."""
+# The agency's outgoing documents -----------------------------------------------------------
+
+
+def recipients(consultation: Consultation) -> list[Recipient]:
+    """The høringsinstanser invited now: who the agency's outgoing documents are sent to."""
+    return [
+        (name, org_number)
+        for name, org_number in db.session.execute(
+            select(Consultee.name, Consultee.org_number)
+            .where(Consultee.consultation_id == consultation.id)
+            .order_by(Consultee.name, Consultee.id)
+        )
+    ]
+
+
+def addressed_to(sent_to: list[Recipient]) -> str:
+    """The journal line's correspondent: the recipients' names, or the høringsinstanser as a
+    whole when none were invited (the public at large) or the names do not fit."""
+    names = "; ".join(name for name, _org in sent_to)
+    if not names:
+        return ALL_CONSULTEES
+    return names if len(names) <= 200 else f"{ALL_CONSULTEES} ({len(sent_to)})"
+
+
+def record_letter(consultation: Consultation, *, at: datetime) -> JournalEntry:
+    """Journal the høringsbrev journalpost when the consultation opens: one outgoing (U) entry
+    sent to every invited høringsinstans, carrying the agency's documents put out before opening
+    (høringsbrev, høringsnotat, the rest) and the draft as published. Its hash covers the
+    draft's text, the files and the recipients."""
+    version = consultation.current_version
+    journaled_alone = select(JournalEntry.id).where(JournalEntry.attachment_id == Attachment.id)
+    documents = sorted(
+        db.session.scalars(
+            select(Attachment)
+            .where(
+                Attachment.consultation_id == consultation.id,
+                Attachment.kind.is_not(None),
+                ~journaled_alone.exists(),
+            )
+            .order_by(Attachment.id)
+        ),
+        key=lambda document: AGENCY_KINDS.index(document.kind),
+    )
+    letters = [d for d in documents if d.kind == HORINGSBREV]
+    sent_to = recipients(consultation)
+    entry = JournalEntry(
+        agency_id=consultation.agency_id,
+        consultation_id=consultation.id,
+        case_number=consultation.case_number,
+        kind=KIND_LETTER,
+        document_type=DOC_OUTGOING,
+        registered_at=at,
+        correspondent_name=addressed_to(sent_to),
+        title=(letters[0].title if letters else f"Høringsbrev: {consultation.title}")[:500],
+        version_id=version.id,
+        status="Ekspedert",
+        screened_name=False,
+        document_hash=document_hash(version.source_markdown, [d.sha256 for d in documents]),
+    )
+    _append(entry, consultation, recipients=sent_to)
+    db.session.add(JournalDocument(entry_id=entry.id, text=version.source_markdown))
+    for position, document in enumerate(documents, 1):
+        db.session.add(
+            JournalAttachment(entry_id=entry.id, position=position, attachment_id=document.id)
+        )
+    db.session.flush()
+    return entry
+
+
+def record_revised_draft(
+    consultation: Consultation, version: DraftVersion, *, at: datetime
+) -> JournalEntry:
+    """Journal a draft version published after opening as its own outgoing entry, sent to the
+    høringsinstanser like the høringsbrev. A revision after the deadline is part of concluding
+    the case (like the høringsoppsummering), so it may come after closing."""
+    sent_to = recipients(consultation)
+    entry = JournalEntry(
+        agency_id=consultation.agency_id,
+        consultation_id=consultation.id,
+        case_number=consultation.case_number,
+        kind=KIND_REVISED_DRAFT,
+        document_type=DOC_OUTGOING,
+        registered_at=at,
+        correspondent_name=addressed_to(sent_to),
+        title=f"Revidert utkast, versjon {version.number}: {consultation.title}"[:500],
+        version_id=version.id,
+        status="Ekspedert",
+        screened_name=False,
+        document_hash=document_hash(version.source_markdown),
+    )
+    _append(entry, consultation, concluding=True, recipients=sent_to)
+    db.session.add(JournalDocument(entry_id=entry.id, text=version.source_markdown))
+    db.session.flush()
+    return entry
+
+
+def record_missing_letters(now: datetime | None = None) -> tuple[int, list[Consultation]]:
+    """Journal the høringsbrev journalpost, dated now, of every open consultation opened before
+    it was journaled at opening (with the agency's documents not yet journaled on their own).
+    Returns how many were journaled and the closed consultations that lack one: nothing may be
+    added to a closed case (krav 3.2.4), so those are left for the records manager."""
+    now = now or utcnow()
+    has_letter = select(JournalEntry.id).where(
+        JournalEntry.consultation_id == Consultation.id, JournalEntry.kind == KIND_LETTER
+    )
+    lacking = db.session.scalars(
+        select(Consultation)
+        .where(Consultation.status != STATUS_DRAFT, ~has_letter.exists())
+        .order_by(Consultation.published_at, Consultation.id)
+    ).all()
+    closed = [c for c in lacking if (c.closed_at or c.deadline) <= now]
+    for consultation in lacking:
+        if consultation not in closed:
+            record_letter(consultation, at=now)
+    return len(lacking) - len(closed), closed
+
+
+@consultation_opened.connect
+def _on_consultation_opened(consultation: Consultation, *, at: datetime) -> None:
+    record_letter(consultation, at=at)
+
+
+@draft_revised.connect
+def _on_draft_revised(consultation: Consultation, *, version: DraftVersion, at: datetime) -> None:
+    record_revised_draft(consultation, version, at=at)
+
+
+def record_agency_document(document, consultation: Consultation) -> JournalEntry | None:
+    """Journal one of the agency's own documents (høringsbrev, høringsnotat) put out after the
+    consultation opened as its own outgoing (U) entry, sent to the invited høringsinstanser; its
+    hash covers the file's SHA-256 and the recipients. One put out before opening waits for the
+    høringsbrev journalpost (None)."""
+    if consultation.status == STATUS_DRAFT:
+        return None
+    sent_to = recipients(consultation)
     entry = JournalEntry(
         agency_id=consultation.agency_id,
         consultation_id=consultation.id,
@@ -422,14 +583,14 @@ def record_agency_document(document, consultation: Consultation) -> JournalEntry
         attachment_id=document.id,
         document_type=DOC_OUTGOING,
         registered_at=document.created_at or utcnow(),
-        correspondent_name="Høringsinstansene",
+        correspondent_name=addressed_to(sent_to),
         title=document.title[:500],
         version_id=consultation.current_version_id,
         status="Ekspedert",
         screened_name=False,
         document_hash=document_hash("", [document.sha256]),
     )
-    return _append(entry, consultation)
+    return _append(entry, consultation, recipients=sent_to)
 
 
 def record_own_document(

@@ -20,15 +20,17 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select, union
 from sqlalchemy.orm import aliased
 
-from hoering.consultations.models import Consultation
+from hoering.consultations.models import STATUS_DRAFT, Consultation
 from hoering.documents.models import Attachment
 from hoering.extensions import db
 from hoering.journal.models import (
     GENESIS_HASH,
+    JournalAttachment,
     JournalChange,
     JournalCounter,
     JournalDocument,
     JournalEntry,
+    JournalRecipient,
 )
 from hoering.journal.services import change_hash, document_hash, entry_hash
 from hoering.submissions.models import AgencyReply, Submission
@@ -126,7 +128,9 @@ def _missing_heads(expected_heads: Iterable[str]) -> list[ChainProblem]:
 
 
 def _unjournaled() -> list[ChainProblem]:
-    """Innspill and agency replies that have no journal entry (none is ever made without)."""
+    """Innspill and agency replies that have no journal entry (none is ever made without), and
+    agency documents of an opened consultation journaled neither on their own nor with the
+    høringsbrev."""
     submissions = db.session.execute(
         select(Consultation.agency_id, Submission.created_at, Submission.id)
         .join(Consultation, Consultation.id == Submission.consultation_id)
@@ -142,13 +146,39 @@ def _unjournaled() -> list[ChainProblem]:
         .where(JournalEntry.id.is_(None))
         .order_by(AgencyReply.id)
     ).all()
-    return [
-        ChainProblem(agency_id, created.year, f"(innspill {id_})", "innspill has no journal entry")
-        for agency_id, created, id_ in submissions
-    ] + [
-        ChainProblem(agency_id, created.year, f"(svar {id_})", "agency reply has no journal entry")
-        for agency_id, created, id_ in replies
-    ]
+    documents = db.session.execute(
+        select(Consultation.agency_id, Attachment.created_at, Attachment.id)
+        .join(Consultation, Consultation.id == Attachment.consultation_id)
+        .outerjoin(JournalEntry, JournalEntry.attachment_id == Attachment.id)
+        .outerjoin(JournalAttachment, JournalAttachment.attachment_id == Attachment.id)
+        .where(
+            Attachment.kind.is_not(None),
+            Consultation.status != STATUS_DRAFT,
+            JournalEntry.id.is_(None),
+            JournalAttachment.entry_id.is_(None),
+        )
+        .order_by(Attachment.id)
+    ).all()
+    return (
+        [
+            ChainProblem(
+                agency_id, created.year, f"(innspill {id_})", "innspill has no journal entry"
+            )
+            for agency_id, created, id_ in submissions
+        ]
+        + [
+            ChainProblem(
+                agency_id, created.year, f"(svar {id_})", "agency reply has no journal entry"
+            )
+            for agency_id, created, id_ in replies
+        ]
+        + [
+            ChainProblem(
+                agency_id, created.year, f"(dokument {id_})", "agency document has no journal entry"
+            )
+            for agency_id, created, id_ in documents
+        ]
+    )
 
 
 def _verify_entries(counter: JournalCounter) -> ChainProblem | None:
@@ -172,7 +202,7 @@ def _verify_entries(counter: JournalCounter) -> ChainProblem | None:
     )
     # Closing the result also closes PostgreSQL's server-side cursor when we stop early.
     with rows:
-        return _walk_entries(counter, rows, _file_hashes(counter))
+        return _walk_entries(counter, rows, _file_hashes(counter), _recipients(counter))
 
 
 def _file_hashes(counter: JournalCounter) -> dict[int, list[str]]:
@@ -191,10 +221,34 @@ def _file_hashes(counter: JournalCounter) -> dict[int, list[str]]:
         )
         for entry_id, sha256 in rows:
             hashes.setdefault(entry_id, []).append(sha256)
+    # The agency's documents journaled with the høringsbrev, in the order they stand in it.
+    rows = db.session.execute(
+        select(JournalAttachment.entry_id, Attachment.sha256)
+        .join(Attachment, Attachment.id == JournalAttachment.attachment_id)
+        .join(JournalEntry, JournalEntry.id == JournalAttachment.entry_id)
+        .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
+        .order_by(JournalAttachment.entry_id, JournalAttachment.position)
+    )
+    for entry_id, sha256 in rows:
+        hashes.setdefault(entry_id, []).append(sha256)
     return hashes
 
 
-def _walk_entries(counter: JournalCounter, rows, file_hashes) -> ChainProblem | None:
+def _recipients(counter: JournalCounter) -> dict[int, list[tuple[str, str | None]]]:
+    """By entry id, the recipients its hash covers, in order (few entries have any)."""
+    found: dict[int, list[tuple[str, str | None]]] = {}
+    rows = db.session.execute(
+        select(JournalRecipient.entry_id, JournalRecipient.name, JournalRecipient.org_number)
+        .join(JournalEntry, JournalEntry.id == JournalRecipient.entry_id)
+        .where(JournalEntry.agency_id == counter.agency_id, JournalEntry.year == counter.year)
+        .order_by(JournalRecipient.entry_id, JournalRecipient.position)
+    )
+    for entry_id, name, org_number in rows:
+        found.setdefault(entry_id, []).append((name, org_number))
+    return found
+
+
+def _walk_entries(counter: JournalCounter, rows, file_hashes, recipients) -> ChainProblem | None:
     def fail(number: str, message: str) -> ChainProblem:
         return ChainProblem(counter.agency_id, counter.year, number, message)
 
@@ -210,7 +264,7 @@ def _walk_entries(counter: JournalCounter, rows, file_hashes) -> ChainProblem | 
             return fail(missing, reason)
         if entry.prev_hash != expected_prev:
             return fail(number, "previous-hash link broken (entry inserted or reordered)")
-        if entry_hash(entry) != entry.hash:
+        if entry_hash(entry, recipients.get(entry.id, ())) != entry.hash:
             return fail(number, "content does not match its hash (entry altered)")
         files = file_hashes.get(entry.id, ())
         if document is None or document_hash(document, files) != entry.document_hash:

@@ -75,8 +75,8 @@ def submission(**changes: object) -> SubmissionContext:
     return replace(ctx, **changes)  # type: ignore[arg-type]
 
 
-def case_fixture(closed: bool = True, pdf: bool = False) -> Case:
-    """The consultation's saksmappe with one draft version."""
+def draft_document(pdf: bool = False) -> Document:
+    """The draft as published, a document of the høringsbrev journalpost."""
     draft = DraftContext(
         consultation_title="Høring om endring i forskrift om åpne høringer",
         case_number="2026/1234",
@@ -86,6 +86,16 @@ def case_fixture(closed: bool = True, pdf: bool = False) -> Case:
         sections=(DraftSection("Kapittel 1. Innledning", (DraftParagraph("§ 3", PARAGRAPH),)),),
     )
     content = functools.partial(render_draft_pdf, draft) if pdf else cheap("draft v1")
+    return Document(
+        uid("draft-doc"),
+        "Høringsutkast versjon 1",
+        "Høringsutkast",
+        (DocumentFile(uid("draft-file"), content),),
+    )
+
+
+def case_fixture(closed: bool = True) -> Case:
+    """The consultation's saksmappe."""
     return Case(
         system_id=uid("case"),
         case_year=2026,
@@ -100,19 +110,12 @@ def case_fixture(closed: bool = True, pdf: bool = False) -> Case:
         case_date=date(2026, 3, 1),
         administrative_unit="Seksjon for regelverk",
         responsible="Kari Saksbehandler",
-        drafts=(
-            Document(
-                uid("draft-doc"),
-                "Høringsutkast versjon 1",
-                "Høringsutkast",
-                (DocumentFile(uid("draft-file"), content),),
-            ),
-        ),
     )
 
 
 def records_fixture(pdf: bool = False) -> list[Record]:
-    """I and U records: a reply, a name-screened one, a partly screened one, odd characters."""
+    """I and U records: the høringsbrev to two høringsinstanser with the draft, a reply, a
+    name-screened one, a partly screened one, odd characters."""
 
     def content(name: str, ctx: SubmissionContext) -> Callable[[], bytes]:
         return functools.partial(render_submission_pdf, ctx) if pdf else cheap(name)
@@ -178,6 +181,17 @@ def records_fixture(pdf: bool = False) -> list[Record]:
         ),
     )
     return [
+        record(
+            0,
+            OUTGOING,
+            "Høringsbrev: Høring om endring i forskrift om åpne høringer",
+            (
+                Party("Foreningen for åpenhet", None, RECIPIENT),
+                Party("Fjordvik kommune", None, RECIPIENT),
+            ),
+            documents=(draft_document(pdf),),
+            sent_at=T0,
+        ),
         record(
             1,
             INCOMING,

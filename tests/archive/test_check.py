@@ -133,8 +133,8 @@ def test_unequal_journal_counts_fail_n5_59(unpacked: Path) -> None:
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     failed = _failed(unpacked)
     message = failed["N5.59"].message or ""
-    assert "offentligJournal 3" in message
-    assert "loependeJournal 4" in message
+    assert "offentligJournal 4" in message
+    assert "loependeJournal 5" in message
 
 
 def test_endringslogg_reference_to_unknown_unit_fails_n5_62(unpacked: Path) -> None:

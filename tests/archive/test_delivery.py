@@ -42,7 +42,8 @@ def test_every_journal_entry_is_delivered_as_a_valid_arkivmelding(outbox):
 
     rows = db.session.scalars(select(ArchiveDelivery).order_by(ArchiveDelivery.id)).all()
     entries = db.session.scalar(select(func.count(JournalEntry.id)))
-    assert len(rows) == entries == 2
+    # The høringsbrev journaled when the consultation opened, the innspill and the reply.
+    assert len(rows) == entries == 3
     assert all(row.status == "sent" and row.delivered_at for row in rows)
     for row in rows:
         folder = outbox / consultation.agency.slug / row.message_id
@@ -51,10 +52,15 @@ def test_every_journal_entry_is_delivered_as_a_valid_arkivmelding(outbox):
         named = [e.text for e in xml.iter(f"{AM}referanseDokumentfil")]
         assert named and all((folder / name).read_bytes().startswith(b"%PDF-") for name in named)
         assert xml.findtext(f"{AM}antallFiler") == str(len(named))
-    first = etree.parse(
-        str(outbox / consultation.agency.slug / rows[0].message_id / "arkivmelding.xml")
+    letter, first = (
+        etree.parse(str(outbox / consultation.agency.slug / row.message_id / "arkivmelding.xml"))
+        for row in rows[:2]
     )
+    assert letter.findtext(f".//{AM}korrespondanseparttype") == "Mottaker"
+    assert letter.findtext(f".//{AM}dokumentbeskrivelse/{AM}dokumenttype") == "Høringsutkast"
+    assert letter.findtext(f".//{AM}sendtDato")
     assert first.findtext(f".//{AM}mappe/{AM}systemID") == consultation.system_id
+    assert first.findtext(f".//{AM}mappe/{AM}klassifikasjon/{AM}klasseID") == "HØRING"
     assert first.findtext(f".//{AM}skjermingMetadata") == "Skjerming navn avsender"
     assert not list(outbox.rglob(".*.tmp"))
 
@@ -109,7 +115,8 @@ def test_a_failed_delivery_is_retried_shown_and_never_lost(app, client, monkeypa
 
         answer["status"] = 200
         later = utcnow() + timedelta(minutes=5)
-        assert delivery.deliver_due(now=later) == (1, 0)
+        # The høringsbrev's and the innspill's: both failed, both go now.
+        assert delivery.deliver_due(now=later) == (2, 0)
         db.session.refresh(row)
         assert (row.status, row.attempts, row.last_error) == ("sent", 2, None)
         with zipfile.ZipFile(BytesIO(received[0])) as package:

@@ -86,7 +86,7 @@ def test_printable_replaces_glyphs_the_font_lacks() -> None:
 
 def test_export_with_real_pdfs_in_two_worker_processes(tmp_path: Path) -> None:
     extraction = extraction_fixture(
-        case=case_fixture(pdf=True), records=lambda _case: records_fixture(pdf=True)
+        case=case_fixture(), records=lambda _case: records_fixture(pdf=True)
     )
     out = write_extraction(extraction, tmp_path / "pdf.tar", workers=2)
     results = check_extraction(out)

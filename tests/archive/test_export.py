@@ -32,7 +32,9 @@ def exported(app, tmp_path_factory) -> tuple[Path, dict]:
     """The closed consultation exported once for the module (the database is left empty)."""
     folder = tmp_path_factory.mktemp("export")
     with app.app_context():
-        closed = make_closed_consultation()
+        closed = make_closed_consultation(
+            consultees=(("Fjordvik kommune", "987654325"), ("Norsk Friluftsforum", "921000006"))
+        )
         facts = {
             key: entry_for_submission(closed[key].id).system_id
             for key in ("first", "screened", "redacted")
@@ -83,7 +85,8 @@ def test_every_journal_entry_is_a_journalpost_with_its_documents(exported):
     journalposts = [
         r for r in tree.iter(f"{N5}registrering") if r.findtext(f"{N5}journalaar") is not None
     ]
-    assert len(journalposts) == facts["entries"] == 10
+    # Ten entries of innspill and replies, the høringsbrev and the revised draft.
+    assert len(journalposts) == facts["entries"] == 12
     record = _record(tree, facts["first"])
     assert record.findtext(f"{N5}journalposttype") == "Inngående dokument"
     assert record.findtext(f"{N5}registreringsID") == facts["registration_id"]
@@ -103,7 +106,24 @@ def test_every_journal_entry_is_a_journalpost_with_its_documents(exported):
         reply_record.findtext(f"{N5}kryssreferanse/{N5}referanseTilRegistrering")
         == (facts["first"])
     )
-    # Both draft versions are documents of the case.
+    # The høringsbrev journalpost: outgoing, to each invited høringsinstans, with the draft.
+    letter = journalposts[0]
+    assert letter.findtext(f"{N5}journalposttype") == "Utgående dokument"
+    assert letter.findtext(f"{N5}tittel") == "Høringsbrev: Høring om arkivloven"
+    assert [
+        (p.findtext(f"{N5}korrespondanseparttype"), p.findtext(f"{N5}korrespondansepartNavn"))
+        for p in letter.iter(f"{N5}korrespondansepart")
+    ] == [("Mottaker", "Fjordvik kommune"), ("Mottaker", "Norsk Friluftsforum")]
+    assert letter.findtext(f"{N5}sendtDato")
+    assert letter.findtext(f"{N5}dokumentbeskrivelse/{N5}tilknyttetRegistreringSom") == (
+        "Hoveddokument"
+    )
+    # Both draft versions are documents of journalposter: the høringsbrev, the revised draft.
+    assert letter.findtext(f"{N5}dokumentbeskrivelse/{N5}dokumenttype") == "Høringsutkast"
+    revised = [r for r in journalposts if r.findtext(f"{N5}tittel").startswith("Revidert utkast")]
+    assert len(revised) == 1
+    assert revised[0].findtext(f"{N5}journalposttype") == "Utgående dokument"
+    assert not [r for r in tree.iter(f"{N5}registrering") if r.findtext(f"{N5}journalaar") is None]
     drafts = [
         d.findtext(f"{N5}tittel")
         for d in tree.iter(f"{N5}dokumentbeskrivelse")
@@ -207,7 +227,7 @@ def test_answers_and_closing_avskriver_every_incoming_journalpost(exported):
         assert "<avskrivningsmaate>Tatt til orientering</avskrivningsmaate>" in journal
 
 
-def test_export_without_documents_keeps_the_drafts_and_passes(closed, tmp_path):
+def test_export_without_documents_keeps_the_agencys_own_and_passes(closed, tmp_path):
     path = export_consultation(
         closed["consultation"], tmp_path / "lett.tar", produced_by="Arkivar", documents=False
     )

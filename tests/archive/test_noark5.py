@@ -83,9 +83,17 @@ def test_arkivstruktur_carries_screening_reply_and_redacted_variant(unpacked: Pa
     )
     variants = [v.text for v in partly.iter(f"{ns}variantformat")]
     assert variants == ["Arkivformat", "Dokument hvor deler av innholdet er skjermet"]
-    drafts = posts[str(root.find(f".//{ns}mappe/{ns}registrering/{ns}systemID").text)]
-    assert drafts.get("{http://www.w3.org/2001/XMLSchema-instance}type") is None
-    assert drafts.findtext(f"{ns}dokumentbeskrivelse/{ns}dokumenttype") == "Høringsutkast"
+    # The høringsbrev comes first: a journalpost to each høringsinstans, the draft its document.
+    letter = posts[str(root.find(f".//{ns}mappe/{ns}registrering/{ns}systemID").text)]
+    assert letter.get("{http://www.w3.org/2001/XMLSchema-instance}type") == "journalpost"
+    assert letter.findtext(f"{ns}dokumentbeskrivelse/{ns}dokumenttype") == "Høringsutkast"
+    assert [
+        p.findtext(f"{ns}korrespondansepartNavn") for p in letter.iter(f"{ns}korrespondansepart")
+    ] == [
+        "Foreningen for åpenhet",
+        "Fjordvik kommune",
+    ]
+    assert letter.findtext(f"{ns}sendtDato") == "2026-03-02T09:00:00+01:00"
 
 
 def test_addml_states_counts_screening_and_removed_characters(unpacked: Path) -> None:
@@ -138,7 +146,7 @@ def test_unwritable_destination_is_refused(tmp_path: Path) -> None:
 
 def test_record_without_party_is_refused(tmp_path: Path) -> None:
     records = records_fixture()
-    records[1] = replace(records[1], parties=())
+    records[2] = replace(records[2], parties=())
     extraction = extraction_fixture(records=lambda _case: records)
     with pytest.raises(InvalidDataError, match=uid("record-2")):
         write_extraction(extraction, tmp_path / "u.tar", workers=1)
@@ -167,8 +175,8 @@ def test_progress_is_reported_per_record(tmp_path: Path) -> None:
         workers=1,
         progress=lambda stage, n: calls.append((stage, n)),
     )
-    assert [n for stage, n in calls if stage == "arkivstruktur"] == [1, 2, 3, 4]
-    assert ("offentligJournal", 4) in calls
+    assert [n for stage, n in calls if stage == "arkivstruktur"] == [1, 2, 3, 4, 5]
+    assert ("offentligJournal", 5) in calls
 
 
 def test_two_thousand_records_stream_quickly(tmp_path: Path) -> None:

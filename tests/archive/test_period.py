@@ -8,6 +8,7 @@ import tarfile
 from lxml import etree
 
 from hoering.accounts.models import ROLE_CASE_OFFICER
+from hoering.archive import settings
 from hoering.archive.check import check_extraction, format_report
 from hoering.archive.xmlutil import MAIN_SCHEMAS, SCHEMA_DIR
 from hoering.consultations import services as consultations
@@ -41,6 +42,8 @@ def test_the_period_holds_every_closed_case_of_the_year_in_one_arkivdel(runner, 
     agency.class_id, agency.class_title = "008", "Høringer og uttalelser"
     officer = make_user(roles=[ROLE_CASE_OFFICER], agency=agency)
     second = make_consultation(agency=agency, officer=officer, case_number="2026/77")
+    # Filed in a class of its own; the others in the agency's default class.
+    settings.set_class(second, "008.1", "Høringer om forskrifter", by=officer)
     make_submission(second)
     consultations.close_consultation(second, by=officer)
     still_open = make_consultation(agency=agency, officer=officer, case_number="2026/78")
@@ -68,17 +71,21 @@ def test_the_period_holds_every_closed_case_of_the_year_in_one_arkivdel(runner, 
     assert kassasjon.findtext(f"{N5}kassasjonsvedtak") == "Bevares"
     assert kassasjon.findtext(f"{N5}kassasjonshjemmel") == "Riksarkivarens forskrift § 7-19"
     assert kassasjon.findtext(f"{N5}bevaringstid") == "25"
-    klasse = arkivdel.find(f"{N5}klassifikasjonssystem/{N5}klasse")
-    assert (klasse.findtext(f"{N5}klasseID"), klasse.findtext(f"{N5}tittel")) == (
-        "008",
-        "Høringer og uttalelser",
-    )
-    # The closed cases of 2026, in case-number order; the open one moves to the next period.
-    assert [m.findtext(f"{N5}mappeID") for m in klasse.iter(f"{N5}mappe")] == [
-        "2026/77",
-        "2026/1234",
+    # The classes the cases of 2026 use, each holding its cases in case-number order; the open
+    # one moves to the next period.
+    classes = [
+        (
+            k.findtext(f"{N5}klasseID"),
+            k.findtext(f"{N5}tittel"),
+            [m.findtext(f"{N5}mappeID") for m in k.iter(f"{N5}mappe")],
+        )
+        for k in arkivdel.iterfind(f"{N5}klassifikasjonssystem/{N5}klasse")
     ]
-    created = sorted(m.findtext(f"{N5}opprettetDato") for m in klasse.iter(f"{N5}mappe"))
+    assert classes == [
+        ("008", "Høringer og uttalelser", ["2026/1234"]),
+        ("008.1", "Høringer om forskrifter", ["2026/77"]),
+    ]
+    created = sorted(m.findtext(f"{N5}opprettetDato") for m in arkivdel.iter(f"{N5}mappe"))
     assert arkivdel.findtext(f"{N5}opprettetDato") == created[0]
 
     # Exported again: the same systemIDs; a case officer's copy has an arkivdel of its own.

@@ -49,7 +49,7 @@ def test_the_case_officer_sets_the_basis_for_hidden_names_and_the_archive_uses_i
 
     extraction = export_module.build_extraction(closed["consultation"], produced_by="Arkivar")
     assert extraction.retention.decision == "Kasseres"
-    assert extraction.classification.class_id == "008"
+    assert [c.class_id for c in extraction.classification.classes] == ["008"]
     case = next(iter(extraction.cases()))
     screened = entry_for_submission(closed["screened"].id).system_id
     record = next(r for r in extraction.records(case) if r.system_id == screened)
@@ -74,3 +74,50 @@ def test_bad_input_keeps_what_was_typed_and_others_are_refused(app, client):
         login(own, user)
         assert own.get(url).status_code == 403
     assert client.get("/admin/virksomheter/finnes-ikke/arkiv").status_code == 404
+
+
+def test_the_case_officer_files_the_case_in_a_class_and_the_export_uses_it(client):
+    closed = make_closed_consultation()
+    consultation = closed["consultation"]
+    db.session.commit()
+    url = f"/admin/hoeringer/{consultation.slug}/arkivuttrekk"
+    login(client, closed["officer"])
+    manage = client.get(f"/admin/hoeringer/{consultation.slug}/rediger").get_data(as_text=True)
+    assert f'href="{url}">Arkivet: arkivkode, saksnummer og leveranser' in manage
+    page = client.get(url).get_data(as_text=True)
+    assert "Saken arkiveres under klassen HØRING Høringer i arkivnøkkelen." in page
+
+    refused = post_form(
+        client,
+        f"/admin/hoeringer/{consultation.slug}/arkivkode",
+        {"class_id": "<033>", "class_title": "Forskrifter"},
+    )
+    assert refused.status_code == 400
+    soup = BeautifulSoup(refused.get_data(as_text=True), "html.parser")
+    assert "Klassen kan bare ha bokstaver" in soup.get_text()
+    assert soup.find("input", id="class_id")["value"] == "<033>"
+    assert soup.find("input", id="class_title")["value"] == "Forskrifter"
+    no_title = post_form(
+        client, f"/admin/hoeringer/{consultation.slug}/arkivkode", {"class_id": "033"}
+    )
+    assert no_title.status_code == 400
+    assert "Skriv tittelen på klassen." in no_title.get_data(as_text=True)
+
+    saved = post_form(
+        client,
+        f"/admin/hoeringer/{consultation.slug}/arkivkode",
+        {"class_id": "033", "class_title": "Forskrifter"},
+    )
+    assert saved.status_code == 303
+    page = client.get(url).get_data(as_text=True)
+    assert "Saken arkiveres under klassen 033 Forskrifter i arkivnøkkelen." in page
+    extraction = export_module.build_extraction(consultation, produced_by="Arkivar")
+    assert [(c.class_id, c.title) for c in extraction.classification.classes] == [
+        ("033", "Forskrifter")
+    ]
+    assert next(iter(extraction.cases())).class_id == "033"
+
+    # An empty klasseID files it in the agency's default class again.
+    post_form(client, f"/admin/hoeringer/{consultation.slug}/arkivkode", {"class_id": ""})
+    db.session.refresh(consultation)
+    assert (consultation.class_id, consultation.class_title) == (None, None)

@@ -45,7 +45,7 @@ def test_the_arkivuttrekk_is_prepared_in_the_background_then_downloaded(client, 
     assert queued.status_code == 303
     export = db.session.scalar(select(PreparedExport))
     assert export.status == "done" and preparation.percent_done(export) == 100
-    assert export.progress == 3 * export.total == 3 * 10
+    assert export.progress == 3 * export.total == 3 * 12
     soup = BeautifulSoup(
         client.get(queued.headers["Location"]).get_data(as_text=True), "html.parser"
     )

@@ -15,7 +15,7 @@ from hoering.consultations import services as consultations
 from hoering.documents import jobs
 from hoering.documents.models import Attachment
 from hoering.extensions import db
-from hoering.journal.models import JournalEntry
+from hoering.journal.models import JournalAttachment, JournalEntry, JournalRecipient
 from hoering.journal.verify import verify_chains
 from tests.conftest import csrf_from
 from tests.documents import files
@@ -42,7 +42,10 @@ def _officer_and_consultation():
 
 
 def test_the_officer_puts_out_a_letter_and_a_memo_journaled_as_outgoing(signed_in, client, queued):
-    officer, consultation = _officer_and_consultation()
+    consultation = make_consultation(title="Høring om dokumenter", publish=False)
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
+    consultations.add_consultee(consultation, "Fjordvik kommune", "987654325")
+    db.session.commit()
     staff = signed_in(officer)
     letter = files.pdf("Høringsbrev: vi ber om merknader.")
     response = _upload(staff, consultation.slug, "brev.pdf", letter, kind="horingsbrev")
@@ -56,13 +59,38 @@ def test_the_officer_puts_out_a_letter_and_a_memo_journaled_as_outgoing(signed_i
         title="Høringsnotat om nye regler",
     )
     assert response.status_code == 302
+    # Not sent yet: the documents wait for the høringsbrev journalpost made at opening.
+    assert db.session.scalar(select(JournalEntry)) is None
 
-    entries = db.session.scalars(select(JournalEntry).order_by(JournalEntry.id)).all()
+    consultations.publish_consultation(db.session.merge(consultation))
+    db.session.commit()
+    (entry,) = db.session.scalars(select(JournalEntry)).all()
+    assert (entry.document_type, entry.kind, entry.title) == (
+        "U",
+        "horingsbrev",
+        "Høringsbrev: Høring om dokumenter",
+    )
+    assert entry.correspondent_name == "Fjordvik kommune"
+    carried = db.session.scalars(
+        select(Attachment.kind)
+        .join(JournalAttachment, JournalAttachment.attachment_id == Attachment.id)
+        .order_by(JournalAttachment.position)
+    ).all()
+    assert carried == ["horingsbrev", "horingsnotat"]
+    recipients = db.session.execute(select(JournalRecipient.name, JournalRecipient.org_number))
+    assert recipients.all() == [("Fjordvik kommune", "987654325")]
+
+    # Put out after opening: its own outgoing journalpost, to the same høringsinstanser.
+    response = _upload(
+        staff, consultation.slug, "rettelse.pdf", files.pdf("Rettelse."), kind="annet"
+    )
+    assert response.status_code == 302
+    entries = db.session.scalars(select(JournalEntry).order_by(JournalEntry.seq)).all()
     assert [(e.document_type, e.title) for e in entries] == [
         ("U", "Høringsbrev: Høring om dokumenter"),
-        ("U", "Høringsnotat om nye regler"),
+        ("U", "Annet dokument: Høring om dokumenter"),
     ]
-    assert entries[0].correspondent_name == "Høringsinstansene"
+    assert entries[1].correspondent_name == "Fjordvik kommune"
     assert verify_chains()[0] == []
 
     page = client.get(f"/hoeringer/{consultation.slug}/").get_data(as_text=True)
@@ -95,7 +123,7 @@ def test_only_officers_put_out_documents_and_bad_files_are_refused(signed_in, qu
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "kryptert" in page and 'value="Mitt brev"' in page
-    assert db.session.scalar(select(JournalEntry)) is None
+    assert db.session.scalar(select(JournalEntry).where(JournalEntry.kind.is_(None))) is None
 
 
 def test_failed_conversions_are_flagged_and_file_text_is_searchable(signed_in, queued):
@@ -151,3 +179,53 @@ def test_the_archive_holds_the_agencys_documents_as_outgoing_records(signed_in, 
     assert len(described) == 1
     variants = [o.findtext(f"{N5}variantformat") for o in described[0].iter(f"{N5}dokumentobjekt")]
     assert variants == ["Produksjonsformat", "Arkivformat"]
+
+
+def test_the_hoeringsbrev_journalpost_carries_the_letter_the_memo_and_the_draft(
+    signed_in, tmp_path, queued
+):
+    consultation = make_consultation(title="Høring om dokumenter", publish=False)
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
+    consultations.add_consultee(consultation, "Fjordvik kommune", "987654325")
+    consultations.add_consultee(consultation, "Norsk Friluftsforum", "921000006")
+    db.session.commit()
+    staff = signed_in(officer)
+    for name, data, kind in (
+        ("notat.odt", files.odt("Notat."), "horingsnotat"),
+        ("brev.pdf", files.pdf("Vi ber om merknader."), "horingsbrev"),
+    ):
+        assert _upload(staff, consultation.slug, name, data, kind=kind).status_code == 302
+    for attachment_id in jobs.pending_ids():
+        jobs.run_conversion(attachment_id)
+    consultation = db.session.merge(consultation)
+    consultations.publish_consultation(consultation)
+    consultations.close_consultation(consultation, by=officer)
+    db.session.commit()
+    assert verify_chains()[0] == []
+
+    path = export_consultation(consultation, tmp_path / "u.tar", produced_by="Arkivar")
+    results = check_extraction(path)
+    assert all(r.passed for r in results), format_report(results)
+    with tarfile.open(path) as tar:
+        tar.extractall(tmp_path / "ut", filter="data")
+    tree = etree.parse(str(tmp_path / "ut" / "u" / "arkivstruktur.xml"))
+    (letter,) = tree.iter(f"{N5}registrering")
+    assert letter.findtext(f"{N5}journalposttype") == "Utgående dokument"
+    # The høringsbrev is the hoveddokument whatever order the files came in; then the memo and
+    # the draft as published (PDF/A).
+    assert [
+        (
+            d.findtext(f"{N5}dokumenttype"),
+            d.findtext(f"{N5}tilknyttetRegistreringSom"),
+            d.findtext(f"{N5}dokumentnummer"),
+        )
+        for d in letter.iter(f"{N5}dokumentbeskrivelse")
+    ] == [
+        ("Høringsbrev", "Hoveddokument", "1"),
+        ("Høringsnotat", "Vedlegg", "2"),
+        ("Høringsutkast", "Vedlegg", "3"),
+    ]
+    assert [
+        (p.findtext(f"{N5}korrespondanseparttype"), p.findtext(f"{N5}korrespondansepartNavn"))
+        for p in letter.iter(f"{N5}korrespondansepart")
+    ] == [("Mottaker", "Fjordvik kommune"), ("Mottaker", "Norsk Friluftsforum")]

@@ -57,10 +57,13 @@ def test_lists_every_entry_newest_first_with_screened_names_masked(client, journ
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     rows = _rows(response)
-    assert len(rows) == 4
+    assert len(rows) == 6
     numbers = [row[0] for row in rows]
     assert numbers == sorted(numbers, reverse=True)
-    reply, pending, screened, published = rows
+    reply, pending, screened, published, letter_b, letter_a = rows
+    # Each consultation's høringsbrev, journaled when it opened, sent to the høringsinstanser.
+    assert letter_a[2] == "Høringsbrev: Høring om A" and letter_b[2] == "Høringsbrev: Høring om B"
+    assert letter_a[3] == "Til: Høringsinstansene" and letter_a[5] == "Utgående"
     assert reply[5] == "Utgående"
     assert reply[3] == "Til: ******"
     assert "Offl. § 13 jf. fvl. § 13" in reply[6]
@@ -84,7 +87,10 @@ def test_filters_by_consultation_and_dates(client, journal):
     response = client.get(
         URL.format("direktoratet"), query_string={"hoering": journal["held"].slug}
     )
-    assert [row[2] for row in _rows(response)] == ["Innspill til § 1 første ledd"]
+    assert [row[2] for row in _rows(response)] == [
+        "Innspill til § 1 første ledd",
+        "Høringsbrev: Høring om B",
+    ]
     today = utcnow().date()
     future = (today + timedelta(days=2)).isoformat()
     response = client.get(URL.format("direktoratet"), query_string={"fra": future})
@@ -93,7 +99,7 @@ def test_filters_by_consultation_and_dates(client, journal):
     assert "Ingen journalposter passer med utvalget." in response.get_data(as_text=True)
     past = (today - timedelta(days=2)).isoformat()
     response = client.get(URL.format("direktoratet"), query_string={"fra": past, "til": future})
-    assert len(_rows(response)) == 4
+    assert len(_rows(response)) == 6
 
 
 @pytest.mark.parametrize(
@@ -133,7 +139,7 @@ def test_pages_with_a_keyset_cursor(app, client, journal, monkeypatch):
     soup = BeautifulSoup(first.get_data(as_text=True), "html.parser")
     older = soup.find("a", rel="next")["href"]
     second = client.get(older)
-    assert len(_rows(second)) == 1
+    assert len(_rows(second)) == 3
     assert BeautifulSoup(second.get_data(as_text=True), "html.parser").find("a", rel="next") is None
 
 
@@ -146,7 +152,7 @@ def test_csv_download_opens_in_excel_and_keeps_the_screening(client, journal):
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Journalnummer", "Journaldato", "Dokumenttype", "Tittel"]
-    assert len(rows) == 5
+    assert len(rows) == 7
     assert "Hemmelig Hansen" not in raw.decode("utf-8")
     assert any(row[4] == "******" and "Offl. § 13" in row[7] for row in rows[1:])
 

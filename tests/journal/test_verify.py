@@ -15,7 +15,8 @@ from tests.factories import make_consultation, make_submission, make_user
 
 @pytest.fixture
 def journal():
-    """Four entries (three innspill and the agency's reply to the first) and one change record."""
+    """Five entries (the høringsbrev, three innspill and the agency's reply to the first) and one
+    change record; the four after the høringsbrev are returned."""
     consultation = make_consultation()
     officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
     author = make_user()
@@ -23,7 +24,9 @@ def journal():
     make_submission(consultation, author=author)
     make_submission(consultation, author=author)
     submissions.reply_as_agency(first, "Takk for innspillet.", by=officer)
-    entries = db.session.scalars(select(JournalEntry).order_by(JournalEntry.seq)).all()
+    entries = db.session.scalars(
+        select(JournalEntry).where(JournalEntry.kind.is_(None)).order_by(JournalEntry.seq)
+    ).all()
     record_change(entries[1], "screened_name", False, True, reason="Ønske", by=officer)
     db.session.commit()
     return entries
@@ -42,7 +45,7 @@ def _sql(statement: str, **params) -> None:
 def test_intact_journal_verifies_and_prints_the_heads(runner, journal):
     result = _verify(runner)
     assert result.exit_code == 0, result.output
-    assert "Journal OK: 4 entries, 1 change records, every chain intact." in result.output
+    assert "Journal OK: 5 entries, 1 change records, every chain intact." in result.output
     assert journal[-1].hash in result.output
 
 
@@ -178,7 +181,7 @@ def _cut_the_last_two(journal, *, documents_too: bool) -> None:
     )
     _sql("DELETE FROM journal_entries WHERE id IN (:a, :b)", a=third.id, b=reply.id)
     _sql(
-        "UPDATE journal_counters SET last_seq = 2, last_hash = :head WHERE agency_id = :agency",
+        "UPDATE journal_counters SET last_seq = 3, last_hash = :head WHERE agency_id = :agency",
         head=head,
         agency=agency,
     )
@@ -226,3 +229,31 @@ def test_the_public_journal_publishes_the_head_of_each_day(client, journal):
     assert len(heads("dt")) == 1
     assert journal[3].journal_number in heads.dt.get_text()
     assert heads.dd.get_text(strip=True) == journal[3].hash
+
+
+def test_an_agency_document_cut_from_the_hoeringsbrev_is_caught(runner):
+    from hoering.consultations import services as consultations
+    from hoering.documents.models import KIND_LETTER, Attachment, Blob
+
+    consultation = make_consultation(publish=False)
+    db.session.add(Blob(sha256="a" * 64, size=1, data=b"x"))
+    db.session.flush()
+    letter = Attachment(
+        consultation_id=consultation.id,
+        kind=KIND_LETTER,
+        title="Høringsbrev",
+        original_name="brev.pdf",
+        media_type="application/pdf",
+        size=1,
+        sha256="a" * 64,
+    )
+    db.session.add(letter)
+    db.session.flush()
+    consultations.publish_consultation(consultation)
+    assert _verify(runner).exit_code == 0
+    _sql("DELETE FROM journal_attachments WHERE attachment_id = :id", id=letter.id)
+    result = _verify(runner)
+    assert result.exit_code == 1
+    assert f"BROKEN at (dokument {letter.id})" in result.output
+    # The høringsbrev journalpost's hash covered the file: its chain breaks too.
+    assert "the journaled document's text was altered or removed" in result.output

@@ -82,7 +82,11 @@ def test_publishing_before_the_consultation_is_closed_is_refused(signed_in):
     assert "når høringen er lukket" in response.get_data(as_text=True)
     assert db.session.scalar(select(Summary.published_at)) is None
     assert (
-        db.session.scalar(select(JournalEntry.id).where(JournalEntry.submission_id.is_(None)))
+        db.session.scalar(
+            select(JournalEntry.id).where(
+                JournalEntry.submission_id.is_(None), JournalEntry.kind.is_(None)
+            )
+        )
         is None
     )
 
@@ -101,6 +105,7 @@ def test_publishing_journals_the_summary_and_mails_each_participant_once(case, s
             JournalEntry.consultation_id == consultation.id,
             JournalEntry.submission_id.is_(None),
             JournalEntry.agency_reply_id.is_(None),
+            JournalEntry.kind.is_(None),  # not the høringsbrev nor a revised draft
         )
     )
     assert entry.document_type == DOC_OUTGOING

@@ -43,13 +43,13 @@ def test_paragraph_comment_is_published_counted_and_journaled():
     entry = db.session.scalar(
         select(JournalEntry).where(JournalEntry.submission_id == submission.id)
     )
-    assert entry.journal_number.endswith("/000001")
+    assert entry.journal_number.endswith("/000002")  # after the høringsbrev
     assert entry.document_type == "I"
     assert entry.title == "Innspill til § 1 første ledd"
     assert entry.correspondent_name == "Åse Ærlig"
     assert entry.case_number == consultation.case_number
     assert entry.version_id == consultation.current_version_id
-    assert entry.registration_id == f"{consultation.case_number}-1"
+    assert entry.registration_id == f"{consultation.case_number}-2"
 
 
 def test_general_statement_and_reply_titles_and_counts():
@@ -65,7 +65,9 @@ def test_general_statement_and_reply_titles_and_counts():
     assert reply_to_reply.parent_id == general.id
     db.session.refresh(general)
     assert general.reply_count == 2
-    titles = db.session.scalars(select(JournalEntry.title).order_by(JournalEntry.seq)).all()
+    titles = db.session.scalars(
+        select(JournalEntry.title).where(JournalEntry.kind.is_(None)).order_by(JournalEntry.seq)
+    ).all()
     general_number = db.session.scalar(
         select(JournalEntry).where(JournalEntry.submission_id == general.id)
     ).journal_number
@@ -79,7 +81,7 @@ def test_journal_numbers_are_sequential_per_agency():
         make_submission(consultation)
     db.session.commit()
     seqs = db.session.scalars(select(JournalEntry.seq).order_by(JournalEntry.seq)).all()
-    assert seqs == [1, 2, 3, 4, 5]
+    assert seqs == [1, 2, 3, 4, 5, 6]  # the høringsbrev, then the innspill
 
 
 def test_nothing_is_stored_when_journaling_fails(monkeypatch):
@@ -109,8 +111,8 @@ def test_moderation_mode_decides_visibility(mode, status, needs_review):
     expected_count = 0 if status == "pending" else 1
     db.session.refresh(consultation)
     assert consultation.submission_count == expected_count
-    # Held or not, it is journaled.
-    assert _count(JournalEntry) == 1
+    # Held or not, it is journaled (after the høringsbrev).
+    assert _count(JournalEntry) == 2
 
 
 def test_after_the_deadline_every_write_path_is_closed():
@@ -195,7 +197,7 @@ def test_same_form_token_gives_one_innspill():
     again = make_submission(consultation, author=author, form_token="token-1", body="Annen")
     assert again.id == first.id
     assert _count(Submission) == 1
-    assert _count(JournalEntry) == 1
+    assert _count(JournalEntry) == 2  # the høringsbrev and the one innspill
 
 
 def test_old_version_paragraphs_take_no_new_innspill():
@@ -261,4 +263,4 @@ def test_no_comments_answer_marks_the_consultee():
     submission = services.answer_no_comments(consultation, organisation.id, author=representative)
     assert submission.body == "Ingen merknader."
     assert consultee.response == "no_comments"
-    assert _count(JournalEntry) == 1
+    assert _count(JournalEntry) == 2  # the høringsbrev and the answer
