@@ -189,26 +189,8 @@ def can_see_original(user, submission: Submission) -> bool:
     )
 
 
-def _check_moderator(user, attachment: Attachment) -> None:
-    from hoering.moderation.services import can_moderate
-
-    if not can_moderate(user, attachment.consultation):
-        raise ForbiddenError()
-
-
-def set_withheld(attachment: Attachment, withheld: bool, *, by) -> None:
-    """Withhold a file from the public, or show it again; the file itself is kept either way."""
-    _check_moderator(by, attachment)
-    attachment.withheld = withheld
-    db.session.flush()
-    log.info(
-        "attachment %s %s by user %s", attachment.id, "withheld" if withheld else "released", by.id
-    )
-
-
-def publish_redacted_copy(attachment: Attachment, upload: Upload, *, by) -> None:
-    """Publish a moderator's redacted copy (a PDF) in place of the rendition; the original stays."""
-    _check_moderator(by, attachment)
+def redacted_copy(upload: Upload) -> str:
+    """Store a moderator's redacted copy (a PDF) as a blob; its SHA-256."""
     if not upload.data:
         raise BadInputError(_l("Velg den sladdede PDF-filen."), field="redacted")
     if len(upload.data) > current_app.config["ATTACHMENT_MAX_BYTES"]:
@@ -220,9 +202,7 @@ def publish_redacted_copy(attachment: Attachment, upload: Upload, *, by) -> None
             _("Den sladdede kopien må være en PDF-fil: %(reason)s", reason=error.message),
             field="redacted",
         ) from error
-    attachment.redacted_sha256 = store_blob(upload.data)
-    db.session.flush()
-    log.info("attachment %s: redacted copy published by user %s", attachment.id, by.id)
+    return store_blob(upload.data)
 
 
 def draft_source(data: bytes) -> str:
@@ -339,15 +319,14 @@ def workspace(consultation_id: int, query: str) -> Workspace:
     return Workspace(flagged, pending, matches)
 
 
-def redact_findings(attachment: Attachment, *, by) -> None:
-    """Publish a copy of the file's text with every finding blacked out ("[sladdet]"), as
-    PDF/A-2b, in place of the file; the original is kept."""
+def findings_redacted(attachment: Attachment) -> str:
+    """Store a PDF/A-2b of the file's text with every finding blacked out ("[sladdet]"); its
+    SHA-256."""
     from zoneinfo import ZoneInfo
 
     from hoering.archive.documents import SubmissionContext, render_submission_pdf
     from hoering.journal.services import entry_for_submission
 
-    _check_moderator(by, attachment)
     submission = attachment.submission
     if submission is None or not attachment.findings:
         raise BadInputError(_l("Filen har ingen funn å sladde."))
@@ -369,6 +348,4 @@ def redact_findings(attachment: Attachment, *, by) -> None:
         screened_spans=tuple((f["start"], f["end"]) for f in attachment.findings),
         redacted=True,
     )
-    attachment.redacted_sha256 = store_blob(render_submission_pdf(context))
-    db.session.flush()
-    log.info("attachment %s: findings redacted by user %s", attachment.id, by.id)
+    return store_blob(render_submission_pdf(context))
