@@ -146,9 +146,7 @@ def test_a_withheld_file_is_screened_whole_and_a_redacted_copy_is_its_variant(tm
     assert all(r.passed for r in results), format_report(results)
 
     tree = etree.parse(str(package / "arkivstruktur.xml"))
-    described = {
-        d.findtext(f"{N5}systemID"): d for d in tree.iter(f"{N5}dokumentbeskrivelse")
-    }
+    described = {d.findtext(f"{N5}systemID"): d for d in tree.iter(f"{N5}dokumentbeskrivelse")}
     withheld = described[brev.system_id]
     assert withheld.findtext(f"{N5}skjerming/{N5}skjermingDokument") == (
         "Skjerming av hele dokumentet"
