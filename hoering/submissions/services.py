@@ -20,6 +20,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from hoering import text
 from hoering.accounts.models import User
 from hoering.accounts.organisations import is_verified_representative
+from hoering.accounts.services import get_or_create_organisation
 from hoering.consultations.models import (
     CONSULTEE_ANSWERED,
     CONSULTEE_NO_COMMENTS,
@@ -96,6 +97,8 @@ class SubmissionData:
     received_at: datetime | None = None
     sender_name: str = ""
     sender_organisation: str = ""
+    # The invited høringsinstans (Consultee id) the registered letter came from, if it did.
+    consultee_id: int | None = None
 
 
 def clean_body(body: str, *, may_be_empty: bool = False) -> str:
@@ -135,7 +138,8 @@ def _check_author(author: User, now: datetime) -> None:
 
 def _check_registration(author: User, consultation: Consultation, data: SubmissionData, now):
     """An innspill that came by e-mail or letter: a case officer registers it, naming the sender
-    and the date it was received. (sender name, sender organisation or None)"""
+    and the date it was received. (sender name, sender organisation's name or None, the
+    Organisation of the invited høringsinstans it came from or None)"""
     if data.channel not in CHANNELS:
         raise BadInputError(_l("Velg hvordan innspillet kom inn."), field="channel")
     if not can_manage(author, consultation):
@@ -150,7 +154,19 @@ def _check_registration(author: User, consultation: Consultation, data: Submissi
         raise BadInputError(
             _l("Skriv datoen innspillet ble mottatt (ikke fram i tid)."), field="received_on"
         )
-    return name, organisation
+    if data.consultee_id is None:
+        return name, organisation, None
+    consultee = db.session.get(Consultee, data.consultee_id)
+    if consultee is None or consultee.consultation_id != consultation.id:
+        raise BadInputError(
+            _l("Velg en høringsinstans fra listen over inviterte."), field="consultee"
+        )
+    # The letter is the høringsinstans speaking, as if it had answered here: the same
+    # Organisation (by organisation number) that marks it answered and invited everywhere.
+    invited = consultee.organisation or get_or_create_organisation(
+        consultee.org_number, consultee.name, "organisation"
+    )
+    return name, invited.name, invited
 
 
 def _speaker(author: User, consultation: Consultation, data: SubmissionData):
@@ -192,9 +208,11 @@ def submit(
     files = documents.check_files(data.files)
     body = clean_body(data.body, may_be_empty=bool(files))
     if registered:
-        respondent_type = "organisation" if sender[1] else "private"
-        organisation = None
-        author_name, organisation_name = sender
+        author_name, organisation_name, organisation = sender
+        if organisation is not None:
+            respondent_type = organisation.kind
+        else:
+            respondent_type = "organisation" if organisation_name else "private"
     else:
         respondent_type, organisation = _speaker(author, consultation, data)
         author_name, organisation_name = author.name, organisation.name if organisation else None
@@ -438,7 +456,7 @@ def _mark_consultee(submission: Submission, response: str, *, replace: bool = Fa
     )
     if consultee is not None and (consultee.response is None or replace):
         consultee.response = response
-        consultee.responded_at = submission.created_at
+        consultee.responded_at = submission.received_at or submission.created_at
         consultee.organisation_id = organisation.id
 
 
