@@ -8,7 +8,7 @@ import hashlib
 import logging
 from dataclasses import asdict, dataclass
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -19,12 +19,14 @@ from hoering.documents.blobs import store_blob
 from hoering.documents.extract import extract_text
 from hoering.documents.models import (
     AGENCY_KINDS,
+    CONVERSION_DONE,
     CONVERSION_FAILED,
     CONVERSION_PENDING,
     KIND_LETTER,
     KIND_MEMO,
     KIND_OTHER,
     Attachment,
+    Blob,
 )
 from hoering.errors import BadInputError, ForbiddenError
 from hoering.extensions import db
@@ -172,6 +174,103 @@ def attachments_of(submission_ids: list[int]) -> dict[int, list[Attachment]]:
     grouped: dict[int, list[Attachment]] = {}
     for attachment in rows:
         grouped.setdefault(attachment.submission_id, []).append(attachment)
+    return grouped
+
+
+@dataclass(frozen=True)
+class PublicFile:
+    """A file of a published innspill as the public gets it: its PDF/A rendition, or the
+    moderator's redacted copy; the size and SHA-256 are of that file, not of the original."""
+
+    id: int
+    submission_id: int
+    name: str
+    size: int
+    sha256: str
+    media_type: str = detect.PDF
+
+    def as_dict(self, slug: str) -> dict:
+        """For the open data (API, exports): name, size, checksum, type and download URL."""
+        return {
+            "name": self.name,
+            "size": self.size,
+            "sha256": self.sha256,
+            "media_type": self.media_type,
+            "url": url_for(
+                "documents.public_copy",
+                slug=slug,
+                submission_id=self.submission_id,
+                attachment_id=self.id,
+                _external=True,
+            ),
+        }
+
+
+def public_files(submission_ids: list[int]) -> dict[int, list[PublicFile]]:
+    """Each innspill's files the public may download, in one query: never a withheld file, nor
+    one whose PDF/A is not made yet. Give only the ids of innspill the public sees."""
+    if not submission_ids:
+        return {}
+    public_sha = func.coalesce(Attachment.redacted_sha256, Attachment.rendition_sha256)
+    rows = db.session.execute(
+        select(
+            Attachment.id,
+            Attachment.submission_id,
+            Attachment.original_name,
+            Blob.sha256,
+            Blob.size,
+        )
+        .join(Blob, Blob.sha256 == public_sha)
+        .where(Attachment.submission_id.in_(submission_ids), Attachment.withheld.is_(False))
+        .order_by(Attachment.id)
+    )
+    grouped: dict[int, list[PublicFile]] = {}
+    for attachment_id, submission_id, name, sha256, size in rows:
+        grouped.setdefault(submission_id, []).append(
+            PublicFile(attachment_id, submission_id, name, size, sha256)
+        )
+    return grouped
+
+
+FILE_WITHHELD = "withheld"
+FILE_CONVERTED = "converted"
+FILE_STATES = {
+    CONVERSION_DONE: FILE_CONVERTED,
+    CONVERSION_FAILED: "failed",
+    CONVERSION_PENDING: "pending",
+}
+
+
+def files_by_submission(consultation_id: int) -> dict[int, list[dict]]:
+    """Every file of every innspill of a consultation, for the case officer's exports, in one
+    query: name, size, SHA-256 and type of the file as received, and its state (converted,
+    failed, pending or withheld; a redacted copy is flagged)."""
+    rows = db.session.execute(
+        select(
+            Attachment.submission_id,
+            Attachment.original_name,
+            Attachment.size,
+            Attachment.sha256,
+            Attachment.media_type,
+            Attachment.withheld,
+            Attachment.conversion_status,
+            Attachment.redacted_sha256,
+        )
+        .where(Attachment.consultation_id == consultation_id, Attachment.submission_id.is_not(None))
+        .order_by(Attachment.id)
+    )
+    grouped: dict[int, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row.submission_id, []).append(
+            {
+                "name": row.original_name,
+                "size": row.size,
+                "sha256": row.sha256,
+                "media_type": row.media_type,
+                "state": FILE_WITHHELD if row.withheld else FILE_STATES[row.conversion_status],
+                "redacted": row.redacted_sha256 is not None,
+            }
+        )
     return grouped
 
 

@@ -336,6 +336,7 @@ def _log_file(
 ) -> ModerationAction:
     now = now or utcnow()
     submission = attachment.submission
+    submission.moderated_at = now  # what the public sees of the innspill changed
     db.session.flush()
     entry = ModerationAction(
         submission_id=submission.id,
