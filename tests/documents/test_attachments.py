@@ -271,6 +271,8 @@ def test_the_moderator_sees_the_files_text_withholds_and_publishes_a_redacted_co
     log = staff.get("/admin/moderering/logg").get_data(as_text=True)
     assert "Vedlegg holdt tilbake" in log and "Fødselsnummer i brevet" in log
     assert "brev.pdf: vises offentlig → holdt tilbake" in log
+    history = staff.get(page_url).get_data(as_text=True)
+    assert "Vedlegg holdt tilbake (brev.pdf)" in history
 
     refused = staff.post(
         f"{base}/sladdet-kopi",
