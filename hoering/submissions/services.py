@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, or_, select, update
 
 from hoering import text
+from hoering.accounts import registry
 from hoering.accounts.models import User
 from hoering.accounts.organisations import is_verified_representative
 from hoering.accounts.services import get_or_create_organisation
@@ -163,9 +164,11 @@ def _check_registration(author: User, consultation: Consultation, data: Submissi
         )
     # The letter is the høringsinstans speaking, as if it had answered here: the same
     # Organisation (by organisation number) that marks it answered and invited everywhere.
-    invited = consultee.organisation or get_or_create_organisation(
-        consultee.org_number, consultee.name, "organisation"
-    )
+    invited = consultee.organisation
+    if invited is None:
+        entity = registry.lookup(consultee.org_number)
+        kind = registry.kind_for_form(entity.form_code) if entity else "organisation"
+        invited = get_or_create_organisation(consultee.org_number, consultee.name, kind)
     return name, invited.name, invited
 
 
