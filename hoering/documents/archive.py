@@ -125,9 +125,9 @@ class AttachmentDocuments:
                     document,
                     files=files,
                     screening=screen(WHOLLY_SCREENED if attachment.withheld else PARTLY_SCREENED),
-                    remarks=remarks.get(attachment.id, ()),
                 )
-            documents.append(document)
+            # Every step stays on the record, also of a file shown again since.
+            documents.append(replace(document, remarks=remarks.get(attachment.id, ())))
         return tuple(documents)
 
     def agency_document(self, attachment_id: int) -> tuple[Document, ...]:
