@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, case, func, null
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hoering.consultations.models import Consultation
@@ -81,9 +82,18 @@ class Attachment(db.Model):
     def __repr__(self) -> str:
         return f"<Attachment {self.id} {self.media_type} {self.conversion_status}>"
 
-    @property
+    @hybrid_property
     def public_sha256(self) -> str | None:
         """What the public may download: the redacted copy, else the PDF/A rendition."""
         if self.withheld:
             return None
         return self.redacted_sha256 or self.rendition_sha256
+
+    @public_sha256.inplace.expression
+    @classmethod
+    def _public_sha256_expression(cls):
+        # The same rule in SQL, for lists read in one query (the open data).
+        return case(
+            (cls.withheld.is_(True), null()),
+            else_=func.coalesce(cls.redacted_sha256, cls.rendition_sha256),
+        )

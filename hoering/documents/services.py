@@ -211,7 +211,6 @@ def public_files(submission_ids: list[int]) -> dict[int, list[PublicFile]]:
     one whose PDF/A is not made yet. Give only the ids of innspill the public sees."""
     if not submission_ids:
         return {}
-    public_sha = func.coalesce(Attachment.redacted_sha256, Attachment.rendition_sha256)
     rows = db.session.execute(
         select(
             Attachment.id,
@@ -220,8 +219,8 @@ def public_files(submission_ids: list[int]) -> dict[int, list[PublicFile]]:
             Blob.sha256,
             Blob.size,
         )
-        .join(Blob, Blob.sha256 == public_sha)
-        .where(Attachment.submission_id.in_(submission_ids), Attachment.withheld.is_(False))
+        .join(Blob, Blob.sha256 == Attachment.public_sha256)
+        .where(Attachment.submission_id.in_(submission_ids))
         .order_by(Attachment.id)
     )
     grouped: dict[int, list[PublicFile]] = {}
