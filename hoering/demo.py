@@ -2,19 +2,23 @@
 
 The open consultation also holds one of each moderation case: an innspill with a test
 fødselsnummer held for review, a reported one, a hidden one (tombstone) and a redacted one.
-The closed one is ready for `flask archive export`: it holds published innspill, a reply, the
-agency's answer, an innspill with a screened name, one redacted and one hidden by a moderator,
-and a form letter sent 60 times with small edits: a campaign for the case officer to process.
+The closed one is ready for `flask archive export`: it holds published innspill (an
+organisation's statement with a DOCX letter and a PDF appendix, converted to PDF/A by the task
+queue), a reply, the agency's answer, an innspill with a screened name, one redacted and one
+hidden by a moderator, and a form letter sent 60 times with small edits: a campaign for the case
+officer to process.
 
 Everything goes through the same services as the web, so the demo's innspill are journaled.
 """
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import timedelta
 from pathlib import Path
 
+from docx import Document
 from sqlalchemy import select
 
 from hoering.accounts import second_factor
@@ -31,9 +35,11 @@ from hoering.accounts.models import (
 from hoering.analysis import campaigns
 from hoering.analysis import services as analysis
 from hoering.analysis.models import Campaign
+from hoering.archive.documents import render_text_pdf
 from hoering.consultations import services as consultations
 from hoering.consultations.models import MODE_POST, MODE_REACTIVE, Paragraph
 from hoering.db import utcnow
+from hoering.documents.services import Upload
 from hoering.extensions import db
 from hoering.moderation import services as moderation
 from hoering.moderation.models import (
@@ -324,6 +330,7 @@ def _closed_consultation(agency, users, friluft, now):
         SubmissionData(
             body="Vi støtter retningslinjene og tilbyr oss å teste dem på medlemmene våre.",
             organisation_id=friluft.id,
+            files=statement_files(consultation, friluft.name),
         ),
         author=users["organisation representative"],
         now=at + timedelta(hours=2),
@@ -359,6 +366,45 @@ def _conclude(consultation, officer, comment, at):
     )
     campaigns.detect_campaigns(consultation)
     _outcome(consultation, officer, comment, at + timedelta(hours=1))
+
+
+STATEMENT_LETTER = (
+    "Norsk Friluftsforum viser til høringsbrevet og takker for muligheten til å uttale seg.",
+    "Forumet støtter forslaget til felles retningslinjer for klarspråk i offentlige skjema. "
+    "Medlemmene våre fyller ut søknader om tilskudd og tillatelser hvert år, og mange av dem "
+    "gjør det på dugnad.",
+    "Vi ber om at retningslinjene også gjelder veiledningen til skjemaene, og tilbyr oss å "
+    "teste utkastet på et utvalg av medlemsorganisasjonene våre.",
+)
+STATEMENT_APPENDIX = (
+    "Vedlegg 1: Eksempler på uklare formuleringer i skjema",
+    "«Søker må dokumentere at tiltaket er i samsvar med gjeldende bestemmelser.» — "
+    "Medlemmene vet ikke hvilke bestemmelser det gjelder.",
+    "«Det skal redegjøres for eventuelle avvik.» — Hva er et avvik, og hvor langt skal "
+    "redegjørelsen være?",
+)
+
+
+def statement_files(consultation, organisation: str) -> list[Upload]:
+    """A høringssvar as organisations send it: the signed letter as Word, an appendix as PDF
+    (made with the archive's own PDF/A code), real files through the same checks as any."""
+    letter = Document()
+    letter.add_heading(f"Høringssvar – {consultation.title}", level=1)
+    for text in STATEMENT_LETTER:
+        letter.add_paragraph(text)
+    letter.add_paragraph(f"Med vennlig hilsen\n{organisation}")
+    out = io.BytesIO()
+    letter.save(out)
+    appendix = render_text_pdf(
+        STATEMENT_APPENDIX[0],
+        consultation.case_number,
+        organisation,
+        "\n\n".join(STATEMENT_APPENDIX[1:]),
+    )
+    return [
+        Upload("Høringssvar Norsk Friluftsforum.docx", out.getvalue()),
+        Upload("Vedlegg 1 – eksempler.pdf", appendix),
+    ]
 
 
 REVISED_GUIDELINES = (

@@ -90,3 +90,38 @@ def test_demo_closed_consultation_has_a_published_outcome(client):
     assert "<ins>" in page and "<del>" in page
     data = client.get(f"/api/v1/hoeringer/{closed.slug}/resultat").get_json()
     assert {c["anchor"] for c in data["changed_paragraphs"]} == {"p-1-2", "p-2-1"}
+
+
+def test_demo_statement_carries_a_docx_and_a_pdf_converted_by_the_queue(client):
+    from hoering.documents.models import Attachment
+    from hoering.journal.models import JournalEntry
+    from hoering.journal.services import document_hash
+
+    demo.load()
+    db.session.commit()  # the task queue runs at once in tests: the PDF/As are made here
+    closed = db.session.scalar(select(Consultation).where(Consultation.status == STATUS_CLOSED))
+    attachments = db.session.scalars(
+        select(Attachment)
+        .where(Attachment.consultation_id == closed.id, Attachment.submission_id.is_not(None))
+        .order_by(Attachment.id)
+    ).all()
+    assert [(a.original_name, a.media_type) for a in attachments] == [
+        (
+            "Høringssvar Norsk Friluftsforum.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("Vedlegg 1 – eksempler.pdf", "application/pdf"),
+    ]
+    statement = attachments[0].submission
+    assert statement.organisation_name == "Norsk Friluftsforum"
+    assert "retningslinjene også gjelder veiledningen" in attachments[0].text
+    assert "uklare formuleringer" in attachments[1].text
+    # Through submit(): journaled with the innspill, its hash covering the files.
+    entry = db.session.scalar(
+        select(JournalEntry).where(JournalEntry.submission_id == statement.id)
+    )
+    assert entry.document_hash == document_hash(statement.body, [a.sha256 for a in attachments])
+    assert [a.conversion_status for a in attachments] == ["done", "done"]
+    data = client.get(f"/api/v1/hoeringer/{closed.slug}/innspill").get_json()
+    listed = next(item for item in data["data"] if item["id"] == statement.id)
+    assert [f["name"] for f in listed["files"]] == [a.original_name for a in attachments]

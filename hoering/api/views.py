@@ -4,8 +4,10 @@ Only what the public pages show, whoever asks: the session is never consulted, s
 case officer sees no more here than anyone else. A consultation that is not public is a 404, the
 same as one that does not exist. Innspill that were hidden or withdrawn are listed as tombstones
 (id, kind, status, the moderator's public reason), as on the public page; innspill waiting for
-moderation and rejected ones are left out. Lists are keyset-paginated: `next` is the URL of the
-following page, or null. Errors are JSON: {"error": ..., "status": ..., "request_id": ...}.
+moderation and rejected ones are left out. A published innspill lists its files as the public gets
+them (the PDF/A rendition or a moderator's redacted copy, never a withheld file). Lists are
+keyset-paginated: `next` is the URL of the following page, or null. Errors are JSON:
+{"error": ..., "status": ..., "request_id": ...}.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from hoering.consultations import services as consultations
 from hoering.consultations.models import STATUS_DRAFT, Consultation, DraftVersion
+from hoering.documents.services import PublicFile, public_files
 from hoering.extensions import db
 from hoering.journal import public
 from hoering.journal.services import entries_for_submissions
@@ -145,6 +148,7 @@ def _submission(
     versions: dict[int, int],
     journal_number: str | None,
     answers: list[AgencyReply],
+    files: list[PublicFile],
 ) -> dict:
     if s.is_tombstone:
         return {
@@ -179,6 +183,9 @@ def _submission(
             {"text": a.body, "html": str(a.html), "created_at": a.created_at.isoformat()}
             for a in answers
         ],
+        # The public rendition of each file (PDF/A, or a moderator's redacted copy); withheld
+        # files and those not converted yet are left out.
+        "files": [f.as_dict(slug) for f in files],
         "url": url_for("submissions.show", slug=slug, submission_id=s.id, _external=True),
     }
 
@@ -205,6 +212,7 @@ def submission_list(slug: str):
         ).all()
     )
     entries = entries_for_submissions(visible)
+    files = public_files(visible)
     answers: dict[int, list[AgencyReply]] = {}
     if visible:
         for answer in db.session.scalars(
@@ -222,6 +230,7 @@ def submission_list(slug: str):
                 versions,
                 entries[s.id].journal_number if s.id in entries else None,
                 answers.get(s.id, []),
+                files.get(s.id, []),
             )
             for s in rows
         ],

@@ -66,6 +66,7 @@ from hoering.archive.model import (
     SCREENED_RECIPIENT,
     SCREENED_SENDER,
     SENDER,
+    WHOLLY_SCREENED,
     Avskrivning,
     Case,
     Change,
@@ -94,10 +95,12 @@ from hoering.consultations.services import CLOSED_BY_DEADLINE
 from hoering.db import utcnow
 from hoering.documents.archive import AttachmentDocuments
 from hoering.documents.models import KIND_LETTER as HORINGSBREV
+from hoering.documents.models import Attachment
 from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
 from hoering.journal.models import (
     CHANGE_FIELDS,
+    FILE_CHANGE_FIELDS,
     KIND_LETTER,
     KIND_REVISED_DRAFT,
     JournalAttachment,
@@ -299,6 +302,7 @@ class _Records:
         self.attachments = AttachmentDocuments(consultation, derived_id, SYSTEM_NAME)
         self.changes = changes_by_entry(entry_ids)
         self.remarks = _remarks(self.changes)
+        self.file_remarks = _file_remarks(self.changes)
         self.avskrivninger = _avskrivninger(entry_ids)
         self.recipients = _recipients(entry_ids)
         self.letter_documents = _letter_documents(entry_ids)
@@ -336,6 +340,10 @@ class _Records:
             ends=_years_later(on, SCREENING_YEARS),
         )
 
+    def _file_screening(self, document: str, *, basis, on: date) -> Screening:
+        """The skjerming of a file a moderator withheld (whole) or redacted (in part)."""
+        return self._screening((SCREENED_DOCUMENT_TITLE,), document, basis, on)
+
     def record(self, row) -> Record:
         incoming = row.document_type == INCOMING
         state = fold_screening(row.screened_name, row.title, self.changes.get(row.id, []))
@@ -370,6 +378,9 @@ class _Records:
                 variant=(state.name and incoming) or redacted,
                 name_screened=state.name,
                 screening=document_screening,
+                screen_file=functools.partial(
+                    self._file_screening, basis=state.basis, on=row.journal_date
+                ),
             )
         return Record(
             system_id=row.system_id,
@@ -415,6 +426,7 @@ class _Records:
         variant: bool,
         name_screened: bool,
         screening: Screening | None,
+        screen_file: Callable[[str], Screening],
     ) -> tuple[Document, ...]:
         if row.attachment_id is not None:
             return self.attachments.agency_document(row.attachment_id)
@@ -477,7 +489,11 @@ class _Records:
                 )
             )
         kind = "Høringsuttalelse" if incoming else "Svar på høringsuttalelse"
-        attached = self.attachments.documents(row.submission_system_id) if incoming else ()
+        attached = ()
+        if incoming:
+            attached = self.attachments.documents(
+                row.submission_system_id, screen=screen_file, remarks=self.file_remarks
+            )
         return (
             Document(system_id, title, kind, tuple(files), remarks=remarks, screening=screening),
             *attached,
@@ -582,8 +598,33 @@ def _remarks(changes: dict[int, list[JournalChange]]) -> dict[int, list[Remark]]
     return found
 
 
-def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
-    """The change records of the consultation's entries, as endringslogg entries."""
+# A moderator's step on one file, as the merknad of its dokumentbeskrivelse says it (M310).
+FILE_REMARKS = {
+    ("withheld_file", "true"): "Holdt tilbake fra offentligheten av moderator",
+    ("withheld_file", "false"): "Vist offentlig igjen av moderator",
+}
+REDACTED_FILE_REMARK = "Sladdet kopi publisert av moderator i stedet for filen"
+
+
+def _file_remarks(changes: dict[int, list[JournalChange]]) -> dict[int, tuple[Remark, ...]]:
+    """Each moderator's step on a file, as merknader of the file's document, by attachment id."""
+    found: dict[int, list[Remark]] = {}
+    for entry_changes in changes.values():
+        for change in entry_changes:
+            if change.field not in FILE_CHANGE_FIELDS or change.attachment_id is None:
+                continue
+            text = FILE_REMARKS.get((change.field, change.new_value), REDACTED_FILE_REMARK)
+            if change.reason:
+                text = f"{text}: {change.reason}"
+            found.setdefault(change.attachment_id, []).append(
+                Remark(text, REMARK_KIND, _local(change.changed_at), change.changed_by)
+            )
+    return {attachment_id: tuple(remarks) for attachment_id, remarks in found.items()}
+
+
+def _changes(consultation: Consultation, documents: bool) -> Callable[[], Iterator[Change]]:
+    """The change records of the consultation's entries, as endringslogg entries. A change to a
+    file changes its own dokumentbeskrivelse, or the journalpost when documents are left out."""
 
     def value(field: str, stored: str | None, incoming: bool) -> str | None:
         if field == "screened_name":
@@ -591,21 +632,27 @@ def _changes(consultation: Consultation) -> Callable[[], Iterator[Change]]:
             return name if stored == "true" else None
         if field == "screened_document":
             return PARTLY_SCREENED if stored == "true" else None
+        if field == "withheld_file":
+            return WHOLLY_SCREENED if stored == "true" else None
+        if field == "redacted_file":
+            return PARTLY_SCREENED if stored else None
         return stored
 
     def changes() -> Iterator[Change]:
         rows = db.session.execute(
             select(JournalChange, JournalEntry.system_id, JournalEntry.document_type)
+            .add_columns(Attachment.system_id)
             .join(JournalEntry, JournalEntry.id == JournalChange.entry_id)
+            .outerjoin(Attachment, Attachment.id == JournalChange.attachment_id)
             .where(JournalEntry.consultation_id == consultation.id)
             .order_by(JournalChange.id)
         )
-        for change, system_id, kind in rows:
+        for change, system_id, kind, file_system_id in rows:
             if change.field == "moderation_status":
                 continue  # a merknad on the journalpost, not a change of its metadata
             incoming = kind == INCOMING
             yield Change(
-                target_system_id=system_id,
+                target_system_id=(file_system_id if documents else None) or system_id,
                 element=CHANGE_FIELDS[change.field],
                 changed_at=_local(change.changed_at),
                 changed_by=change.changed_by,
@@ -733,7 +780,7 @@ def build_extraction(
         series_closed_by=case.closed_by,
         cases=lambda: [case],
         records=_Records(consultation, documents),
-        changes=_changes(consultation),
+        changes=_changes(consultation, documents),
     )
 
 
@@ -780,7 +827,7 @@ def build_period_extraction(
 
     def changes() -> Iterator[Change]:
         for consultation in consultations:
-            yield from _changes(consultation)()
+            yield from _changes(consultation, documents)()
 
     last_closed = max(cases, key=lambda case: case.closed_at)
     period_end = date(year, 12, 31)

@@ -19,6 +19,7 @@ MAIN_DOCUMENT = "Hoveddokument"
 ATTACHMENT = "Vedlegg"
 RESTRICTED = "Unntatt offentlighet"
 PARTLY_SCREENED = "Skjerming av deler av dokumentet"  # M503
+WHOLLY_SCREENED = "Skjerming av hele dokumentet"  # M503
 SCREENED_SENDER = "Skjerming navn avsender"  # M502
 SCREENED_RECIPIENT = "Skjerming navn mottaker"  # M502
 SCREENED_DOCUMENT_TITLE = "Skjerming tittel dokumentbeskrivelse"  # M502

@@ -2,7 +2,7 @@
 
 The case officer must see everything that was received: pending, hidden, rejected, redacted and
 withdrawn innspill are all here, with their moderation status, and the public text beside the
-original where a moderator redacted it.
+original where a moderator redacted it; every file of every innspill, with its state.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from hoering.analysis.models import (
 )
 from hoering.archive.export import YIELD_PER, ParagraphIndex
 from hoering.consultations.models import Consultation
+from hoering.documents import services as documents
 from hoering.extensions import db
 from hoering.journal.models import JournalEntry
 from hoering.journal.services import OSLO
@@ -60,6 +61,7 @@ COLUMNS = (
     ("assigned_to", _l("Saksbehandler")),
     ("disposition", _l("Utfall")),
     ("assessment", _l("Direktoratets vurdering")),
+    ("files", _l("Vedlegg (navn, tilstand, SHA-256 av originalen)")),
 )
 
 LABELS = {
@@ -87,6 +89,12 @@ LABELS = {
         PROCESSING_ACTIVE: _l("Under behandling"),
         PROCESSING_DONE: _l("Ferdig vurdert"),
     },
+    "file_state": {
+        "converted": _l("PDF/A laget"),
+        "failed": _l("kunne ikke gjøres om til PDF/A"),
+        "pending": _l("venter på PDF/A"),
+        "withheld": _l("holdt tilbake fra offentligheten"),
+    },
     "disposition": {
         "accepted": _l("Tatt til følge"),
         "partly": _l("Delvis tatt til følge"),
@@ -104,6 +112,7 @@ def submission_rows(consultation: Consultation) -> Iterator[dict]:
     themes = analysis.theme_names(consultation)
     # The disposition that applies: the innspill's own, else its campaign's or its themes'.
     handled = outcome.effective(consultation)
+    files = documents.files_by_submission(consultation.id)
     query = (
         select(
             Submission,
@@ -155,6 +164,7 @@ def submission_rows(consultation: Consultation) -> Iterator[dict]:
                 "assigned_to": officer,
                 "disposition": handled[s.id].decision if s.id in handled else None,
                 "assessment": handled[s.id].assessment if s.id in handled else None,
+                "files": files.get(s.id, []),
             }
 
 
@@ -172,6 +182,7 @@ def csv_rows(consultation: Consultation) -> Iterator[list]:
         campaign, themes = row["campaign"], row["themes"]
         row["campaign"] = f"{campaign['id']} ({campaign['size']})" if campaign else None
         row["themes"] = "; ".join(themes)
+        row["files"] = "; ".join(_file_cell(f) for f in row["files"])
         if row["disposition"]:
             labels = LABELS["disposition"]
             row["disposition"] = "; ".join(str(labels[c]) for c in row["disposition"].split(","))
@@ -179,6 +190,14 @@ def csv_rows(consultation: Consultation) -> Iterator[list]:
             LABELS[key].get(row[key], row[key]) if key in LABELS else row[key]
             for key, _h in COLUMNS
         ]
+
+
+def _file_cell(file: dict) -> str:
+    """'brev.pdf (PDF/A laget, sladdet kopi, SHA-256 …)' for one file in a spreadsheet cell."""
+    state = [str(LABELS["file_state"][file["state"]])]
+    if file["redacted"]:
+        state.append(str(_l("sladdet kopi publisert")))
+    return f"{file['name']} ({', '.join(state)}, SHA-256 {file['sha256']})"
 
 
 def json_chunks(consultation: Consultation) -> Iterator[str]:

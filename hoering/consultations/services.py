@@ -172,6 +172,17 @@ def add_consultee(
     return consultee
 
 
+def invited(consultation: Consultation) -> list[Consultee]:
+    """The consultation's invited høringsinstanser, by name."""
+    return list(
+        db.session.scalars(
+            select(Consultee)
+            .where(Consultee.consultation_id == consultation.id)
+            .order_by(Consultee.name)
+        )
+    )
+
+
 def preview_draft(source: str) -> ParsedDraft:
     if not source.strip():
         raise BadInputError(_l("Utkastet er tomt."), field="source")

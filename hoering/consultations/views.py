@@ -24,7 +24,6 @@ from hoering.consultations.models import (
     STATUS_DRAFT,
     STATUS_OPEN,
     Consultation,
-    Consultee,
 )
 from hoering.db import escape_like, utcnow
 from hoering.documents.services import KIND_LABELS, agency_documents, draft_source
@@ -124,11 +123,7 @@ def show(slug: str):
         viewer=current_user,
         fold=campaigns_public.folding(consultation),
     )
-    consultees = db.session.scalars(
-        select(Consultee)
-        .where(Consultee.consultation_id == consultation.id)
-        .order_by(Consultee.name)
-    ).all()
+    consultees = services.invited(consultation)
     return render_template(
         "consultations/show.html",
         consultation=consultation,

@@ -1,6 +1,11 @@
 """The files sent with innspill, for the Noark 5 export: each its own dokumentbeskrivelse
 (Vedlegg) with the file as received (produksjonsformat), its PDF/A rendition (arkivformat) and a
-konvertering record saying how the one was made from the other."""
+konvertering record saying how the one was made from the other.
+
+A file a moderator withheld from the public is screened whole (skjermingDokument "Skjerming av
+hele dokumentet"); a file published as a redacted copy is screened in part and carries the copy as
+the variant "Dokument hvor deler av innholdet er skjermet". Either way the moderator's steps are
+the document's merknader."""
 
 from __future__ import annotations
 
@@ -14,11 +19,16 @@ from sqlalchemy import select
 from hoering.archive.model import (
     ARCHIVE_FORMAT,
     ATTACHMENT,
+    PARTLY_SCREENED,
     PDFA_2B,
     PRODUCTION_FORMAT,
+    REDACTED_FORMAT,
+    WHOLLY_SCREENED,
     Conversion,
     Document,
     DocumentFile,
+    Remark,
+    Screening,
 )
 from hoering.archive.model import (
     MAIN_DOCUMENT as MAIN,
@@ -76,9 +86,38 @@ class AttachmentDocuments:
             if submission_system_id is not None:
                 self.by_submission.setdefault(submission_system_id, []).append(attachment)
 
-    def documents(self, submission_system_id: str | None) -> tuple[Document, ...]:
+    def documents(
+        self,
+        submission_system_id: str | None,
+        *,
+        screen: Callable[[str], Screening],
+        remarks: dict[int, tuple[Remark, ...]],
+    ) -> tuple[Document, ...]:
+        """The innspill's files; screen(M503 value) makes the skjerming of a moderated one,
+        remarks are the moderators' steps on each file (by attachment id)."""
         attachments = self.by_submission.get(submission_system_id or "", [])
-        return tuple(self._document(attachment) for attachment in attachments)
+        documents = []
+        for attachment in attachments:
+            document = self._document(attachment)
+            if attachment.withheld or attachment.redacted_sha256:
+                files = document.files
+                # The redacted copy as the public sees it: its PDF/A rendition, once made.
+                if attachment.redacted_sha256 and attachment.redacted_rendition_sha256:
+                    files += (
+                        DocumentFile(
+                            self.derive(attachment.system_id, "skjermet"),
+                            blob_data(attachment.redacted_rendition_sha256),
+                            variant=REDACTED_FORMAT,
+                        ),
+                    )
+                document = replace(
+                    document,
+                    files=files,
+                    screening=screen(WHOLLY_SCREENED if attachment.withheld else PARTLY_SCREENED),
+                )
+            # Every step stays on the record, also of a file shown again since.
+            documents.append(replace(document, remarks=remarks.get(attachment.id, ())))
+        return tuple(documents)
 
     def agency_document(self, attachment_id: int) -> tuple[Document, ...]:
         """The agency's own document (høringsbrev, høringsnotat) as its journalpost's main one."""

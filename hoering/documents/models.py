@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, case, null
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hoering.consultations.models import Consultation
@@ -84,7 +85,7 @@ class Attachment(db.Model):
     def __repr__(self) -> str:
         return f"<Attachment {self.id} {self.media_type} {self.conversion_status}>"
 
-    @property
+    @hybrid_property
     def public_sha256(self) -> str | None:
         """What the public may download: the PDF/A rendition of the redacted copy if there is
         one (nothing until it is made), else the PDF/A rendition of the file."""
@@ -93,3 +94,13 @@ class Attachment(db.Model):
         if self.redacted_sha256:
             return self.redacted_rendition_sha256
         return self.rendition_sha256
+
+    @public_sha256.inplace.expression
+    @classmethod
+    def _public_sha256_expression(cls):
+        # The same rule in SQL, for lists read in one query (the open data).
+        return case(
+            (cls.withheld.is_(True), null()),
+            (cls.redacted_sha256.is_not(None), cls.redacted_rendition_sha256),
+            else_=cls.rendition_sha256,
+        )

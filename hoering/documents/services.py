@@ -8,7 +8,7 @@ import hashlib
 import logging
 from dataclasses import asdict, dataclass
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -19,12 +19,14 @@ from hoering.documents.blobs import store_blob
 from hoering.documents.extract import extract_text
 from hoering.documents.models import (
     AGENCY_KINDS,
+    CONVERSION_DONE,
     CONVERSION_FAILED,
     CONVERSION_PENDING,
     KIND_LETTER,
     KIND_MEMO,
     KIND_OTHER,
     Attachment,
+    Blob,
 )
 from hoering.errors import BadInputError, ForbiddenError
 from hoering.extensions import db
@@ -175,6 +177,102 @@ def attachments_of(submission_ids: list[int]) -> dict[int, list[Attachment]]:
     return grouped
 
 
+@dataclass(frozen=True)
+class PublicFile:
+    """A file of a published innspill as the public gets it: its PDF/A rendition, or the
+    moderator's redacted copy; the size and SHA-256 are of that file, not of the original."""
+
+    id: int
+    submission_id: int
+    name: str
+    size: int
+    sha256: str
+    media_type: str = detect.PDF
+
+    def as_dict(self, slug: str) -> dict:
+        """For the open data (API, exports): name, size, checksum, type and download URL."""
+        return {
+            "name": self.name,
+            "size": self.size,
+            "sha256": self.sha256,
+            "media_type": self.media_type,
+            "url": url_for(
+                "documents.public_copy",
+                slug=slug,
+                submission_id=self.submission_id,
+                attachment_id=self.id,
+                _external=True,
+            ),
+        }
+
+
+def public_files(submission_ids: list[int]) -> dict[int, list[PublicFile]]:
+    """Each innspill's files the public may download, in one query: never a withheld file, nor
+    one whose PDF/A is not made yet. Give only the ids of innspill the public sees."""
+    if not submission_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            Attachment.id,
+            Attachment.submission_id,
+            Attachment.original_name,
+            Blob.sha256,
+            Blob.size,
+        )
+        .join(Blob, Blob.sha256 == Attachment.public_sha256)
+        .where(Attachment.submission_id.in_(submission_ids))
+        .order_by(Attachment.id)
+    )
+    grouped: dict[int, list[PublicFile]] = {}
+    for attachment_id, submission_id, name, sha256, size in rows:
+        grouped.setdefault(submission_id, []).append(
+            PublicFile(attachment_id, submission_id, name, size, sha256)
+        )
+    return grouped
+
+
+FILE_WITHHELD = "withheld"
+FILE_CONVERTED = "converted"
+FILE_STATES = {
+    CONVERSION_DONE: FILE_CONVERTED,
+    CONVERSION_FAILED: "failed",
+    CONVERSION_PENDING: "pending",
+}
+
+
+def files_by_submission(consultation_id: int) -> dict[int, list[dict]]:
+    """Every file of every innspill of a consultation, for the case officer's exports, in one
+    query: name, size, SHA-256 and type of the file as received, and its state (converted,
+    failed, pending or withheld; a redacted copy is flagged)."""
+    rows = db.session.execute(
+        select(
+            Attachment.submission_id,
+            Attachment.original_name,
+            Attachment.size,
+            Attachment.sha256,
+            Attachment.media_type,
+            Attachment.withheld,
+            Attachment.conversion_status,
+            Attachment.redacted_sha256,
+        )
+        .where(Attachment.consultation_id == consultation_id, Attachment.submission_id.is_not(None))
+        .order_by(Attachment.id)
+    )
+    grouped: dict[int, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row.submission_id, []).append(
+            {
+                "name": row.original_name,
+                "size": row.size,
+                "sha256": row.sha256,
+                "media_type": row.media_type,
+                "state": FILE_WITHHELD if row.withheld else FILE_STATES[row.conversion_status],
+                "redacted": row.redacted_sha256 is not None,
+            }
+        )
+    return grouped
+
+
 def can_see_original(user, submission: Submission) -> bool:
     """The file as received: its sender, the agency's moderators and its case officers."""
     from hoering.consultations.services import can_manage
@@ -189,27 +287,9 @@ def can_see_original(user, submission: Submission) -> bool:
     )
 
 
-def _check_moderator(user, attachment: Attachment) -> None:
-    from hoering.moderation.services import can_moderate
-
-    if not can_moderate(user, attachment.consultation):
-        raise ForbiddenError()
-
-
-def set_withheld(attachment: Attachment, withheld: bool, *, by) -> None:
-    """Withhold a file from the public, or show it again; the file itself is kept either way."""
-    _check_moderator(by, attachment)
-    attachment.withheld = withheld
-    db.session.flush()
-    log.info(
-        "attachment %s %s by user %s", attachment.id, "withheld" if withheld else "released", by.id
-    )
-
-
-def publish_redacted_copy(attachment: Attachment, upload: Upload, *, by) -> None:
-    """Publish a moderator's redacted copy (a PDF) in place of the file, once the queue has made
-    its PDF/A rendition (the public sees no copy until then); the original stays."""
-    _check_moderator(by, attachment)
+def redacted_copy(attachment: Attachment, upload: Upload) -> None:
+    """Store a moderator's redacted copy (a PDF) on the file; the public sees it once the queue
+    has made its PDF/A rendition (no copy until then); the original stays."""
     if not upload.data:
         raise BadInputError(_l("Velg den sladdede PDF-filen."), field="redacted")
     if len(upload.data) > current_app.config["ATTACHMENT_MAX_BYTES"]:
@@ -229,7 +309,6 @@ def publish_redacted_copy(attachment: Attachment, upload: Upload, *, by) -> None
     attachment.conversion_started_at = None
     db.session.flush()
     jobs.queue_conversion(attachment)
-    log.info("attachment %s: redacted copy published by user %s", attachment.id, by.id)
 
 
 def draft_source(data: bytes) -> str:
@@ -348,15 +427,13 @@ def workspace(consultation_id: int, query: str) -> Workspace:
     return Workspace(flagged, pending, matches)
 
 
-def redact_findings(attachment: Attachment, *, by) -> None:
-    """Publish a copy of the file's text with every finding blacked out ("[sladdet]"), as
-    PDF/A-2b, in place of the file; the original is kept."""
+def findings_redacted(attachment: Attachment) -> None:
+    """Store on the file a PDF/A-2b of its text with every finding blacked out ("[sladdet]")."""
     from zoneinfo import ZoneInfo
 
     from hoering.archive.documents import SubmissionContext, render_submission_pdf
     from hoering.journal.services import entry_for_submission
 
-    _check_moderator(by, attachment)
     submission = attachment.submission
     if submission is None or not attachment.findings:
         raise BadInputError(_l("Filen har ingen funn å sladde."))
@@ -381,5 +458,3 @@ def redact_findings(attachment: Attachment, *, by) -> None:
     # Made as PDF/A-2b already: it is its own rendition.
     attachment.redacted_sha256 = store_blob(render_submission_pdf(context))
     attachment.redacted_rendition_sha256 = attachment.redacted_sha256
-    db.session.flush()
-    log.info("attachment %s: findings redacted by user %s", attachment.id, by.id)

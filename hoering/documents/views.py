@@ -28,6 +28,7 @@ from hoering.documents.services import can_see_original
 from hoering.documents.uploads import accepts_files
 from hoering.errors import DomainError, ForbiddenError, NotFoundError
 from hoering.extensions import db
+from hoering.moderation import services as moderation
 
 bp = Blueprint("documents", __name__)
 
@@ -106,7 +107,9 @@ def _back(attachment: Attachment):
 def withhold(submission_id: int, attachment_id: int):
     attachment = _moderated(submission_id, attachment_id)
     withheld = request.form.get("action") != "release"
-    services.set_withheld(attachment, withheld, by=current_user)
+    moderation.withhold_file(
+        attachment, withheld, reason=request.form.get("reason", ""), by=current_user
+    )
     db.session.commit()
     flash(
         _("Vedlegget er holdt tilbake fra offentligheten.")
@@ -128,7 +131,12 @@ def redacted_copy(submission_id: int, attachment_id: int):
     upload = request.files.get("redacted")
     data = upload.stream.read(current_app.config["ATTACHMENT_MAX_BYTES"] + 1) if upload else b""
     name = upload.filename if upload else ""
-    services.publish_redacted_copy(attachment, services.Upload(name, data), by=current_user)
+    moderation.redact_file(
+        attachment,
+        lambda: services.redacted_copy(attachment, services.Upload(name, data)),
+        reason=request.form.get("reason", ""),
+        by=current_user,
+    )
     db.session.commit()
     flash(_("Den sladdede kopien er publisert i stedet for vedlegget."), "success")
     return _back(attachment)
@@ -202,7 +210,12 @@ def manage(slug: str):
 @login_required
 def redact_findings(submission_id: int, attachment_id: int):
     attachment = _moderated(submission_id, attachment_id)
-    services.redact_findings(attachment, by=current_user)
+    moderation.redact_file(
+        attachment,
+        lambda: services.findings_redacted(attachment),
+        reason=request.form.get("reason", ""),
+        by=current_user,
+    )
     db.session.commit()
     flash(_("Teksten med funnene sladdet er publisert i stedet for vedlegget."), "success")
     return _back(attachment)

@@ -14,6 +14,16 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MEDIA_TYPE = "application/atom+xml"
 
 
+@dataclass(frozen=True)
+class Enclosure:
+    """A file that goes with an entry (a link with rel="enclosure")."""
+
+    href: str
+    media_type: str
+    length: int
+    title: str
+
+
 @dataclass
 class Entry:
     id: str
@@ -23,6 +33,7 @@ class Entry:
     updated: datetime
     author: str
     content_html: str
+    enclosures: list[Enclosure] = field(default_factory=list)
 
 
 @dataclass
@@ -76,6 +87,18 @@ def render_feed(feed: Feed) -> bytes:
         _text(entry, "id", item.id)
         _text(entry, "title", item.title)
         _link(entry, item.link, "alternate")
+        for enclosure in item.enclosures:
+            etree.SubElement(
+                entry,
+                f"{{{ATOM}}}link",
+                {
+                    "rel": "enclosure",
+                    "type": enclosure.media_type,
+                    "href": enclosure.href,
+                    "length": str(enclosure.length),
+                    "title": sanitize_xml_text(enclosure.title)[0],
+                },
+            )
         _text(entry, "published", timestamp(item.published))
         _text(entry, "updated", timestamp(item.updated))
         _author(entry, item.author)

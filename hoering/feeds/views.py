@@ -14,10 +14,11 @@ from hoering import text
 from hoering.accounts.models import Agency
 from hoering.consultations.models import Consultation
 from hoering.consultations.services import get_consultation
+from hoering.documents.services import PublicFile, public_files
 from hoering.errors import NotFoundError
 from hoering.extensions import db
 from hoering.feeds import queries
-from hoering.feeds.atom import MEDIA_TYPE, Entry, Feed, render_feed
+from hoering.feeds.atom import MEDIA_TYPE, Enclosure, Entry, Feed, render_feed
 from hoering.formats import format_moment
 from hoering.submissions.models import KIND_GENERAL, KIND_REPLY, Submission
 
@@ -57,12 +58,28 @@ def _submission_title(submission: Submission, name: str) -> str:
     )
 
 
-def _submission_entry(consultation: Consultation, submission: Submission) -> Entry:
+def _files_html(files: list[dict]) -> Markup:
+    """The files of an innspill under its text: name, size and SHA-256 of the public PDF."""
+    if not files:
+        return Markup("")
+    items = Markup("").join(
+        Markup('<li><a href="{}">{}</a> ({}, SHA-256 {})</li>').format(
+            f["url"], f["name"], _("PDF, %(size)s byte", size=f["size"]), f["sha256"]
+        )
+        for f in files
+    )
+    return Markup("<p>{}</p><ul>{}</ul>").format(_("Vedlegg:"), items)
+
+
+def _submission_entry(
+    consultation: Consultation, submission: Submission, files: list[PublicFile]
+) -> Entry:
     name = submission.public_name or _("Privatperson")
     author = name
     if submission.organisation_name:
         author = f"{name} ({submission.organisation_name})"
     published = submission.published_at or submission.created_at
+    shown = [f.as_dict(consultation.slug) for f in files]
     return Entry(
         id=f"urn:uuid:{submission.system_id}",
         title=_submission_title(submission, name),
@@ -76,7 +93,8 @@ def _submission_entry(consultation: Consultation, submission: Submission) -> Ent
         updated=max(published, submission.moderated_at or published),
         author=author,
         # The public text: a moderator's redaction replaces the original here too.
-        content_html=str(submission.shown_html),
+        content_html=str(submission.shown_html + _files_html(shown)),
+        enclosures=[Enclosure(f["url"], f["media_type"], f["size"], f["name"]) for f in shown],
     )
 
 
@@ -131,7 +149,9 @@ def agency_consultations(slug: str):
 @bp.route("/hoeringer/<slug>/innspill")
 def submissions(slug: str):
     consultation = get_consultation(slug)
-    entries = [_submission_entry(consultation, s) for s in queries.recent_submissions(consultation)]
+    recent = queries.recent_submissions(consultation)
+    files = public_files([s.id for s in recent])
+    entries = [_submission_entry(consultation, s, files.get(s.id, [])) for s in recent]
     moments = [consultation.published_at or EPOCH, *(e.updated for e in entries)]
     if moderated := queries.last_moderation(consultation):
         moments.append(moderated)

@@ -39,14 +39,19 @@ AVSKRIVNING_METHODS = (
 
 
 # Fields a JournalChange may record, each with the Noark 5 metadata element it changes (the
-# referanseMetadata of the endringslogg, M681). moderation_status is our own metadata.
+# referanseMetadata of the endringslogg, M681). moderation_status is our own metadata. The *_file
+# fields change one file of the entry (attachment_id): withheld from the public ("true"/"false"),
+# or given a redacted copy (its SHA-256).
 CHANGE_FIELDS = {
     "screened_name": "skjermingMetadata",
     "screened_document": "skjermingDokument",
     "screening_basis": "skjermingshjemmel",
     "title": "tittel",
     "moderation_status": "moderasjonsstatus",
+    "withheld_file": "skjermingDokument",
+    "redacted_file": "skjermingDokument",
 }
+FILE_CHANGE_FIELDS = ("withheld_file", "redacted_file")
 
 
 class JournalCounter(db.Model):
@@ -192,6 +197,8 @@ class JournalChange(db.Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     year: Mapped[int]
     seq: Mapped[int]
+    # The file of the entry a *_file change is about.
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     field: Mapped[str] = mapped_column(String(60))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)

@@ -39,6 +39,7 @@ from hoering.journal.models import (
     CHANGE_FIELDS,
     DOC_INCOMING,
     DOC_OUTGOING,
+    FILE_CHANGE_FIELDS,
     GENESIS_HASH,
     KIND_LETTER,
     KIND_REVISED_DRAFT,
@@ -153,6 +154,9 @@ def entry_hash(
 def change_hash(change: JournalChange, entry_hash: str) -> str:
     """SHA-256 over the change, the previous change's hash and the hash of the entry it changes."""
     values = {name: getattr(change, name) for name in CHANGE_HASHED_FIELDS}
+    # Added later, hashed only where set, so every older change hashes as before.
+    if change.attachment_id is not None:
+        values["attachment_id"] = change.attachment_id
     return _digest({**values, "entry_hash": entry_hash})
 
 
@@ -673,10 +677,12 @@ def record_change(
     reason: str | None,
     by: User | str,
     now: datetime | None = None,
+    attachment_id: int | None = None,
 ) -> JournalChange:
     """Log a later change to a journal entry (endringslogg); the entry itself is never changed.
 
-    The record is numbered and hash-chained per agency and year, like the entries.
+    The record is numbered and hash-chained per agency and year, like the entries. A change to
+    one of the entry's files names it (attachment_id).
     """
     if field not in CHANGE_FIELDS:
         raise ValueError(f"unknown journal change field {field!r}")
@@ -691,6 +697,7 @@ def record_change(
         reason=reason,
         changed_by=_actor(by),
         changed_at=now,
+        attachment_id=attachment_id,
     )
     change.seq, change.prev_hash, _ = _take_number(change.agency_id, change.year, changes=True)
     change.hash = change_hash(change, entry.hash)
@@ -791,3 +798,26 @@ def record_moderation(
         if basis and (state.basis or None) != basis:
             log_change(entry, "screening_basis", state.basis, basis)
     return made
+
+
+def record_file_moderation(
+    submission: Submission,
+    attachment_id: int,
+    field: str,
+    old: object,
+    new: object,
+    *,
+    reason: str | None,
+    by: User | str,
+    now: datetime | None = None,
+) -> JournalChange | None:
+    """Log a moderator's act on one file of an innspill (withheld, redacted copy) on its incoming
+    entry, in the same transaction."""
+    if field not in FILE_CHANGE_FIELDS:
+        raise ValueError(f"not a file change field: {field!r}")
+    incoming = entry_for_submission(submission.id)
+    if incoming is None:
+        return None
+    return record_change(
+        incoming, field, old, new, reason=reason, by=by, now=now, attachment_id=attachment_id
+    )

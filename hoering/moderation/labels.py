@@ -19,6 +19,9 @@ ACTION_LABELS = {
     "block": _l("Forfatter blokkert"),
     "withdraw": _l("Trukket tilbake av forfatteren"),
     "auto_hide": _l("Skjult i påvente av vurdering (mange rapporter)"),
+    "withhold_file": _l("Vedlegg holdt tilbake"),
+    "release_file": _l("Vedlegg vist offentlig igjen"),
+    "redact_file": _l("Sladdet kopi av vedlegg publisert"),
 }
 
 
@@ -44,7 +47,20 @@ def status_label(code: str | None) -> str:
     return str(STATUS_LABELS.get(code or "", code or "–"))
 
 
+def file_state_label(state: dict) -> str:
+    """A file's public state, for the moderation log: held back, a redacted copy, or shown."""
+    if state.get("withheld"):
+        return str(_l("holdt tilbake"))
+    if state.get("redacted_sha256"):
+        return str(_l("sladdet kopi vises"))
+    return str(_l("vises offentlig"))
+
+
 def change_label(before: dict | None, after: dict | None) -> str:
-    """What a moderation step did to the state, in words: "publisert → skjult"."""
-    first, last = (before or {}).get("status"), (after or {}).get("status")
+    """What a moderation step did to the state, in words: "publisert → skjult", or for a file
+    "brev.pdf: vises offentlig → holdt tilbake"."""
+    before, after = before or {}, after or {}
+    if "file" in after:
+        return f"{after['file']}: {file_state_label(before)} → {file_state_label(after)}"
+    first, last = before.get("status"), after.get("status")
     return f"{status_label(first)} → {status_label(last)}"

@@ -30,6 +30,11 @@ ACTION_BLOCK = "block"
 # Not a moderator's decision, but logged the same way: the author's own and the threshold's.
 ACTION_WITHDRAW = "withdraw"
 ACTION_AUTO_HIDE = "auto_hide"
+# A moderator's acts on one file of an innspill (attachment_id set): the file itself is kept.
+ACTION_WITHHOLD_FILE = "withhold_file"
+ACTION_RELEASE_FILE = "release_file"
+ACTION_REDACT_FILE = "redact_file"
+FILE_ACTIONS = (ACTION_WITHHOLD_FILE, ACTION_RELEASE_FILE, ACTION_REDACT_FILE)
 ACTIONS = (
     ACTION_APPROVE,
     ACTION_REJECT,
@@ -39,6 +44,7 @@ ACTIONS = (
     ACTION_BLOCK,
     ACTION_WITHDRAW,
     ACTION_AUTO_HIDE,
+    *FILE_ACTIONS,
 )
 # What the public per-consultation statistics count as a removal.
 REMOVAL_ACTIONS = (ACTION_HIDE, ACTION_REJECT, ACTION_REDACT)
@@ -73,6 +79,9 @@ class Report(db.Model):
 class ModerationAction(db.Model):
     """One entry of the moderation log: who did what to which innspill, when, why, before/after.
 
+    A step on one of the innspill's files names the file (attachment_id); before/after then hold
+    the file's public state.
+
     Append-only: never updated or deleted (the ORM guard below refuses both).
     """
 
@@ -81,6 +90,7 @@ class ModerationAction(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(20))
     category: Mapped[str | None] = mapped_column(String(20))

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,9 +25,10 @@ from hoering import text
 from hoering.accounts.models import ROLE_MODERATOR, User
 from hoering.consultations.models import Consultation
 from hoering.db import add_unless_taken, utcnow
+from hoering.documents.models import Attachment
 from hoering.errors import BadInputError, ConflictError, ForbiddenError
 from hoering.extensions import db
-from hoering.journal.services import record_moderation
+from hoering.journal.services import record_file_moderation, record_moderation
 from hoering.moderation.models import (
     ACTION_APPROVE,
     ACTION_AUTO_HIDE,
@@ -34,8 +36,11 @@ from hoering.moderation.models import (
     ACTION_HIDE,
     ACTION_OFF_TOPIC,
     ACTION_REDACT,
+    ACTION_REDACT_FILE,
     ACTION_REJECT,
+    ACTION_RELEASE_FILE,
     ACTION_WITHDRAW,
+    ACTION_WITHHOLD_FILE,
     REASON_OFF_TOPIC,
     REASON_PERSONAL_DATA,
     REASONS,
@@ -241,6 +246,124 @@ def withdraw(submission: Submission, *, by: User, now: datetime | None = None) -
     set_status(submission, STATUS_WITHDRAWN, reason=None, now=now)
     _close_review(submission, now)
     return _log(submission, ACTION_WITHDRAW, by, before, now=now)
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def withhold_file(
+    attachment: Attachment,
+    withheld: bool,
+    *,
+    reason: str,
+    by: User,
+    now: datetime | None = None,
+) -> ModerationAction:
+    """Withhold one file of an innspill from the public, or show it again. The file is kept; the
+    step goes to the moderation log and the journal's change log in this transaction."""
+    _check_file_moderator(attachment, by)
+    reason = _clean_text(reason or "", field_name="reason", limit=REASON_MAX).strip()
+    if withheld and not reason:
+        raise BadInputError(_l("Skriv en begrunnelse for å holde filen tilbake."), field="reason")
+    if attachment.withheld == withheld:
+        raise ConflictError(
+            _l("Filen er allerede holdt tilbake.")
+            if withheld
+            else _l("Filen vises allerede offentlig.")
+        )
+    before = file_snapshot(attachment)
+    attachment.withheld = withheld
+    return _log_file(
+        attachment,
+        ACTION_WITHHOLD_FILE if withheld else ACTION_RELEASE_FILE,
+        by,
+        before,
+        journal=("withheld_file", not withheld, withheld),
+        reason=reason or None,
+        now=now,
+    )
+
+
+def redact_file(
+    attachment: Attachment,
+    make_copy: Callable[[], None],
+    *,
+    reason: str,
+    by: User,
+    now: datetime | None = None,
+) -> ModerationAction:
+    """Publish a redacted copy of one file in its place (make_copy stores it on the file); the
+    original is kept. Logged like every moderation step."""
+    _check_file_moderator(attachment, by)
+    reason = _clean_text(reason or "", field_name="reason", limit=REASON_MAX).strip()
+    before = file_snapshot(attachment)
+    old = attachment.redacted_sha256
+    make_copy()
+    return _log_file(
+        attachment,
+        ACTION_REDACT_FILE,
+        by,
+        before,
+        journal=("redacted_file", old, attachment.redacted_sha256),
+        reason=reason or None,
+        now=now,
+    )
+
+
+def file_snapshot(attachment: Attachment) -> dict:
+    """A file's public state, as the log's before/after records it."""
+    return {
+        "file": attachment.original_name,
+        "withheld": attachment.withheld,
+        "redacted_sha256": attachment.redacted_sha256,
+    }
+
+
+def _check_file_moderator(attachment: Attachment, by: User) -> None:
+    if attachment.submission is None or not can_moderate(by, attachment.consultation):
+        raise ForbiddenError()
+
+
+def _log_file(
+    attachment: Attachment,
+    action: str,
+    actor: User,
+    before: dict,
+    *,
+    journal: tuple[str, object, object],
+    reason: str | None,
+    now: datetime | None,
+) -> ModerationAction:
+    now = now or utcnow()
+    submission = attachment.submission
+    submission.moderated_at = now  # what the public sees of the innspill changed
+    db.session.flush()
+    entry = ModerationAction(
+        submission_id=submission.id,
+        consultation_id=submission.consultation_id,
+        attachment_id=attachment.id,
+        actor_id=actor.id,
+        action=action,
+        category=REASON_PERSONAL_DATA if action == ACTION_REDACT_FILE else None,
+        reason=reason,
+        before=before,
+        after=file_snapshot(attachment),
+        created_at=now,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    field_name, old, new = journal
+    record_file_moderation(
+        submission, attachment.id, field_name, old, new, reason=reason, by=actor, now=now
+    )
+    log.info(
+        "attachment %s of submission %s: %s by user %s",
+        attachment.id,
+        submission.id,
+        action,
+        actor.id,
+    )
+    return entry
 
 
 def redact(body: str, spans: list[tuple[int, int]]) -> str:

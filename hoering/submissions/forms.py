@@ -98,6 +98,15 @@ class RegisterForm(FlaskForm):
         _l("Organisasjon (valgfritt)"),
         description=_l("Fyll ut når innspillet kommer fra en organisasjon eller virksomhet."),
     )
+    consultee = SelectField(
+        _l("Invitert høringsinstans"),
+        description=_l(
+            "Velg høringsinstansen når innspillet er svaret fra en invitert høringsinstans. Da "
+            "regnes den som å ha svart, som når den svarer her."
+        ),
+        choices=[],
+        validate_choice=False,
+    )
     channel = RadioField(_l("Kom inn som"), choices=CHANNEL_CHOICES, default="email")
     received_on = DateField(
         _l("Mottatt dato"), validators=[InputRequired(_l("Skriv datoen innspillet ble mottatt."))]
@@ -115,7 +124,10 @@ class RegisterForm(FlaskForm):
     )
     form_token = HiddenField()
 
-    def prepare(self, file_rules: str) -> None:
+    def prepare(self, file_rules: str, consultees=()) -> None:
         self.files.description = file_rules
+        self.consultee.choices = [("", _l("Ingen (ikke en invitert høringsinstans)"))] + [
+            (str(c.id), f"{c.name} ({c.org_number})") for c in consultees
+        ]
         if not self.form_token.data:
             self.form_token.data = secrets.token_urlsafe(24)

@@ -18,8 +18,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, or_, select, update
 
 from hoering import text
+from hoering.accounts import registry
 from hoering.accounts.models import User
 from hoering.accounts.organisations import is_verified_representative
+from hoering.accounts.services import get_or_create_organisation
 from hoering.consultations.models import (
     CONSULTEE_ANSWERED,
     CONSULTEE_NO_COMMENTS,
@@ -96,6 +98,8 @@ class SubmissionData:
     received_at: datetime | None = None
     sender_name: str = ""
     sender_organisation: str = ""
+    # The invited høringsinstans (Consultee id) the registered letter came from, if it did.
+    consultee_id: int | None = None
 
 
 def clean_body(body: str, *, may_be_empty: bool = False) -> str:
@@ -135,7 +139,8 @@ def _check_author(author: User, now: datetime) -> None:
 
 def _check_registration(author: User, consultation: Consultation, data: SubmissionData, now):
     """An innspill that came by e-mail or letter: a case officer registers it, naming the sender
-    and the date it was received. (sender name, sender organisation or None)"""
+    and the date it was received. (sender name, sender organisation's name or None, the
+    Organisation of the invited høringsinstans it came from or None)"""
     if data.channel not in CHANNELS:
         raise BadInputError(_l("Velg hvordan innspillet kom inn."), field="channel")
     if not can_manage(author, consultation):
@@ -150,7 +155,21 @@ def _check_registration(author: User, consultation: Consultation, data: Submissi
         raise BadInputError(
             _l("Skriv datoen innspillet ble mottatt (ikke fram i tid)."), field="received_on"
         )
-    return name, organisation
+    if data.consultee_id is None:
+        return name, organisation, None
+    consultee = db.session.get(Consultee, data.consultee_id)
+    if consultee is None or consultee.consultation_id != consultation.id:
+        raise BadInputError(
+            _l("Velg en høringsinstans fra listen over inviterte."), field="consultee"
+        )
+    # The letter is the høringsinstans speaking, as if it had answered here: the same
+    # Organisation (by organisation number) that marks it answered and invited everywhere.
+    invited = consultee.organisation
+    if invited is None:
+        entity = registry.lookup(consultee.org_number)
+        kind = registry.kind_for_form(entity.form_code) if entity else "organisation"
+        invited = get_or_create_organisation(consultee.org_number, consultee.name, kind)
+    return name, invited.name, invited
 
 
 def _speaker(author: User, consultation: Consultation, data: SubmissionData):
@@ -192,9 +211,11 @@ def submit(
     files = documents.check_files(data.files)
     body = clean_body(data.body, may_be_empty=bool(files))
     if registered:
-        respondent_type = "organisation" if sender[1] else "private"
-        organisation = None
-        author_name, organisation_name = sender
+        author_name, organisation_name, organisation = sender
+        if organisation is not None:
+            respondent_type = organisation.kind
+        else:
+            respondent_type = "organisation" if organisation_name else "private"
     else:
         respondent_type, organisation = _speaker(author, consultation, data)
         author_name, organisation_name = author.name, organisation.name if organisation else None
@@ -438,7 +459,7 @@ def _mark_consultee(submission: Submission, response: str, *, replace: bool = Fa
     )
     if consultee is not None and (consultee.response is None or replace):
         consultee.response = response
-        consultee.responded_at = submission.created_at
+        consultee.responded_at = submission.received_at or submission.created_at
         consultee.organisation_id = organisation.id
 
 

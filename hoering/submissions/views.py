@@ -215,7 +215,7 @@ def register(slug: str):
     if not consultations.can_manage(current_user, consultation):
         raise ForbiddenError()
     form = RegisterForm()
-    form.prepare(file_rules())
+    form.prepare(file_rules(), consultations.invited(consultation))
     findings = file_findings = None
     status = 200
     if form.validate_on_submit():
@@ -230,6 +230,7 @@ def register(slug: str):
             received_at=received,
             sender_name=form.sender_name.data,
             sender_organisation=form.sender_organisation.data or "",
+            consultee_id=_consultee_id(form.consultee.data),
         )
         submission, refusal = _submit_form(form, consultation, data)
         if refusal:
@@ -250,6 +251,13 @@ def register(slug: str):
         findings=findings,
         file_findings=file_findings,
     ), status
+
+
+def _consultee_id(value: str | None) -> int | None:
+    """The chosen høringsinstans; anything but a plausible id is 0, which none has (refused)."""
+    if not value:
+        return None
+    return int(value) if value.isdigit() and len(value) <= 9 else 0
 
 
 @bp.route("/hoeringer/<slug>/innspill/<int:submission_id>", methods=["GET", "POST"])

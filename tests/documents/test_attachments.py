@@ -264,9 +264,19 @@ def test_the_moderator_sees_the_files_text_withholds_and_publishes_a_redacted_co
     assert intruder.post(f"{base}/hold-tilbake", data={"csrf_token": token}).status_code == 403
 
     token = csrf_from(staff.get(page_url).get_data(as_text=True))
-    assert staff.post(f"{base}/hold-tilbake", data={"csrf_token": token}).status_code == 302
+    # Withholding needs a reason, which the moderation log and the journal keep.
+    refused = staff.post(f"{base}/hold-tilbake", data={"csrf_token": token})
+    assert refused.status_code == 400
+    assert "Skriv en begrunnelse" in refused.get_data(as_text=True)
+    withhold = {"csrf_token": token, "reason": "Fødselsnummer i brevet"}
+    assert staff.post(f"{base}/hold-tilbake", data=withhold).status_code == 302
     db.session.refresh(attachment)
     assert attachment.withheld and attachment.public_sha256 is None
+    log = staff.get("/admin/moderering/logg").get_data(as_text=True)
+    assert "Vedlegg holdt tilbake" in log and "Fødselsnummer i brevet" in log
+    assert "brev.pdf: vises offentlig → holdt tilbake" in log
+    history = staff.get(page_url).get_data(as_text=True)
+    assert "Vedlegg holdt tilbake (brev.pdf)" in history
 
     refused = staff.post(
         f"{base}/sladdet-kopi",

@@ -1,6 +1,7 @@
 """A case officer registers an innspill received by e-mail or letter, through submit()."""
 
 import io
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -102,3 +103,53 @@ def test_two_senders_with_the_same_form_letter_are_two_innspill(signed_in, queue
         ("Anne", "private"),
         ("Bjørn", "private"),
     ]
+
+
+def test_a_letter_from_an_invited_hoeringsinstans_marks_it_answered(signed_in, client, queued):
+    from hoering.consultations import services as consultations
+    from hoering.consultations.models import Consultee
+
+    consultation = make_consultation()
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
+    invited = consultations.add_consultee(consultation, "Vestby kommune", "944383565")
+    silent = consultations.add_consultee(consultation, "Stille etat", "974760673")
+    db.session.commit()
+    staff = signed_in(officer)
+    page = staff.get(f"/admin/hoeringer/{consultation.slug}/registrer-innspill")
+    assert "Vestby kommune (944383565)" in page.get_data(as_text=True)
+
+    refused = _register(staff, consultation, consultee="99999", body="Tekst.")
+    assert refused.status_code == 400
+    assert "Velg en høringsinstans fra listen" in refused.get_data(as_text=True)
+
+    response = _register(
+        staff,
+        consultation,
+        consultee=str(invited.id),
+        sender_organisation="",
+        body="Kommunen støtter forslaget.",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    submission = db.session.scalar(select(Submission))
+    assert submission.organisation_name == "Vestby kommune"
+    assert submission.organisation.org_number == "944383565"
+    consultee = db.session.get(Consultee, invited.id)
+    assert consultee.response == "answered"
+    assert consultee.organisation_id == submission.organisation_id
+    assert db.session.get(Consultee, silent.id).response is None
+
+    # Answered wherever answers show: the consultation page, the overview, the behandling filter.
+    public = client.get(f"/hoeringer/{consultation.slug}/").get_data(as_text=True)
+    table = public[public.index("consultees-heading") :]
+    assert re.search(r"<td>Vestby kommune</td>\s*<td>\s*Har svart", table), table[:1500]
+    assert re.search(r"<td>Stille etat</td>\s*<td>\s*Ikke svart", table)
+    overview = staff.get(f"/admin/hoeringer/{consultation.slug}/oversikt.json").get_json()
+    assert {"name": "Vestby kommune", "answer": "answered"} in overview["consultees"]
+    assert {"name": "Stille etat", "answer": "none"} in overview["consultees"]
+    behandling = f"/admin/hoeringer/{consultation.slug}/behandling"
+    assert "Kommunen støtter forslaget" in staff.get(f"{behandling}?invitert=ja").get_data(
+        as_text=True
+    )
+    assert "Kommunen støtter forslaget" not in staff.get(f"{behandling}?invitert=nei").get_data(
+        as_text=True
+    )
