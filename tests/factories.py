@@ -98,8 +98,9 @@ def make_consultation(*, agency=None, officer=None, draft=DRAFT, publish=True, *
     if draft:
         consultations.publish_draft_version(consultation, draft, by=officer)
     if publish:
-        # Opened now: the høringsbrev is journaled after whatever the journal holds already.
-        consultations.publish_consultation(consultation, now=utcnow())
+        # Opened now (unless a test backdates it): the høringsbrev is journaled after whatever
+        # the journal holds already.
+        consultations.publish_consultation(consultation, now=kw.pop("published_at", utcnow()))
     db.session.flush()
     return consultation
 

@@ -28,12 +28,14 @@ def letters(live_server) -> dict:
     with live_server.data():
         agency = make_agency(name="Direktoratet for kampanjer")
         officer = make_user(roles=[ROLE_CASE_OFFICER], agency=agency, name="Kim Kampanje")
+        sent = utcnow() - timedelta(minutes=600)
         consultation = make_consultation(
-            agency=agency, officer=officer, title="Høring med skjemabrev"
+            agency=agency,
+            officer=officer,
+            title="Høring med skjemabrev",
+            published_at=sent - timedelta(minutes=1),
         )
-        demo.form_letters(
-            consultation, utcnow() - timedelta(minutes=600), password_hash=officer.password_hash
-        )
+        demo.form_letters(consultation, sent, password_hash=officer.password_hash)
         other = make_submission(consultation, general=True, body="Et helt eget syn på saken.")
         consultations.close_consultation(consultation, by=officer)
         campaigns.detect_campaigns(consultation)
