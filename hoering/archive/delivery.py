@@ -32,18 +32,28 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from lxml import etree
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from hoering import tasks
-from hoering.archive.export import journalpost
+from hoering.archive.export import closed_case, journalpost
 from hoering.archive.model import JOURNAL_POST_TYPES, RESTRICTED, Case, Record, Screening
-from hoering.archive.models import DELIVERY_PENDING, DELIVERY_SENT, ArchiveDelivery
+from hoering.archive.models import (
+    DELIVERY_PENDING,
+    DELIVERY_SENT,
+    MESSAGE_AVSKRIVNING,
+    MESSAGE_CASE,
+    MESSAGE_CHANGE,
+    MESSAGE_JOURNALPOST,
+    ArchiveDelivery,
+)
 from hoering.archive.xmlutil import SCHEMA_DIR, iso, sanitize_xml_text
 from hoering.consultations.models import Consultation
+from hoering.consultations.services import consultation_closed
 from hoering.db import utcnow
 from hoering.extensions import db
 from hoering.journal.models import JournalEntry
-from hoering.journal.services import OSLO, entry_journaled
+from hoering.journal.services import OSLO, entry_changed, entry_journaled
 
 log = logging.getLogger(__name__)
 
@@ -64,20 +74,53 @@ def target_url(consultation: Consultation) -> str | None:
     return template.replace("{agency}", consultation.agency.slug) if template else None
 
 
-@entry_journaled.connect
-def _queue(entry: JournalEntry) -> None:
-    """Put the new entry in the outbox, in its transaction, when a target is configured."""
+# How much of an entry each kind of message carries: a message queued in the same transaction
+# that carries as much makes another for the entry needless (each is built when it is sent).
+_CARRIES = {MESSAGE_AVSKRIVNING: 1, MESSAGE_CHANGE: 2, MESSAGE_JOURNALPOST: 3}
+_QUEUED = "hoering_archive_queued"
+
+
+def _queue(kind: str, consultation_id: int, entry_id: int | None = None) -> None:
+    """Put a message in the outbox, in the current transaction, when a target is configured."""
     if not current_app.config.get("ARCHIVE_DELIVERY_URL"):
         return
+    queued = db.session.info.setdefault(_QUEUED, {})
+    key = entry_id if entry_id is not None else f"case-{consultation_id}"
+    if queued.get(key, 0) >= _CARRIES.get(kind, 1):
+        return
+    queued[key] = _CARRIES.get(kind, 1)
     delivery = ArchiveDelivery(
-        entry_id=entry.id,
-        consultation_id=entry.consultation_id,
+        kind=kind,
+        entry_id=entry_id,
+        consultation_id=consultation_id,
         message_id=str(uuid.uuid4()),
         next_attempt_at=utcnow(),
     )
     db.session.add(delivery)
     db.session.flush()
     tasks.after_commit(deliver_task, delivery.id)
+
+
+@event.listens_for(Session, "after_commit", propagate=True)
+@event.listens_for(Session, "after_rollback", propagate=True)
+def _forget_queued(session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_QUEUED, None)
+
+
+@entry_journaled.connect
+def _on_journaled(entry: JournalEntry) -> None:
+    _queue(MESSAGE_JOURNALPOST, entry.consultation_id, entry.id)
+
+
+@entry_changed.connect
+def _on_changed(entry: JournalEntry, *, avskrivning: bool) -> None:
+    _queue(MESSAGE_AVSKRIVNING if avskrivning else MESSAGE_CHANGE, entry.consultation_id, entry.id)
+
+
+@consultation_closed.connect
+def _on_closed(consultation: Consultation, **_closing) -> None:
+    _queue(MESSAGE_CASE, consultation.id)
 
 
 # The arkivmelding --------------------------------------------------------------------------
@@ -114,9 +157,9 @@ def _screening(parent: etree._Element, screening: Screening | None) -> None:
 
 
 def build_message(
-    case: Case, record: Record, message_id: str, now: datetime
+    case: Case, records: list[Record], message_id: str, now: datetime
 ) -> tuple[bytes, dict[str, bytes]]:
-    """The arkivmelding.xml of one journalpost in its saksmappe, and the files it names.
+    """The arkivmelding.xml of a saksmappe with the given journalposter, and the files it names.
 
     This is the one place that puts a registrering's documents in a message: each dokument-
     beskrivelse with a dokumentobjekt per file, the file named after its systemID.
@@ -135,6 +178,19 @@ def build_message(
     _leaf(mappe, "opprettetAv", case.created_by)
     _leaf(mappe, "avsluttetDato", case.closed_at)
     _leaf(mappe, "avsluttetAv", case.closed_by)
+    for record in records:
+        _journalpost(mappe, case, record, files)
+    _leaf(mappe, "saksaar", case.case_year)
+    _leaf(mappe, "sakssekvensnummer", case.case_seq)
+    _leaf(mappe, "saksdato", case.case_date)
+    _leaf(mappe, "administrativEnhet", case.administrative_unit)
+    _leaf(mappe, "saksansvarlig", case.responsible)
+    _leaf(mappe, "saksstatus", case.status)
+    count.text = str(len(files))
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8"), files
+
+
+def _journalpost(mappe: etree._Element, case: Case, record: Record, files: dict) -> None:
     post = _sub(mappe, "basisregistrering", "journalpost")
     _leaf(post, "systemID", record.system_id)
     _leaf(post, "opprettetDato", record.created_at)
@@ -194,14 +250,6 @@ def build_message(
         _leaf(element, "avskrevetAv", avskrivning.by)
         _leaf(element, "avskrivningsmaate", avskrivning.method)
         _leaf(element, "referanseAvskrivesAvJournalpost", avskrivning.by_system_id)
-    _leaf(mappe, "saksaar", case.case_year)
-    _leaf(mappe, "sakssekvensnummer", case.case_seq)
-    _leaf(mappe, "saksdato", case.case_date)
-    _leaf(mappe, "administrativEnhet", case.administrative_unit)
-    _leaf(mappe, "saksansvarlig", case.responsible)
-    _leaf(mappe, "saksstatus", case.status)
-    count.text = str(len(files))
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8"), files
 
 
 def _schema() -> etree.XMLSchema:
@@ -210,9 +258,12 @@ def _schema() -> etree.XMLSchema:
 
 def message_for(delivery: ArchiveDelivery) -> tuple[bytes, dict[str, bytes]]:
     """Build and validate the arkivmelding of a delivery (DeliveryError if it is invalid)."""
-    entry = db.session.get(JournalEntry, delivery.entry_id)
-    case, record = journalpost(entry)
-    xml, files = build_message(case, record, delivery.message_id, utcnow().astimezone(OSLO))
+    if delivery.kind == MESSAGE_CASE:
+        case, records = closed_case(db.session.get(Consultation, delivery.consultation_id))
+    else:
+        entry = db.session.get(JournalEntry, delivery.entry_id)
+        case, records = journalpost(entry, documents=delivery.kind != MESSAGE_AVSKRIVNING)
+    xml, files = build_message(case, records, delivery.message_id, utcnow().astimezone(OSLO))
     schema = _schema()
     if not schema.validate(etree.fromstring(xml)):
         raise DeliveryError(f"arkivmelding invalid: {schema.error_log.last_error}")
@@ -274,13 +325,26 @@ def _pause(attempts: int) -> timedelta:
 
 
 def _take(delivery_id: int, now: datetime) -> bool:
-    """Lease a due delivery to this worker; another host's worker gets nothing."""
+    """Lease a due delivery to this worker; another host's worker gets nothing. A message waits
+    while an earlier one of its consultation is not delivered: an update never overtakes the
+    message it updates (nor the case's closing the entries it closes)."""
+    earlier = aliased(ArchiveDelivery)
+    waiting = (
+        select(earlier.id)
+        .where(
+            earlier.consultation_id == ArchiveDelivery.consultation_id,
+            earlier.status == DELIVERY_PENDING,
+            earlier.id < ArchiveDelivery.id,
+        )
+        .exists()
+    )
     taken = db.session.execute(
         update(ArchiveDelivery)
         .where(
             ArchiveDelivery.id == delivery_id,
             ArchiveDelivery.status == DELIVERY_PENDING,
             ArchiveDelivery.next_attempt_at <= now,
+            ~waiting,
         )
         .values(next_attempt_at=now + LEASE)
         .execution_options(synchronize_session=False)

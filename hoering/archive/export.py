@@ -32,7 +32,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from hoering.accounts.models import Agency, User
@@ -81,9 +81,11 @@ from hoering.consultations.models import (
 from hoering.consultations.services import CLOSED_BY_DEADLINE
 from hoering.db import utcnow
 from hoering.documents.archive import AttachmentDocuments
+from hoering.documents.models import Attachment
 from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
 from hoering.journal.models import CHANGE_FIELDS, JournalChange, JournalDocument, JournalEntry
+from hoering.journal.models import Avskrivning as Avskrevet
 from hoering.journal.services import (
     OSLO,
     SCREENING_BASIS,
@@ -271,20 +273,30 @@ class _Records:
     """Builds the journalposter of one consultation; called once per pass over the data."""
 
     def __init__(
-        self, consultation: Consultation, documents: bool, entry_id: int | None = None
+        self, consultation: Consultation, documents: bool, only: list[int] | Select | None = None
     ) -> None:
-        """entry_id: build only that entry's journalpost (for an arkivmelding), with one()."""
+        """only: build just these entries' journalposter (ids or a select of ids), as the
+        arkivmeldinger do; the whole case otherwise."""
         self.consultation = consultation
         self.documents = documents
         self.agency = consultation.agency.name
         self.paragraphs = ParagraphIndex(consultation)
-        self.entry_id = entry_id
+        self.only = only
         entry_ids = (
-            [entry_id]
-            if entry_id is not None
+            only
+            if only is not None
             else select(JournalEntry.id).where(JournalEntry.consultation_id == consultation.id)
         )
-        self.attachments = AttachmentDocuments(consultation, derived_id, SYSTEM_NAME)
+        files = None
+        if only is not None:
+            chosen = select(JournalEntry).where(JournalEntry.id.in_(only)).subquery()
+            files = select(Attachment.id).where(
+                or_(
+                    Attachment.submission_id.in_(select(chosen.c.submission_id)),
+                    Attachment.id.in_(select(chosen.c.attachment_id)),
+                )
+            )
+        self.attachments = AttachmentDocuments(consultation, derived_id, SYSTEM_NAME, files)
         self.changes = changes_by_entry(entry_ids)
         self.remarks = _remarks(self.changes)
         self.avskrivninger = _avskrivninger(entry_ids)
@@ -292,14 +304,12 @@ class _Records:
         self.default_basis = consultation.agency.name_screening_basis or SCREENING_BASIS
 
     def __call__(self, _case: Case) -> Iterator[Record]:
-        with db.session.execute(_record_query(self.consultation)) as rows:
+        query = _record_query(self.consultation)
+        if self.only is not None:
+            query = query.where(JournalEntry.id.in_(self.only))
+        with db.session.execute(query) as rows:
             for row in rows:
                 yield self.record(row)
-
-    def one(self) -> Record:
-        """The journalpost of the entry given as entry_id."""
-        query = _record_query(self.consultation).where(JournalEntry.id == self.entry_id)
-        return self.record(db.session.execute(query).one())
 
     def _quoted(self, row) -> QuotedSubmission | None:
         """The innspill answered, as the public saw it."""
@@ -607,9 +617,27 @@ def _agency_parts(agency: Agency, period_end: date) -> dict:
     }
 
 
-def journalpost(entry: JournalEntry) -> tuple[Case, Record]:
-    """One journal entry as the saksmappe and journalpost an arkivmelding carries."""
-    return _case(entry.consultation), _Records(entry.consultation, True, entry.id).one()
+def journalpost(entry: JournalEntry, *, documents: bool = True) -> tuple[Case, list[Record]]:
+    """One journal entry as the saksmappe and journalpost an arkivmelding carries, as they stand
+    now (its screening, merknader and avskrivning included)."""
+    case = _case(entry.consultation)
+    return case, list(_Records(entry.consultation, documents, [entry.id])(case))
+
+
+def closed_case(consultation: Consultation) -> tuple[Case, list[Record]]:
+    """The saksmappe as it stands (saksstatus, avsluttetDato) with the journalposter its closing
+    avskrev (those no answer had avskrevet), without their documents: the arkivmelding that
+    tells the agency's archive the case is closed."""
+    case = _case(consultation)
+    avskrevet = (
+        select(Avskrevet.entry_id)
+        .join(JournalEntry, JournalEntry.id == Avskrevet.entry_id)
+        .where(
+            JournalEntry.consultation_id == consultation.id,
+            Avskrevet.by_entry_id.is_(None),
+        )
+    )
+    return case, list(_Records(consultation, False, avskrevet)(case))
 
 
 def build_extraction(

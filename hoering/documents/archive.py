@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from hoering.archive.model import (
     ARCHIVE_FORMAT,
@@ -60,15 +60,25 @@ class AttachmentDocuments:
     What files there are is read once; each file's bytes only when its journalpost is written.
     """
 
-    def __init__(self, consultation, derive: Callable[[str, str], str], system_name: str):
+    def __init__(
+        self,
+        consultation,
+        derive: Callable[[str, str], str],
+        system_name: str,
+        only: Select | None = None,
+    ):
+        """only: a select of the attachment ids needed (all of the consultation's otherwise)."""
         self.derive = derive
         self.system_name = system_name
-        rows = db.session.execute(
+        query = (
             select(Attachment, Submission.system_id)
             .outerjoin(Submission, Submission.id == Attachment.submission_id)
             .where(Attachment.consultation_id == consultation.id)
             .order_by(Attachment.id)
         )
+        if only is not None:
+            query = query.where(Attachment.id.in_(only))
+        rows = db.session.execute(query)
         self.by_submission: dict[str, list[Attachment]] = {}
         self.by_id: dict[int, Attachment] = {}
         for attachment, submission_system_id in rows:

@@ -68,6 +68,10 @@ _signals = Namespace()
 # Sent in the transaction of every new journal entry: the archive's delivery outbox listens (a
 # higher layer; the journal never imports it).
 entry_journaled = _signals.signal("journal-entry")
+# Sent in the transaction of a later change to an entry: a change record (moderation outcome,
+# skjerming) or its avskrivning by an answer. Closing avskriver many entries at once and is
+# announced by consultation_closed instead.
+entry_changed = _signals.signal("journal-entry-changed")
 
 
 class CaseClosedError(ConflictError):
@@ -376,6 +380,7 @@ def avskriv(
     )
     db.session.add(avskrivning)
     db.session.flush()
+    entry_changed.send(entry, avskrivning=True)
     return avskrivning
 
 
@@ -536,6 +541,7 @@ def record_change(
     db.session.add(change)
     _move_head(change.agency_id, change.year, change.hash, changes=True)
     db.session.flush()
+    entry_changed.send(entry, avskrivning=False)
     log.info("journal entry %s: %s changed (change %s)", entry.id, field, change.change_number)
     return change
 
