@@ -3,9 +3,12 @@
 Agencies journal in their own archive (Elements, Public 360, WebSak, ePhorte), and their official
 offentlig journal comes from there. For every journal entry Høring puts an ArchiveDelivery in an
 outbox, in the entry's own transaction (the journal announces new entries with a signal; it does
-not know this module). A worker builds the arkivmelding (eFormidling's format: the saksmappe with
-the journalpost and its PDF/A documents) when it sends it, validates it against the schema, and
-delivers it to HOERING_ARCHIVE_DELIVERY_URL, which the operator sets, never a user:
+not know this module). Later changes follow as update messages, in the change's transaction: the
+same saksmappe and journalpost (same systemIDs) as they now stand, after a change record or an
+avskrivning of the entry, and the saksmappe closed when the consultation closes. A worker builds
+the arkivmelding (eFormidling's format: the saksmappe with the journalpost and its PDF/A
+documents) when it sends it, validates it against the schema, and delivers it to
+HOERING_ARCHIVE_DELIVERY_URL, which the operator sets, never a user:
 
 - ``file:///srv/eformidling/{agency}``: a folder per message, ``<meldingId>/arkivmelding.xml``
   with the documents beside it, written under a temporary name and renamed when complete;
@@ -14,6 +17,7 @@ delivers it to HOERING_ARCHIVE_DELIVERY_URL, which the operator sets, never a us
 A failed delivery stays in the outbox and is tried again after a growing pause (1, 2, 4 … minutes,
 at most 6 hours), by the task queue and by `flask --app hoering archive deliver`; several hosts may
 run both, since a worker takes a delivery with a conditional UPDATE of its next attempt (a lease).
+The same UPDATE holds a message back while an earlier one of its consultation is undelivered.
 """
 
 from __future__ import annotations
