@@ -30,7 +30,9 @@ import urllib.error
 import urllib.request
 import uuid
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -67,6 +69,7 @@ SCHEMA = SCHEMA_DIR / "arkivmelding" / "arkivmelding.xsd"
 LEASE = timedelta(minutes=5)
 MAX_PAUSE = timedelta(hours=6)
 HTTP_TIMEOUT = 10
+CLOSING_PART = 1000
 
 
 class DeliveryError(Exception):
@@ -260,18 +263,36 @@ def _schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMA)))
 
 
-def message_for(delivery: ArchiveDelivery) -> tuple[bytes, dict[str, bytes]]:
-    """Build and validate the arkivmelding of a delivery (DeliveryError if it is invalid)."""
-    if delivery.kind == MESSAGE_CASE:
-        case, records = closed_case(db.session.get(Consultation, delivery.consultation_id))
-    else:
-        entry = db.session.get(JournalEntry, delivery.entry_id)
-        case, records = journalpost(entry, documents=delivery.kind != MESSAGE_AVSKRIVNING)
-    xml, files = build_message(case, records, delivery.message_id, utcnow().astimezone(OSLO))
+def _valid(message_id: str, case: Case, records: list[Record]) -> tuple[str, bytes, dict]:
+    xml, files = build_message(case, records, message_id, utcnow().astimezone(OSLO))
     schema = _schema()
     if not schema.validate(etree.fromstring(xml)):
         raise DeliveryError(f"arkivmelding invalid: {schema.error_log.last_error}")
-    return xml, files
+    return message_id, xml, files
+
+
+def messages_for(delivery: ArchiveDelivery) -> Iterator[tuple[str, bytes, dict[str, bytes]]]:
+    """Build and validate the arkivmelding of a delivery, one at a time: (meldingId, xml, files).
+
+    A closing sends the saksmappe in parts of at most CLOSING_PART journalposter, so that a case
+    of 100,000 innspill never sits in memory as one message; each part's meldingId is derived
+    from the delivery's, the same at every attempt. DeliveryError if a message is invalid.
+    """
+    if delivery.kind != MESSAGE_CASE:
+        entry = db.session.get(JournalEntry, delivery.entry_id)
+        case, records = journalpost(entry, documents=delivery.kind != MESSAGE_AVSKRIVNING)
+        yield _valid(delivery.message_id, case, records)
+        return
+    case, records = closed_case(db.session.get(Consultation, delivery.consultation_id))
+    message_id, number = delivery.message_id, 0
+    part = list(islice(records, CLOSING_PART))
+    while True:
+        yield _valid(message_id, case, part)
+        part = list(islice(records, CLOSING_PART))
+        if not part:
+            return
+        number += 1
+        message_id = str(uuid.uuid5(uuid.UUID(delivery.message_id), str(number)))
 
 
 # Sending -----------------------------------------------------------------------------------
@@ -369,8 +390,8 @@ def deliver(delivery_id: int, now: datetime | None = None) -> bool | None:
         url = target_url(consultation)
         if url is None:
             raise DeliveryError("no delivery address is configured (HOERING_ARCHIVE_DELIVERY_URL)")
-        xml, files = message_for(delivery)
-        send(url, delivery.message_id, xml, files)
+        for message_id, xml, files in messages_for(delivery):
+            send(url, message_id, xml, files)
     except DeliveryError as error:
         db.session.rollback()
         delivery = db.session.get(ArchiveDelivery, delivery_id)

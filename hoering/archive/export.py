@@ -624,10 +624,10 @@ def journalpost(entry: JournalEntry, *, documents: bool = True) -> tuple[Case, l
     return case, list(_Records(entry.consultation, documents, [entry.id])(case))
 
 
-def closed_case(consultation: Consultation) -> tuple[Case, list[Record]]:
+def closed_case(consultation: Consultation) -> tuple[Case, Iterator[Record]]:
     """The saksmappe as it stands (saksstatus, avsluttetDato) with the journalposter its closing
-    avskrev (those no answer had avskrevet), without their documents: the arkivmelding that
-    tells the agency's archive the case is closed."""
+    avskrev (those no answer had avskrevet), read as they are used and without their documents:
+    what tells the agency's archive the case is closed."""
     case = _case(consultation)
     avskrevet = (
         select(Avskrevet.entry_id)
@@ -637,7 +637,7 @@ def closed_case(consultation: Consultation) -> tuple[Case, list[Record]]:
             Avskrevet.by_entry_id.is_(None),
         )
     )
-    return case, list(_Records(consultation, False, avskrevet)(case))
+    return case, _Records(consultation, False, avskrevet)(case)
 
 
 def build_extraction(

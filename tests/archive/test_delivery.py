@@ -74,7 +74,8 @@ def test_every_kind_of_entry_validates(outbox):
     db.session.commit()
     rows = db.session.scalars(select(ArchiveDelivery).order_by(ArchiveDelivery.id)).all()
     for row in rows:
-        xml, files = delivery.message_for(row)
+        [(message_id, xml, files)] = delivery.messages_for(row)
+        assert message_id == row.message_id
         assert SCHEMA.validate(etree.fromstring(xml)), SCHEMA.error_log
         assert bool(files) == (row.kind == "journalpost")
     # Made in one transaction: each entry's message carries its moderation and avskrivning, so
@@ -144,12 +145,14 @@ def test_moderation_outcomes_reach_the_archive_as_updates_of_the_journalpost(out
             assert (folder / xml.findtext(f"{AM}meldingId") / name.text).exists()
 
 
-def test_an_answer_and_the_closing_avskriver_in_the_archive_too(outbox):
+def test_an_answer_and_the_closing_avskriver_in_the_archive_too(outbox, monkeypatch):
     consultation = make_consultation()
     officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
     answered = make_submission(consultation)
     left = make_submission(consultation)
+    also_left = make_submission(consultation)
     db.session.commit()
+    monkeypatch.setattr(delivery, "CLOSING_PART", 1)
     answer = submissions.reply_as_agency(answered, "Takk for innspillet.", by=officer)
     db.session.commit()
     consultations.close_consultation(consultation, by=officer)
@@ -157,28 +160,39 @@ def test_an_answer_and_the_closing_avskriver_in_the_archive_too(outbox):
 
     messages = _messages(outbox, consultation)
     kinds = [kind for kind, _ in messages]
-    assert kinds == ["journalpost", "journalpost", "journalpost", "avskrivning", "case"]
+    assert kinds == ["journalpost"] * 4 + ["avskrivning", "case"]
     answered_entry = journal.entry_for_submission(answered.id)
     answer_entry = db.session.scalar(
         select(JournalEntry).where(JournalEntry.agency_reply_id == answer.id)
     )
     # The answer's journalpost comes first, then the innspill avskrevet by it (no files again).
-    assert _post(messages[2][1], answer_entry.system_id) is not None
-    avskrevet = _post(messages[3][1], answered_entry.system_id)
-    assert messages[3][1].findtext(f"{AM}antallFiler") == "0"
+    assert _post(messages[3][1], answer_entry.system_id) is not None
+    avskrevet = _post(messages[4][1], answered_entry.system_id)
+    assert messages[4][1].findtext(f"{AM}antallFiler") == "0"
     assert avskrevet.findtext(f"{AM}avskrivning/{AM}avskrivningsmaate") == "Besvart med brev"
     assert (
         avskrevet.findtext(f"{AM}avskrivning/{AM}referanseAvskrivesAvJournalpost")
         == answer_entry.system_id
     )
     # The closing: the saksmappe closed, with the innspill its closing avskrev and no other.
-    closing = messages[4][1]
-    assert closing.findtext(f".//{AM}mappe/{AM}saksstatus") == "Avsluttet"
-    assert closing.findtext(f".//{AM}mappe/{AM}avsluttetDato")
-    posts = list(closing.iter(f"{AM}basisregistrering"))
-    left_entry = journal.entry_for_submission(left.id)
-    assert [p.findtext(f"{AM}systemID") for p in posts] == [left_entry.system_id]
-    assert posts[0].findtext(f"{AM}avskrivning/{AM}avskrivningsmaate") == "Tatt til orientering"
+    # In parts (of one journalpost here), each a message of its own beside the delivery's.
+    closing = messages[5][1]
+    ids = [closing.findtext(f"{AM}meldingId")]
+    parts = [closing]
+    for folder in sorted((outbox / consultation.agency.slug).iterdir()):
+        xml = etree.parse(str(folder / "arkivmelding.xml"))
+        if folder.name not in ids and xml.findtext(f".//{AM}saksstatus") == "Avsluttet":
+            assert SCHEMA.validate(xml), SCHEMA.error_log
+            parts.append(xml)
+    assert len(parts) == 2
+    posts = [post for part in parts for post in part.iter(f"{AM}basisregistrering")]
+    assert sorted(p.findtext(f"{AM}systemID") for p in posts) == sorted(
+        journal.entry_for_submission(s.id).system_id for s in (left, also_left)
+    )
+    for part in parts:
+        assert part.findtext(f".//{AM}mappe/{AM}avsluttetDato")
+    for post in posts:
+        assert post.findtext(f"{AM}avskrivning/{AM}avskrivningsmaate") == "Tatt til orientering"
 
 
 def test_an_update_waits_for_the_message_it_updates(app, outbox):
