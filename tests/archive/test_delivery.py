@@ -254,6 +254,7 @@ def test_a_failed_delivery_is_retried_shown_and_never_lost(app, client, monkeypa
         login(client, officer)
         page = client.get(f"/admin/hoeringer/{consultation.slug}/arkivuttrekk")
         assert "Leveransen feiler og prøves igjen" in page.get_data(as_text=True)
+        assert "0 sendt, 1 venter" in page.get_data(as_text=True)
         assert "answered 503" in page.get_data(as_text=True)
 
         answer["status"] = 200
