@@ -65,6 +65,8 @@ def measure(command: list[str], env: dict) -> dict:
     result = json.loads(out.stdout.strip().splitlines()[-1])
     if result["code"] != 0:
         raise SystemExit(f"command failed: {' '.join(command)}\n{out.stderr[-2000:]}")
+    # Each figure as soon as it is known: a long run stopped early still says something.
+    print(f"  {' '.join(command[4:6])}: {json.dumps(result)}", file=sys.stderr, flush=True)
     return result
 
 
@@ -364,7 +366,6 @@ def main() -> None:
     }
 
     flask = [sys.executable, "-m", "flask", "--app", "hoering"]
-    verify = measure([*flask, "journal", "verify"], env)
 
     def export(name: str, *extra: str) -> tuple[dict, Path]:
         out = work / f"{name}.tar"
@@ -374,12 +375,13 @@ def main() -> None:
         result["size_mb"] = out.stat().st_size / 1e6
         return result, out
 
-    xml, xml_tar = export("xml", "--no-documents")
-    xml_tar.unlink()
     full, full_tar = export("full", "--workers", str(args.workers))
     check = measure([*flask, "archive", "check", str(full_tar)], env)
     check["size_mb"] = full["size_mb"]
     full_tar.unlink()
+    xml, xml_tar = export("xml", "--no-documents")
+    xml_tar.unlink()
+    verify = measure([*flask, "journal", "verify"], env)
 
     database = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
     how = f"built in {built:.0f} s" if built is not None else f"reused {cached.name}"
