@@ -349,12 +349,10 @@ def _pause(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_PAUSE)
 
 
-def _take(delivery_id: int, now: datetime) -> bool:
-    """Lease a due delivery to this worker; another host's worker gets nothing. A message waits
-    while an earlier one of its consultation is not delivered: an update never overtakes the
-    message it updates (nor the case's closing the entries it closes)."""
+def _waiting():
+    """An earlier message of the same consultation is not delivered yet."""
     earlier = aliased(ArchiveDelivery)
-    waiting = (
+    return (
         select(earlier.id)
         .where(
             earlier.consultation_id == ArchiveDelivery.consultation_id,
@@ -363,13 +361,19 @@ def _take(delivery_id: int, now: datetime) -> bool:
         )
         .exists()
     )
+
+
+def _take(delivery_id: int, now: datetime) -> bool:
+    """Lease a due delivery to this worker; another host's worker gets nothing. A message waits
+    while an earlier one of its consultation is not delivered: an update never overtakes the
+    message it updates (nor the case's closing the entries it closes)."""
     taken = db.session.execute(
         update(ArchiveDelivery)
         .where(
             ArchiveDelivery.id == delivery_id,
             ArchiveDelivery.status == DELIVERY_PENDING,
             ArchiveDelivery.next_attempt_at <= now,
-            ~waiting,
+            ~_waiting(),
         )
         .values(next_attempt_at=now + LEASE)
         .execution_options(synchronize_session=False)
@@ -412,6 +416,7 @@ def deliver(delivery_id: int, now: datetime | None = None) -> bool | None:
 
 
 def due_deliveries(now: datetime | None = None) -> list[int]:
+    """The first undelivered message of each consultation, if it is due."""
     now = now or utcnow()
     return list(
         db.session.scalars(
@@ -419,6 +424,7 @@ def due_deliveries(now: datetime | None = None) -> list[int]:
             .where(
                 ArchiveDelivery.status == DELIVERY_PENDING,
                 ArchiveDelivery.next_attempt_at <= now,
+                ~_waiting(),
             )
             .order_by(ArchiveDelivery.id)
         )
@@ -426,12 +432,16 @@ def due_deliveries(now: datetime | None = None) -> list[int]:
 
 
 def deliver_due(now: datetime | None = None) -> tuple[int, int]:
-    """Try every due delivery once: (delivered, failed). The command and the sweep run this."""
+    """Deliver what is due, each consultation's messages in order, trying each at most once:
+    (delivered, failed). The command and the sweep run this."""
     delivered = failed = 0
-    for delivery_id in due_deliveries(now):
-        result = deliver(delivery_id, now)
-        delivered += result is True
-        failed += result is False
+    tried: set[int] = set()
+    while batch := [i for i in due_deliveries(now) if i not in tried]:
+        for delivery_id in batch:
+            tried.add(delivery_id)
+            result = deliver(delivery_id, now)
+            delivered += result is True
+            failed += result is False
     return delivered, failed
 
 
@@ -469,5 +479,4 @@ def deliver_task(delivery_id: int) -> None:
 
 @tasks.periodic(1)
 def sweep_deliveries() -> None:
-    for delivery_id in due_deliveries():
-        deliver_task(delivery_id)
+    deliver_due()
