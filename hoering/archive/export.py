@@ -32,7 +32,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from hoering.accounts.models import Agency, User
@@ -81,7 +81,6 @@ from hoering.consultations.models import (
 from hoering.consultations.services import CLOSED_BY_DEADLINE
 from hoering.db import utcnow
 from hoering.documents.archive import AttachmentDocuments
-from hoering.documents.models import Attachment
 from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
 from hoering.journal.models import CHANGE_FIELDS, JournalChange, JournalDocument, JournalEntry
@@ -90,7 +89,6 @@ from hoering.journal.services import (
     OSLO,
     SCREENING_BASIS,
     SCREENING_YEARS,
-    avskrivninger,
     changes_by_entry,
     fold_screening,
     paragraph_title,
@@ -219,6 +217,7 @@ def _record_query(consultation: Consultation):
     other = aliased(Submission)  # the innspill a reply or an agency answer responds to
     answered = func.coalesce(Submission.parent_id, AgencyReply.submission_id)
     replied_entry = aliased(JournalEntry)
+    answering = aliased(JournalEntry)  # the answer that avskrev an innspill
     officer = aliased(User)
     return (
         select(
@@ -256,6 +255,11 @@ def _record_query(consultation: Consultation):
             other.body.label("other_body"),
             other.public_body.label("other_public_body"),
             JournalDocument.text.label("own_text"),
+            Submission.attachment_count,
+            Avskrevet.avskrevet_on,
+            Avskrevet.avskrevet_by,
+            Avskrevet.method.label("avskrivning_method"),
+            answering.system_id.label("avskrevet_by_system_id"),
         )
         .outerjoin(Submission, Submission.id == JournalEntry.submission_id)
         .outerjoin(AgencyReply, AgencyReply.id == JournalEntry.agency_reply_id)
@@ -263,6 +267,8 @@ def _record_query(consultation: Consultation):
         .outerjoin(other, other.id == answered)
         .outerjoin(replied_entry, replied_entry.id == JournalEntry.replies_to_id)
         .outerjoin(JournalDocument, JournalDocument.entry_id == JournalEntry.id)
+        .outerjoin(Avskrevet, Avskrevet.entry_id == JournalEntry.id)
+        .outerjoin(answering, answering.id == Avskrevet.by_entry_id)
         .where(JournalEntry.consultation_id == consultation.id)
         .order_by(JournalEntry.year, JournalEntry.seq)
         .execution_options(yield_per=YIELD_PER)
@@ -287,19 +293,9 @@ class _Records:
             if only is not None
             else select(JournalEntry.id).where(JournalEntry.consultation_id == consultation.id)
         )
-        files = None
-        if only is not None:
-            chosen = select(JournalEntry).where(JournalEntry.id.in_(only)).subquery()
-            files = select(Attachment.id).where(
-                or_(
-                    Attachment.submission_id.in_(select(chosen.c.submission_id)),
-                    Attachment.id.in_(select(chosen.c.attachment_id)),
-                )
-            )
-        self.attachments = AttachmentDocuments(consultation, derived_id, SYSTEM_NAME, files)
+        self.attachments = AttachmentDocuments(derived_id, SYSTEM_NAME)
         self.changes = changes_by_entry(entry_ids)
         self.remarks = _remarks(self.changes)
-        self.avskrivninger = _avskrivninger(entry_ids)
         self.case_number = f"{consultation.case_year}/{consultation.case_seq}"
         self.default_basis = consultation.agency.name_screening_basis or SCREENING_BASIS
 
@@ -392,7 +388,18 @@ class _Records:
             screening=record_screening,
             replies_to_system_id=row.replies_to_system_id,
             remarks=remarks,
-            avskrivninger=self.avskrivninger.get(row.id, ()),
+            avskrivninger=(
+                (
+                    Avskrivning(
+                        row.avskrevet_on,
+                        row.avskrevet_by,
+                        row.avskrivning_method,
+                        row.avskrevet_by_system_id,
+                    ),
+                )
+                if row.avskrivning_method
+                else ()
+            ),
         )
 
     def _documents(
@@ -462,29 +469,15 @@ class _Records:
                 )
             )
         kind = "Høringsuttalelse" if incoming else "Svar på høringsuttalelse"
-        attached = self.attachments.documents(row.submission_system_id) if incoming else ()
+        attached = (
+            self.attachments.documents(row.submission_system_id)
+            if incoming and row.attachment_count
+            else ()
+        )
         return (
             Document(system_id, title, kind, tuple(files), remarks=remarks, screening=screening),
             *attached,
         )
-
-
-def _avskrivninger(entry_ids) -> dict[int, tuple[Avskrivning, ...]]:
-    """The avskrivning of each avskrevet incoming entry, with the answer's systemID."""
-    found = avskrivninger(entry_ids)
-    answers = dict(
-        db.session.execute(
-            select(JournalEntry.id, JournalEntry.system_id).where(
-                JournalEntry.id.in_([a.by_entry_id for a in found.values() if a.by_entry_id])
-            )
-        ).all()
-    )
-    return {
-        entry_id: (
-            Avskrivning(a.avskrevet_on, a.avskrevet_by, a.method, answers.get(a.by_entry_id)),
-        )
-        for entry_id, a in found.items()
-    }
 
 
 def _years_later(day: date, years: int) -> date:

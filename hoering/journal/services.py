@@ -350,14 +350,6 @@ def avskrivning_for(entry_id: int) -> Avskrivning | None:
     return db.session.scalar(select(Avskrivning).where(Avskrivning.entry_id == entry_id))
 
 
-def avskrivninger(entry_ids: list[int] | Select) -> dict[int, Avskrivning]:
-    """The avskrivning of each given incoming entry that has one."""
-    return {
-        a.entry_id: a
-        for a in db.session.scalars(select(Avskrivning).where(Avskrivning.entry_id.in_(entry_ids)))
-    }
-
-
 def avskriv(
     entry: JournalEntry,
     method: str,
