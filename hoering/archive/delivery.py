@@ -3,9 +3,12 @@
 Agencies journal in their own archive (Elements, Public 360, WebSak, ePhorte), and their official
 offentlig journal comes from there. For every journal entry Høring puts an ArchiveDelivery in an
 outbox, in the entry's own transaction (the journal announces new entries with a signal; it does
-not know this module). A worker builds the arkivmelding (eFormidling's format: the saksmappe with
-the journalpost and its PDF/A documents) when it sends it, validates it against the schema, and
-delivers it to HOERING_ARCHIVE_DELIVERY_URL, which the operator sets, never a user:
+not know this module). Later changes follow as update messages, in the change's transaction: the
+same saksmappe and journalpost (same systemIDs) as they now stand, after a change record or an
+avskrivning of the entry, and the saksmappe closed when the consultation closes. A worker builds
+the arkivmelding (eFormidling's format: the saksmappe with the journalpost and its PDF/A
+documents) when it sends it, validates it against the schema, and delivers it to
+HOERING_ARCHIVE_DELIVERY_URL, which the operator sets, never a user:
 
 - ``file:///srv/eformidling/{agency}``: a folder per message, ``<meldingId>/arkivmelding.xml``
   with the documents beside it, written under a temporary name and renamed when complete;
@@ -14,6 +17,7 @@ delivers it to HOERING_ARCHIVE_DELIVERY_URL, which the operator sets, never a us
 A failed delivery stays in the outbox and is tried again after a growing pause (1, 2, 4 … minutes,
 at most 6 hours), by the task queue and by `flask --app hoering archive deliver`; several hosts may
 run both, since a worker takes a delivery with a conditional UPDATE of its next attempt (a lease).
+The same UPDATE holds a message back while an earlier one of its consultation is undelivered.
 """
 
 from __future__ import annotations
@@ -26,24 +30,36 @@ import urllib.error
 import urllib.request
 import uuid
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from lxml import etree
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from hoering import tasks
-from hoering.archive.export import journalpost
+from hoering.archive.export import closed_case, journalpost
 from hoering.archive.model import JOURNAL_POST_TYPES, RESTRICTED, Case, Record, Screening
-from hoering.archive.models import DELIVERY_PENDING, DELIVERY_SENT, ArchiveDelivery
+from hoering.archive.models import (
+    DELIVERY_PENDING,
+    DELIVERY_SENT,
+    MESSAGE_AVSKRIVNING,
+    MESSAGE_CASE,
+    MESSAGE_CHANGE,
+    MESSAGE_JOURNALPOST,
+    ArchiveDelivery,
+)
 from hoering.archive.xmlutil import SCHEMA_DIR, iso, sanitize_xml_text
 from hoering.consultations.models import Consultation
+from hoering.consultations.services import consultation_closed
 from hoering.db import utcnow
 from hoering.extensions import db
 from hoering.journal.models import JournalEntry
-from hoering.journal.services import OSLO, entry_journaled
+from hoering.journal.services import OSLO, entry_changed, entry_journaled
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +69,7 @@ SCHEMA = SCHEMA_DIR / "arkivmelding" / "arkivmelding.xsd"
 LEASE = timedelta(minutes=5)
 MAX_PAUSE = timedelta(hours=6)
 HTTP_TIMEOUT = 10
+CLOSING_PART = 1000
 
 
 class DeliveryError(Exception):
@@ -64,20 +81,53 @@ def target_url(consultation: Consultation) -> str | None:
     return template.replace("{agency}", consultation.agency.slug) if template else None
 
 
-@entry_journaled.connect
-def _queue(entry: JournalEntry) -> None:
-    """Put the new entry in the outbox, in its transaction, when a target is configured."""
+# How much of an entry each kind of message carries: a message queued in the same transaction
+# that carries as much makes another for the entry needless (each is built when it is sent).
+_CARRIES = {MESSAGE_AVSKRIVNING: 1, MESSAGE_CHANGE: 2, MESSAGE_JOURNALPOST: 3}
+_QUEUED = "hoering_archive_queued"
+
+
+def _queue(kind: str, consultation_id: int, entry_id: int | None = None) -> None:
+    """Put a message in the outbox, in the current transaction, when a target is configured."""
     if not current_app.config.get("ARCHIVE_DELIVERY_URL"):
         return
+    queued = db.session.info.setdefault(_QUEUED, {})
+    key = entry_id if entry_id is not None else f"case-{consultation_id}"
+    if queued.get(key, 0) >= _CARRIES.get(kind, 1):
+        return
+    queued[key] = _CARRIES.get(kind, 1)
     delivery = ArchiveDelivery(
-        entry_id=entry.id,
-        consultation_id=entry.consultation_id,
+        kind=kind,
+        entry_id=entry_id,
+        consultation_id=consultation_id,
         message_id=str(uuid.uuid4()),
         next_attempt_at=utcnow(),
     )
     db.session.add(delivery)
     db.session.flush()
     tasks.after_commit(deliver_task, delivery.id)
+
+
+@event.listens_for(Session, "after_commit", propagate=True)
+@event.listens_for(Session, "after_rollback", propagate=True)
+def _forget_queued(session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_QUEUED, None)
+
+
+@entry_journaled.connect
+def _on_journaled(entry: JournalEntry) -> None:
+    _queue(MESSAGE_JOURNALPOST, entry.consultation_id, entry.id)
+
+
+@entry_changed.connect
+def _on_changed(entry: JournalEntry, *, avskrivning: bool) -> None:
+    _queue(MESSAGE_AVSKRIVNING if avskrivning else MESSAGE_CHANGE, entry.consultation_id, entry.id)
+
+
+@consultation_closed.connect
+def _on_closed(consultation: Consultation, **_closing) -> None:
+    _queue(MESSAGE_CASE, consultation.id)
 
 
 # The arkivmelding --------------------------------------------------------------------------
@@ -114,9 +164,9 @@ def _screening(parent: etree._Element, screening: Screening | None) -> None:
 
 
 def build_message(
-    case: Case, record: Record, message_id: str, now: datetime
+    case: Case, records: list[Record], message_id: str, now: datetime
 ) -> tuple[bytes, dict[str, bytes]]:
-    """The arkivmelding.xml of one journalpost in its saksmappe, and the files it names.
+    """The arkivmelding.xml of a saksmappe with the given journalposter, and the files it names.
 
     This is the one place that puts a registrering's documents in a message: each dokument-
     beskrivelse with a dokumentobjekt per file, the file named after its systemID.
@@ -140,6 +190,19 @@ def build_message(
         _leaf(klasse, "referanseKlassifikasjonssystem", case.classification_system_id)
         _leaf(klasse, "klasseID", case.class_id)
         _leaf(klasse, "tittel", case.class_title)
+    for record in records:
+        _journalpost(mappe, case, record, files)
+    _leaf(mappe, "saksaar", case.case_year)
+    _leaf(mappe, "sakssekvensnummer", case.case_seq)
+    _leaf(mappe, "saksdato", case.case_date)
+    _leaf(mappe, "administrativEnhet", case.administrative_unit)
+    _leaf(mappe, "saksansvarlig", case.responsible)
+    _leaf(mappe, "saksstatus", case.status)
+    count.text = str(len(files))
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8"), files
+
+
+def _journalpost(mappe: etree._Element, case: Case, record: Record, files: dict) -> None:
     post = _sub(mappe, "basisregistrering", "journalpost")
     _leaf(post, "systemID", record.system_id)
     _leaf(post, "opprettetDato", record.created_at)
@@ -200,29 +263,42 @@ def build_message(
         _leaf(element, "avskrevetAv", avskrivning.by)
         _leaf(element, "avskrivningsmaate", avskrivning.method)
         _leaf(element, "referanseAvskrivesAvJournalpost", avskrivning.by_system_id)
-    _leaf(mappe, "saksaar", case.case_year)
-    _leaf(mappe, "sakssekvensnummer", case.case_seq)
-    _leaf(mappe, "saksdato", case.case_date)
-    _leaf(mappe, "administrativEnhet", case.administrative_unit)
-    _leaf(mappe, "saksansvarlig", case.responsible)
-    _leaf(mappe, "saksstatus", case.status)
-    count.text = str(len(files))
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8"), files
 
 
 def _schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMA)))
 
 
-def message_for(delivery: ArchiveDelivery) -> tuple[bytes, dict[str, bytes]]:
-    """Build and validate the arkivmelding of a delivery (DeliveryError if it is invalid)."""
-    entry = db.session.get(JournalEntry, delivery.entry_id)
-    case, record = journalpost(entry)
-    xml, files = build_message(case, record, delivery.message_id, utcnow().astimezone(OSLO))
+def _valid(message_id: str, case: Case, records: list[Record]) -> tuple[str, bytes, dict]:
+    xml, files = build_message(case, records, message_id, utcnow().astimezone(OSLO))
     schema = _schema()
     if not schema.validate(etree.fromstring(xml)):
         raise DeliveryError(f"arkivmelding invalid: {schema.error_log.last_error}")
-    return xml, files
+    return message_id, xml, files
+
+
+def messages_for(delivery: ArchiveDelivery) -> Iterator[tuple[str, bytes, dict[str, bytes]]]:
+    """Build and validate the arkivmelding of a delivery, one at a time: (meldingId, xml, files).
+
+    A closing sends the saksmappe in parts of at most CLOSING_PART journalposter, so that a case
+    of 100,000 innspill never sits in memory as one message; each part's meldingId is derived
+    from the delivery's, the same at every attempt. DeliveryError if a message is invalid.
+    """
+    if delivery.kind != MESSAGE_CASE:
+        entry = db.session.get(JournalEntry, delivery.entry_id)
+        case, records = journalpost(entry, documents=delivery.kind != MESSAGE_AVSKRIVNING)
+        yield _valid(delivery.message_id, case, records)
+        return
+    case, records = closed_case(db.session.get(Consultation, delivery.consultation_id))
+    message_id, number = delivery.message_id, 0
+    part = list(islice(records, CLOSING_PART))
+    while True:
+        yield _valid(message_id, case, part)
+        part = list(islice(records, CLOSING_PART))
+        if not part:
+            return
+        number += 1
+        message_id = str(uuid.uuid5(uuid.UUID(delivery.message_id), str(number)))
 
 
 # Sending -----------------------------------------------------------------------------------
@@ -279,14 +355,31 @@ def _pause(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_PAUSE)
 
 
+def _waiting():
+    """An earlier message of the same consultation is not delivered yet."""
+    earlier = aliased(ArchiveDelivery)
+    return (
+        select(earlier.id)
+        .where(
+            earlier.consultation_id == ArchiveDelivery.consultation_id,
+            earlier.status == DELIVERY_PENDING,
+            earlier.id < ArchiveDelivery.id,
+        )
+        .exists()
+    )
+
+
 def _take(delivery_id: int, now: datetime) -> bool:
-    """Lease a due delivery to this worker; another host's worker gets nothing."""
+    """Lease a due delivery to this worker; another host's worker gets nothing. A message waits
+    while an earlier one of its consultation is not delivered: an update never overtakes the
+    message it updates (nor the case's closing the entries it closes)."""
     taken = db.session.execute(
         update(ArchiveDelivery)
         .where(
             ArchiveDelivery.id == delivery_id,
             ArchiveDelivery.status == DELIVERY_PENDING,
             ArchiveDelivery.next_attempt_at <= now,
+            ~_waiting(),
         )
         .values(next_attempt_at=now + LEASE)
         .execution_options(synchronize_session=False)
@@ -307,8 +400,8 @@ def deliver(delivery_id: int, now: datetime | None = None) -> bool | None:
         url = target_url(consultation)
         if url is None:
             raise DeliveryError("no delivery address is configured (HOERING_ARCHIVE_DELIVERY_URL)")
-        xml, files = message_for(delivery)
-        send(url, delivery.message_id, xml, files)
+        for message_id, xml, files in messages_for(delivery):
+            send(url, message_id, xml, files)
     except DeliveryError as error:
         db.session.rollback()
         delivery = db.session.get(ArchiveDelivery, delivery_id)
@@ -329,6 +422,7 @@ def deliver(delivery_id: int, now: datetime | None = None) -> bool | None:
 
 
 def due_deliveries(now: datetime | None = None) -> list[int]:
+    """The first undelivered message of each consultation, if it is due."""
     now = now or utcnow()
     return list(
         db.session.scalars(
@@ -336,6 +430,7 @@ def due_deliveries(now: datetime | None = None) -> list[int]:
             .where(
                 ArchiveDelivery.status == DELIVERY_PENDING,
                 ArchiveDelivery.next_attempt_at <= now,
+                ~_waiting(),
             )
             .order_by(ArchiveDelivery.id)
         )
@@ -343,12 +438,16 @@ def due_deliveries(now: datetime | None = None) -> list[int]:
 
 
 def deliver_due(now: datetime | None = None) -> tuple[int, int]:
-    """Try every due delivery once: (delivered, failed). The command and the sweep run this."""
+    """Deliver what is due, each consultation's messages in order, trying each at most once:
+    (delivered, failed). The command and the sweep run this."""
     delivered = failed = 0
-    for delivery_id in due_deliveries(now):
-        result = deliver(delivery_id, now)
-        delivered += result is True
-        failed += result is False
+    tried: set[int] = set()
+    while batch := [i for i in due_deliveries(now) if i not in tried]:
+        for delivery_id in batch:
+            tried.add(delivery_id)
+            result = deliver(delivery_id, now)
+            delivered += result is True
+            failed += result is False
     return delivered, failed
 
 
@@ -386,5 +485,4 @@ def deliver_task(delivery_id: int) -> None:
 
 @tasks.periodic(1)
 def sweep_deliveries() -> None:
-    for delivery_id in due_deliveries():
-        deliver_task(delivery_id)
+    deliver_due()

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from hoering.accounts.models import Agency, User
@@ -109,11 +109,11 @@ from hoering.journal.models import (
     JournalEntry,
     JournalRecipient,
 )
+from hoering.journal.models import Avskrivning as Avskrevet
 from hoering.journal.services import (
     OSLO,
     SCREENING_BASIS,
     SCREENING_YEARS,
-    avskrivninger,
     changes_by_entry,
     fold_screening,
     paragraph_title,
@@ -231,6 +231,7 @@ def _record_query(consultation: Consultation):
     other = aliased(Submission)  # the innspill a reply or an agency answer responds to
     answered = func.coalesce(Submission.parent_id, AgencyReply.submission_id)
     replied_entry = aliased(JournalEntry)
+    answering = aliased(JournalEntry)  # the answer that avskrev an innspill
     officer = aliased(User)
     return (
         select(
@@ -269,6 +270,11 @@ def _record_query(consultation: Consultation):
             other.body.label("other_body"),
             other.public_body.label("other_public_body"),
             JournalDocument.text.label("own_text"),
+            Submission.attachment_count,
+            Avskrevet.avskrevet_on,
+            Avskrevet.avskrevet_by,
+            Avskrevet.method.label("avskrivning_method"),
+            answering.system_id.label("avskrevet_by_system_id"),
         )
         .outerjoin(Submission, Submission.id == JournalEntry.submission_id)
         .outerjoin(AgencyReply, AgencyReply.id == JournalEntry.agency_reply_id)
@@ -276,6 +282,8 @@ def _record_query(consultation: Consultation):
         .outerjoin(other, other.id == answered)
         .outerjoin(replied_entry, replied_entry.id == JournalEntry.replies_to_id)
         .outerjoin(JournalDocument, JournalDocument.entry_id == JournalEntry.id)
+        .outerjoin(Avskrevet, Avskrevet.entry_id == JournalEntry.id)
+        .outerjoin(answering, answering.id == Avskrevet.by_entry_id)
         .where(JournalEntry.consultation_id == consultation.id)
         .order_by(JournalEntry.year, JournalEntry.seq)
         .execution_options(yield_per=YIELD_PER)
@@ -286,38 +294,36 @@ class _Records:
     """Builds the journalposter of one consultation; called once per pass over the data."""
 
     def __init__(
-        self, consultation: Consultation, documents: bool, entry_id: int | None = None
+        self, consultation: Consultation, documents: bool, only: list[int] | Select | None = None
     ) -> None:
-        """entry_id: build only that entry's journalpost (for an arkivmelding), with one()."""
+        """only: build just these entries' journalposter (ids or a select of ids), as the
+        arkivmeldinger do; the whole case otherwise."""
         self.consultation = consultation
         self.documents = documents
         self.agency = consultation.agency.name
         self.paragraphs = ParagraphIndex(consultation)
-        self.entry_id = entry_id
+        self.only = only
         entry_ids = (
-            [entry_id]
-            if entry_id is not None
+            only
+            if only is not None
             else select(JournalEntry.id).where(JournalEntry.consultation_id == consultation.id)
         )
-        self.attachments = AttachmentDocuments(consultation, derived_id, SYSTEM_NAME)
+        self.attachments = AttachmentDocuments(derived_id, SYSTEM_NAME)
         self.changes = changes_by_entry(entry_ids)
         self.remarks = _remarks(self.changes)
         self.file_remarks = _file_remarks(self.changes)
-        self.avskrivninger = _avskrivninger(entry_ids)
         self.recipients = _recipients(entry_ids)
         self.letter_documents = _letter_documents(entry_ids)
         self.case_number = f"{consultation.case_year}/{consultation.case_seq}"
         self.default_basis = consultation.agency.name_screening_basis or SCREENING_BASIS
 
     def __call__(self, _case: Case) -> Iterator[Record]:
-        with db.session.execute(_record_query(self.consultation)) as rows:
+        query = _record_query(self.consultation)
+        if self.only is not None:
+            query = query.where(JournalEntry.id.in_(self.only))
+        with db.session.execute(query) as rows:
             for row in rows:
                 yield self.record(row)
-
-    def one(self) -> Record:
-        """The journalpost of the entry given as entry_id."""
-        query = _record_query(self.consultation).where(JournalEntry.id == self.entry_id)
-        return self.record(db.session.execute(query).one())
 
     def _quoted(self, row) -> QuotedSubmission | None:
         """The innspill answered, as the public saw it."""
@@ -413,7 +419,18 @@ class _Records:
             screening=record_screening,
             replies_to_system_id=row.replies_to_system_id,
             remarks=remarks,
-            avskrivninger=self.avskrivninger.get(row.id, ()),
+            avskrivninger=(
+                (
+                    Avskrivning(
+                        row.avskrevet_on,
+                        row.avskrevet_by,
+                        row.avskrivning_method,
+                        row.avskrevet_by_system_id,
+                    ),
+                )
+                if row.avskrivning_method
+                else ()
+            ),
         )
 
     def _documents(
@@ -489,11 +506,13 @@ class _Records:
                 )
             )
         kind = "Høringsuttalelse" if incoming else "Svar på høringsuttalelse"
-        attached = ()
-        if incoming:
-            attached = self.attachments.documents(
+        attached = (
+            self.attachments.documents(
                 row.submission_system_id, screen=screen_file, remarks=self.file_remarks
             )
+            if incoming and row.attachment_count
+            else ()
+        )
         return (
             Document(system_id, title, kind, tuple(files), remarks=remarks, screening=screening),
             *attached,
@@ -509,7 +528,7 @@ class _Records:
             for document in self.attachments.agency_document(attachment_id)
         ]
         has_letter = bool(attachment_ids) and (
-            self.attachments.by_id[attachment_ids[0]].kind == HORINGSBREV
+            db.session.get(Attachment, attachment_ids[0]).kind == HORINGSBREV
         )
         version = db.session.get(DraftVersion, row.version_id)
         draft = _draft_document(
@@ -543,24 +562,6 @@ def _letter_documents(entry_ids) -> dict[int, list[int]]:
     ):
         found.setdefault(entry_id, []).append(attachment_id)
     return found
-
-
-def _avskrivninger(entry_ids) -> dict[int, tuple[Avskrivning, ...]]:
-    """The avskrivning of each avskrevet incoming entry, with the answer's systemID."""
-    found = avskrivninger(entry_ids)
-    answers = dict(
-        db.session.execute(
-            select(JournalEntry.id, JournalEntry.system_id).where(
-                JournalEntry.id.in_([a.by_entry_id for a in found.values() if a.by_entry_id])
-            )
-        ).all()
-    )
-    return {
-        entry_id: (
-            Avskrivning(a.avskrevet_on, a.avskrevet_by, a.method, answers.get(a.by_entry_id)),
-        )
-        for entry_id, a in found.items()
-    }
 
 
 def _years_later(day: date, years: int) -> date:
@@ -742,9 +743,27 @@ def _agency_parts(agency: Agency, period_end: date, consultations: list[Consulta
     }
 
 
-def journalpost(entry: JournalEntry) -> tuple[Case, Record]:
-    """One journal entry as the saksmappe and journalpost an arkivmelding carries."""
-    return _case(entry.consultation), _Records(entry.consultation, True, entry.id).one()
+def journalpost(entry: JournalEntry, *, documents: bool = True) -> tuple[Case, list[Record]]:
+    """One journal entry as the saksmappe and journalpost an arkivmelding carries, as they stand
+    now (its screening, merknader and avskrivning included)."""
+    case = _case(entry.consultation)
+    return case, list(_Records(entry.consultation, documents, [entry.id])(case))
+
+
+def closed_case(consultation: Consultation) -> tuple[Case, Iterator[Record]]:
+    """The saksmappe as it stands (saksstatus, avsluttetDato) with the journalposter its closing
+    avskrev (those no answer had avskrevet), read as they are used and without their documents:
+    what tells the agency's archive the case is closed."""
+    case = _case(consultation)
+    avskrevet = (
+        select(Avskrevet.entry_id)
+        .join(JournalEntry, JournalEntry.id == Avskrevet.entry_id)
+        .where(
+            JournalEntry.consultation_id == consultation.id,
+            Avskrevet.by_entry_id.is_(None),
+        )
+    )
+    return case, _Records(consultation, False, avskrevet)(case)
 
 
 def build_extraction(

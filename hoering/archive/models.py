@@ -40,17 +40,29 @@ class PreparedExport(PreparedMixin, db.Model):
 DELIVERY_PENDING = "pending"
 DELIVERY_SENT = "sent"
 
+# What an arkivmelding carries (ArchiveDelivery.kind).
+MESSAGE_JOURNALPOST = "journalpost"  # a new journal entry with its documents
+MESSAGE_CHANGE = "change"  # the entry again after a change record, its documents made anew
+MESSAGE_AVSKRIVNING = "avskrivning"  # the entry again after its avskrivning, no documents
+MESSAGE_CASE = "case"  # the saksmappe closed, with the journalposter avskrevet at closing
+MESSAGE_KINDS = (MESSAGE_JOURNALPOST, MESSAGE_CHANGE, MESSAGE_AVSKRIVNING, MESSAGE_CASE)
+
 
 class ArchiveDelivery(db.Model):
-    """One arkivmelding in the outbox to the agency's own sak/arkiv system: a journal entry and
-    its documents. Made in the entry's transaction; pending until delivered, retried with a
-    growing pause, never dropped. next_attempt_at doubles as the lease of the worker sending it.
+    """One arkivmelding in the outbox to the agency's own sak/arkiv system: a new journal entry
+    and its documents, a later change to one (entry_id set), or the closing of the case (no
+    entry). Made in the transaction of what it reports; pending until delivered, retried with a
+    growing pause, never dropped, and sent only after every earlier message of its consultation.
+    next_attempt_at doubles as the lease of the worker sending it.
     """
 
     __tablename__ = "archive_deliveries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), unique=True)
+    kind: Mapped[str] = mapped_column(
+        String(12), default=MESSAGE_JOURNALPOST, server_default=MESSAGE_JOURNALPOST
+    )
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"), index=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
     message_id: Mapped[str] = mapped_column(String(36), unique=True)
     status: Mapped[str] = mapped_column(String(10), default=DELIVERY_PENDING, index=True)
@@ -61,4 +73,4 @@ class ArchiveDelivery(db.Model):
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
-        return f"<ArchiveDelivery {self.id} {self.status}>"
+        return f"<ArchiveDelivery {self.id} {self.kind} {self.status}>"

@@ -242,12 +242,18 @@ class _PackageWriter:
 
     # Tar members -------------------------------------------------------------------------
 
+    def _add(self, info: tarfile.TarInfo, content) -> None:
+        self.tar.addfile(info, content)
+        # TarFile keeps every member it wrote in a list, which only reading needs: with a file
+        # per document that list would grow with the size of the uttrekk.
+        self.tar.members.clear()
+
     def _add_bytes(self, name: str, data: bytes) -> None:
         info = tarfile.TarInfo(f"{self.top}/{name}")
         info.size = len(data)
         info.mtime = self.mtime
         info.mode = 0o644
-        self.tar.addfile(info, io.BytesIO(data))
+        self._add(info, io.BytesIO(data))
 
     def _add_file(self, name: str, path: Path) -> None:
         digest = hashlib.sha256()
@@ -261,7 +267,7 @@ class _PackageWriter:
         info.uid = info.gid = 0
         info.uname = info.gname = ""
         with path.open("rb") as handle:
-            self.tar.addfile(info, handle)
+            self._add(info, handle)
 
     def _xml_file(self, name: str) -> Path:
         return self.work_dir / name

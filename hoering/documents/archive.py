@@ -65,26 +65,15 @@ def production_format(data: bytes, media_type: str) -> tuple[str, str]:
 
 
 class AttachmentDocuments:
-    """The Vedlegg of each innspill of one consultation, by the innspill's systemID.
+    """The Vedlegg of an innspill, by the innspill's systemID, and the agency's own documents.
 
-    What files there are is read once; each file's bytes only when its journalpost is written.
+    Read when their journalpost is written (one query per innspill that has files), so an
+    export's memory does not grow with the number of files.
     """
 
-    def __init__(self, consultation, derive: Callable[[str, str], str], system_name: str):
+    def __init__(self, derive: Callable[[str, str], str], system_name: str):
         self.derive = derive
         self.system_name = system_name
-        rows = db.session.execute(
-            select(Attachment, Submission.system_id)
-            .outerjoin(Submission, Submission.id == Attachment.submission_id)
-            .where(Attachment.consultation_id == consultation.id)
-            .order_by(Attachment.id)
-        )
-        self.by_submission: dict[str, list[Attachment]] = {}
-        self.by_id: dict[int, Attachment] = {}
-        for attachment, submission_system_id in rows:
-            self.by_id[attachment.id] = attachment
-            if submission_system_id is not None:
-                self.by_submission.setdefault(submission_system_id, []).append(attachment)
 
     def documents(
         self,
@@ -95,7 +84,12 @@ class AttachmentDocuments:
     ) -> tuple[Document, ...]:
         """The innspill's files; screen(M503 value) makes the skjerming of a moderated one,
         remarks are the moderators' steps on each file (by attachment id)."""
-        attachments = self.by_submission.get(submission_system_id or "", [])
+        attachments = db.session.scalars(
+            select(Attachment)
+            .join(Submission, Submission.id == Attachment.submission_id)
+            .where(Submission.system_id == submission_system_id)
+            .order_by(Attachment.id)
+        )
         documents = []
         for attachment in attachments:
             document = self._document(attachment)
@@ -121,9 +115,10 @@ class AttachmentDocuments:
 
     def agency_document(self, attachment_id: int) -> tuple[Document, ...]:
         """The agency's own document (høringsbrev, høringsnotat) as its journalpost's main one."""
-        document = self._document(self.by_id[attachment_id])
-        kind = KIND_NAMES.get(self.by_id[attachment_id].kind, "Dokument")
-        return (replace(document, kind=kind, title=self.by_id[attachment_id].title, role=MAIN),)
+        attachment = db.session.get(Attachment, attachment_id)
+        document = self._document(attachment)
+        kind = KIND_NAMES.get(attachment.kind, "Dokument")
+        return (replace(document, kind=kind, title=attachment.title, role=MAIN),)
 
     def _document(self, attachment: Attachment) -> Document:
         original = blob_data(attachment.sha256)

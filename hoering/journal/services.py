@@ -82,6 +82,10 @@ _signals = Namespace()
 # Sent in the transaction of every new journal entry: the archive's delivery outbox listens (a
 # higher layer; the journal never imports it).
 entry_journaled = _signals.signal("journal-entry")
+# Sent in the transaction of a later change to an entry: a change record (moderation outcome,
+# skjerming) or its avskrivning by an answer. Closing avskriver many entries at once and is
+# announced by consultation_closed instead.
+entry_changed = _signals.signal("journal-entry-changed")
 
 
 class CaseClosedError(ConflictError):
@@ -379,14 +383,6 @@ def avskrivning_for(entry_id: int) -> Avskrivning | None:
     return db.session.scalar(select(Avskrivning).where(Avskrivning.entry_id == entry_id))
 
 
-def avskrivninger(entry_ids: list[int] | Select) -> dict[int, Avskrivning]:
-    """The avskrivning of each given incoming entry that has one."""
-    return {
-        a.entry_id: a
-        for a in db.session.scalars(select(Avskrivning).where(Avskrivning.entry_id.in_(entry_ids)))
-    }
-
-
 def avskriv(
     entry: JournalEntry,
     method: str,
@@ -409,6 +405,7 @@ def avskriv(
     )
     db.session.add(avskrivning)
     db.session.flush()
+    entry_changed.send(entry, avskrivning=True)
     return avskrivning
 
 
@@ -704,6 +701,7 @@ def record_change(
     db.session.add(change)
     _move_head(change.agency_id, change.year, change.hash, changes=True)
     db.session.flush()
+    entry_changed.send(entry, avskrivning=False)
     log.info("journal entry %s: %s changed (change %s)", entry.id, field, change.change_number)
     return change
 

@@ -12,12 +12,22 @@ import pytest
 from lxml import etree
 from sqlalchemy import func, select
 
-from hoering.accounts.models import ROLE_CASE_OFFICER
+from hoering.accounts.models import ROLE_CASE_OFFICER, ROLE_MODERATOR
 from hoering.archive import delivery
 from hoering.archive.models import ArchiveDelivery
+from hoering.consultations import services as consultations
 from hoering.db import utcnow
 from hoering.extensions import db
+from hoering.journal import services as journal
 from hoering.journal.models import JournalEntry
+from hoering.moderation import services as moderation
+from hoering.moderation.models import (
+    ACTION_APPROVE,
+    ACTION_HIDE,
+    ACTION_REDACT,
+    REASON_HARASSMENT,
+    REASON_SPAM,
+)
 from hoering.submissions import services as submissions
 from tests.conftest import login, post_form
 from tests.factories import make_closed_consultation, make_consultation, make_submission, make_user
@@ -68,14 +78,154 @@ def test_every_journal_entry_is_delivered_as_a_valid_arkivmelding(outbox):
 def test_every_kind_of_entry_validates(outbox):
     closed = make_closed_consultation()
     db.session.commit()
-    for row in db.session.scalars(select(ArchiveDelivery)):
-        xml, files = delivery.message_for(row)
+    rows = db.session.scalars(select(ArchiveDelivery).order_by(ArchiveDelivery.id)).all()
+    for row in rows:
+        [(message_id, xml, files)] = delivery.messages_for(row)
+        assert message_id == row.message_id
         assert SCHEMA.validate(etree.fromstring(xml)), SCHEMA.error_log
-        assert files
-    assert db.session.scalar(select(func.count(ArchiveDelivery.id))) == db.session.scalar(
-        select(func.count(JournalEntry.id))
+        assert bool(files) == (row.kind == "journalpost")
+    # Made in one transaction: each entry's message carries its moderation and avskrivning, so
+    # the only update is the closing, last.
+    assert [row.kind for row in rows[:-1]] == ["journalpost"] * (len(rows) - 1)
+    assert len(rows) - 1 == db.session.scalar(select(func.count(JournalEntry.id)))
+    assert rows[-1].kind == "case" and rows[-1].entry_id is None
+    assert rows[-1].consultation_id == closed["consultation"].id
+
+
+def _messages(outbox, consultation) -> list[etree._ElementTree]:
+    """The delivered arkivmeldinger of a consultation, in the order they were delivered."""
+    rows = db.session.scalars(
+        select(ArchiveDelivery)
+        .where(ArchiveDelivery.consultation_id == consultation.id)
+        .order_by(ArchiveDelivery.delivered_at, ArchiveDelivery.id)
+    ).all()
+    assert all(row.status == "sent" for row in rows)
+    found = []
+    for row in rows:
+        xml = etree.parse(
+            str(outbox / consultation.agency.slug / row.message_id / "arkivmelding.xml")
+        )
+        assert SCHEMA.validate(xml), SCHEMA.error_log
+        found.append((row.kind, xml))
+    return found
+
+
+def _post(xml, system_id):
+    for post in xml.iter(f"{AM}basisregistrering"):
+        if post.findtext(f"{AM}systemID") == system_id:
+            return post
+    return None
+
+
+def test_moderation_outcomes_reach_the_archive_as_updates_of_the_journalpost(outbox):
+    consultation = make_consultation()
+    moderator = make_user(roles=[ROLE_MODERATOR], agency=consultation.agency)
+    innspill = make_submission(consultation, body="Naboen min Per Hansen er uenig.")
+    db.session.commit()
+    entry = journal.entry_for_submission(innspill.id)
+
+    def decide(action, **extra):
+        decision = moderation.Decision(action, innspill.moderation_version, **extra)
+        moderation.moderate(innspill, decision, by=moderator)
+        db.session.commit()
+
+    decide(ACTION_HIDE, category=REASON_HARASSMENT, reason="Personangrep")
+    decide(ACTION_APPROVE)
+    decide(ACTION_REDACT, spans=[(11, 20)], reason="Navn på tredjeperson")
+
+    letter, *messages = _messages(outbox, consultation)  # the høringsbrev's comes first
+    assert [kind for kind, _ in messages] == ["journalpost", "change", "change", "change"]
+    posts = [_post(xml, entry.system_id) for _, xml in messages]
+    assert all(post is not None for post in posts)  # the same registrering, by its systemID
+    hidden, shown, redacted = posts[1:]
+    assert "skjult" in " ".join(t.text for t in hidden.iter(f"{AM}merknadstekst")).lower()
+    assert len(list(shown.iter(f"{AM}merknad"))) == 2  # hidden, then published again
+    screening = redacted.find(f"{AM}dokumentbeskrivelse/{AM}skjerming")
+    assert screening is not None and screening.findtext(f"{AM}skjermingDokument")
+    # The documents come again as they now read: the redacted variant beside the original.
+    variants = [v.text for v in redacted.iter(f"{AM}variantformat")]
+    assert len(variants) == 2
+    folder = outbox / consultation.agency.slug
+    for _, xml in messages[1:]:
+        for name in xml.iter(f"{AM}referanseDokumentfil"):
+            assert (folder / xml.findtext(f"{AM}meldingId") / name.text).exists()
+
+
+def test_an_answer_and_the_closing_avskriver_in_the_archive_too(outbox, monkeypatch):
+    consultation = make_consultation()
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
+    answered = make_submission(consultation)
+    left = make_submission(consultation)
+    also_left = make_submission(consultation)
+    db.session.commit()
+    monkeypatch.setattr(delivery, "CLOSING_PART", 1)
+    answer = submissions.reply_as_agency(answered, "Takk for innspillet.", by=officer)
+    db.session.commit()
+    consultations.close_consultation(consultation, by=officer)
+    db.session.commit()
+
+    letter, *messages = _messages(outbox, consultation)  # the høringsbrev's comes first
+    kinds = [kind for kind, _ in messages]
+    assert kinds == ["journalpost"] * 4 + ["avskrivning", "case"]
+    answered_entry = journal.entry_for_submission(answered.id)
+    answer_entry = db.session.scalar(
+        select(JournalEntry).where(JournalEntry.agency_reply_id == answer.id)
     )
-    assert closed
+    # The answer's journalpost comes first, then the innspill avskrevet by it (no files again).
+    assert _post(messages[3][1], answer_entry.system_id) is not None
+    avskrevet = _post(messages[4][1], answered_entry.system_id)
+    assert messages[4][1].findtext(f"{AM}antallFiler") == "0"
+    assert avskrevet.findtext(f"{AM}avskrivning/{AM}avskrivningsmaate") == "Besvart med brev"
+    assert (
+        avskrevet.findtext(f"{AM}avskrivning/{AM}referanseAvskrivesAvJournalpost")
+        == answer_entry.system_id
+    )
+    # The closing: the saksmappe closed, with the innspill its closing avskrev and no other.
+    # In parts (of one journalpost here), each a message of its own beside the delivery's.
+    closing = messages[5][1]
+    ids = [closing.findtext(f"{AM}meldingId")]
+    parts = [closing]
+    for folder in sorted((outbox / consultation.agency.slug).iterdir()):
+        xml = etree.parse(str(folder / "arkivmelding.xml"))
+        if folder.name not in ids and xml.findtext(f".//{AM}saksstatus") == "Avsluttet":
+            assert SCHEMA.validate(xml), SCHEMA.error_log
+            parts.append(xml)
+    assert len(parts) == 2
+    posts = [post for part in parts for post in part.iter(f"{AM}basisregistrering")]
+    assert sorted(p.findtext(f"{AM}systemID") for p in posts) == sorted(
+        journal.entry_for_submission(s.id).system_id for s in (left, also_left)
+    )
+    for part in parts:
+        assert part.findtext(f".//{AM}mappe/{AM}avsluttetDato")
+    for post in posts:
+        assert post.findtext(f"{AM}avskrivning/{AM}avskrivningsmaate") == "Tatt til orientering"
+
+
+def test_an_update_waits_for_the_message_it_updates(app, outbox):
+    consultation = make_consultation()
+    moderator = make_user(roles=[ROLE_MODERATOR], agency=consultation.agency)
+    working = app.config["ARCHIVE_DELIVERY_URL"]
+    app.config["ARCHIVE_DELIVERY_URL"] = "ftp://nowhere"  # the archive cannot be reached
+    innspill = make_submission(consultation)
+    db.session.commit()
+    first = db.session.scalar(select(ArchiveDelivery))
+    assert first.status == "pending" and first.attempts == 1
+    app.config["ARCHIVE_DELIVERY_URL"] = working
+    decision = moderation.Decision(
+        ACTION_HIDE, innspill.moderation_version, category=REASON_SPAM, reason="Spam"
+    )
+    moderation.moderate(innspill, decision, by=moderator)
+    db.session.commit()
+    update = db.session.scalar(select(ArchiveDelivery).where(ArchiveDelivery.kind == "change"))
+    # Due, and the archive answers, but the journalpost it changes is not there yet.
+    assert (update.status, update.attempts) == ("pending", 0)
+    assert delivery.deliver(update.id) is None
+    later = utcnow() + timedelta(hours=1)
+    # The høringsbrev's, the innspill's, then the update.
+    assert delivery.deliver_due(now=later) == (3, 0)
+    db.session.refresh(first)
+    db.session.refresh(update)
+    assert first.delivered_at <= update.delivered_at
 
 
 def test_a_failed_delivery_is_retried_shown_and_never_lost(app, client, monkeypatch):
@@ -111,6 +261,7 @@ def test_a_failed_delivery_is_retried_shown_and_never_lost(app, client, monkeypa
         login(client, officer)
         page = client.get(f"/admin/hoeringer/{consultation.slug}/arkivuttrekk")
         assert "Leveransen feiler og prøves igjen" in page.get_data(as_text=True)
+        assert "0 sendt, 2 venter" in page.get_data(as_text=True)  # the høringsbrev, the innspill
         assert "answered 503" in page.get_data(as_text=True)
 
         answer["status"] = 200
