@@ -32,7 +32,7 @@ from hoering.accounts.models import (
     User,
     UserRole,
 )
-from hoering.db import utcnow, write_unless_busy
+from hoering.db import begin_reading, utcnow, write_unless_busy
 from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
 from hoering.identifiers import is_valid_organisation_number, normalize_organisation_number
@@ -158,18 +158,33 @@ def create_user(
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user whose password this is, or None; same cost whether or not the email exists."""
+    """The user whose password this is, or None; same cost whether or not the email exists.
+
+    The hash is checked in a transaction that only reads, ended before returning: on SQLite no
+    write lock is held while argon2 works, so a rush of sign-ins never makes writers queue. The
+    caller writes the sign-in (and a rehash) afterwards, in a transaction of its own.
+    """
+    begin_reading()
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     hasher = _hasher()
     try:
         hasher.verify(user.password_hash if user else _dummy_hash(hasher), password)
     except (VerificationError, InvalidHashError):
         log.info("failed sign-in for %s", f"user {user.id}" if user else "unknown email")
+        db.session.commit()
         return None
     if user is None or not user.is_enabled:
+        db.session.commit()
         return None
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
+    checked = user.password_hash
+    rehashed = hasher.hash(password) if hasher.check_needs_rehash(checked) else None
+    db.session.commit()
+    # Read again, now in the writing transaction: a password changed or an account blocked
+    # while the hash was being checked wins.
+    if user.password_hash != checked or not user.is_enabled:
+        return None
+    if rehashed is not None:
+        user.password_hash = rehashed
     return user
 
 
