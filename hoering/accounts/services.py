@@ -14,12 +14,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import joinedload
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from hoering import text
+from hoering import tasks, text
 from hoering.accounts.models import (
     AGENCY_ROLES,
     ORG_KINDS,
@@ -218,7 +218,7 @@ def end_session(token: str) -> None:
     db.session.execute(
         update(LoginSession)
         .where(LoginSession.token_hash == _token_hash(token), LoginSession.ended_at.is_(None))
-        .values(ended_at=utcnow())
+        .values(ended_at=utcnow(), id_token_sealed=None)
     )
 
 
@@ -228,7 +228,25 @@ def end_sessions(user: User, *, except_session: LoginSession | None = None) -> N
     )
     if except_session is not None:
         query = query.where(LoginSession.id != except_session.id)
-    db.session.execute(query.values(ended_at=utcnow()))
+    db.session.execute(query.values(ended_at=utcnow(), id_token_sealed=None))
+
+
+@tasks.periodic(60)
+def forget_expired_id_tokens() -> None:
+    """A sign-in that idled out or grew too old ends without a sign-out: its sealed ID token
+    (kept only for the sign-out at ID-porten) is emptied within the hour."""
+    now = utcnow()
+    idle = now - timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    oldest = now - timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    db.session.execute(
+        update(LoginSession)
+        .where(
+            LoginSession.id_token_sealed.is_not(None),
+            or_(LoginSession.last_seen_at < idle, LoginSession.created_at < oldest),
+        )
+        .values(id_token_sealed=None)
+    )
+    db.session.commit()
 
 
 # One query for the sign-in, its person, their roles and organisations; built once, as every
