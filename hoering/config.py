@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from hoering import ratelimit
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("HOERING_INSTANCE_DIR", PROJECT_ROOT / "instance"))
 
@@ -64,7 +66,7 @@ def load_config() -> dict:
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": redis_url,
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STORAGE_URI": redis_url or ratelimit.STORAGE_URI,
         "PROXY_HOPS": int(os.environ.get("HOERING_PROXY_HOPS", "0")),
         "SESSION_COOKIE_SECURE": _env_bool("HOERING_SECURE_COOKIES", production),
         "REMEMBER_COOKIE_SECURE": _env_bool("HOERING_SECURE_COOKIES", production),
@@ -166,5 +168,5 @@ DEFAULTS: dict = {
     "CONVERSION_MAX_ATTEMPTS": 3,
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STRATEGY": "moving-window",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_STORAGE_URI": ratelimit.STORAGE_URI,
 }

@@ -118,6 +118,22 @@ def write_unless_busy(statement: Executable) -> bool:
     return True
 
 
+# An execution option: the transaction it begins only reads (on SQLite a deferred BEGIN).
+READ_ONLY_OPTION = "hoering_read_only"
+
+
+def begin_reading() -> None:
+    """End what the request began, and begin a transaction that only reads.
+
+    For slow work before a write (checking a password hash): on SQLite the write lock is taken
+    only by the next transaction, so writers in other workers never queue behind the slow part.
+    Whatever is written must come after the caller ends this transaction (commit), never in it:
+    on SQLite a read turned write fails at once if another worker committed since.
+    """
+    db.session.commit()
+    db.session.connection(execution_options={READ_ONLY_OPTION: True})
+
+
 def escape_like(value: str) -> str:
     """Text to search for with LIKE/ILIKE (escape="\\"): its % and _ match only themselves."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -179,9 +195,12 @@ def _sqlite_begin(connection):
     A transaction that read first and writes later fails at once with "database is locked" when
     another worker committed in between (its snapshot is stale; the busy timeout cannot help).
     Taking the lock up front makes writers queue on busy_timeout instead. Pages that only read
-    keep a deferred BEGIN, so readers never wait for writers (WAL).
+    keep a deferred BEGIN, so readers never wait for writers (WAL), and so does the read-only
+    step of a writer (`begin_reading`).
     """
     if connection.dialect.name != "sqlite":
         return
-    read_only = has_request_context() and request.method in READ_ONLY_METHODS
+    read_only = connection.get_execution_options().get(READ_ONLY_OPTION) or (
+        has_request_context() and request.method in READ_ONLY_METHODS
+    )
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

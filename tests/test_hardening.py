@@ -4,6 +4,8 @@ text that shows nothing, an unknown speaker, and the session cookie's __Host- pr
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,7 +14,8 @@ from hoering import create_app
 from hoering.accounts.models import Organisation, User
 from hoering.accounts.services import get_or_create_organisation
 from hoering.errors import BadInputError
-from hoering.extensions import db
+from hoering.extensions import db, limiter
+from hoering.ratelimit import SweptMemoryStorage
 from hoering.submissions.models import Submission
 from tests.conftest import csrf_from, post_form
 from tests.factories import make_consultation, make_organisation, make_user
@@ -122,3 +125,32 @@ def test_the_session_cookie_has_the_host_prefix_under_https(app_config):
     assert "Secure" in cookie and "Path=/" in cookie and "Domain=" not in cookie
     plain = create_app(app_config).test_client().get("/logg-inn")
     assert plain.headers["Set-Cookie"].startswith("session=")
+
+
+def _threads_made_so_far() -> int:
+    """How many threads this process has made (each unnamed one is numbered "Thread-N")."""
+    return int(threading.Thread().name.removeprefix("Thread-"))
+
+
+def test_rate_limited_requests_start_no_thread_each(client):
+    """Without Redis the limits live in memory, swept on the request's own thread."""
+    assert isinstance(limiter.storage, SweptMemoryStorage)
+    form = {"csrf_token": csrf_from(client.get("/logg-inn").get_data(as_text=True))}
+    running, made = threading.active_count(), _threads_made_so_far()
+    for n in range(20):
+        form.update(email=f"nobody{n}@example.no", password="not the password 1")
+        response = client.post("/logg-inn", data=form)
+        assert response.status_code == 400
+        assert "X-RateLimit-Remaining" in response.headers  # counted by the limiter
+        assert threading.active_count() == running
+    assert _threads_made_so_far() == made + 1  # the counter's own probe
+
+
+def test_expired_rate_limit_hits_are_swept(app, monkeypatch):
+    storage = limiter.storage
+    storage.incr("hoering:test:old", 0.05)
+    time.sleep(0.1)
+    monkeypatch.setattr(SweptMemoryStorage, "SWEEP_SECONDS", 0.0)
+    storage.incr("hoering:test:new", 60)  # a later hit sweeps what has expired
+    assert storage.get("hoering:test:new") == 1
+    assert "hoering:test:old" not in storage.expirations

@@ -238,6 +238,9 @@ class LoginSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # After a sign-in with ID-porten: its ID token, encrypted (`oidc.seal`), for the sign-out's
+    # id_token_hint; emptied when the sign-in ends.
+    id_token_sealed: Mapped[str | None] = mapped_column(Text)
     # When this sign-in last proved a second factor (a TOTP or recovery code); None until then.
     second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

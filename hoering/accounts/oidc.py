@@ -4,11 +4,13 @@ Authorization code flow with PKCE (S256), `state` and `nonce`; the provider's en
 come from its discovery document. The ID token's signature, issuer, audience, expiry, nonce
 and level of assurance (`acr`) are checked here. The person's national identity number (`pid`)
 is personal data the service does not need (personopplysningsloven § 12): only a keyed hash of
-it is kept, to recognise the person next time, and nothing of the ID token is logged.
+it is kept, to recognise the person next time, and nothing of the ID token is logged. The ID
+token itself is kept only encrypted (`seal`), for the sign-out's id_token_hint.
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import hmac
@@ -24,6 +26,7 @@ import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from joserfc import jwt
@@ -100,10 +103,12 @@ class Pending:
 
 @dataclass(frozen=True)
 class Identity:
-    """Who signed in: the keyed hash of their `pid`, never the number, and the level used."""
+    """Who signed in: the keyed hash of their `pid`, never the number, the level used, and the
+    ID token sealed (`seal`) for the sign-out's id_token_hint."""
 
     pid_hash: str
     acr: str
+    sealed_id_token: str
 
     @property
     def counts_as_two_factors(self) -> bool:
@@ -227,7 +232,9 @@ def finish(pending: Pending | None, args: dict[str, str], redirect_uri: str) -> 
     if not isinstance(id_token, str):
         raise TokenError()
     claims = validate_id_token(id_token, nonce=pending.nonce)
-    identity = Identity(pid_hash=pid_hash(claims["pid"]), acr=claims["acr"])
+    identity = Identity(
+        pid_hash=pid_hash(claims["pid"]), acr=claims["acr"], sealed_id_token=seal(id_token)
+    )
     required = LEVELS.index(current_app.config["OIDC_ACR_VALUES"].split()[0])
     if identity.acr not in LEVELS or LEVELS.index(identity.acr) < required:
         log.info("ID-porten sign-in refused: level %s is too low", identity.acr)
@@ -295,15 +302,41 @@ def find_user(identity: Identity) -> User | None:
     return db.session.scalar(select(User).where(User.pid_hash == identity.pid_hash))
 
 
-def logout_url(post_logout_redirect_uri: str) -> str | None:
-    """RP-initiated logout at the provider, if it offers it."""
+def _sealer() -> Fernet:
+    key = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), b"idporten-id-token", hashlib.sha256
+    ).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(id_token: str) -> str:
+    """The ID token encrypted (Fernet, a key derived from the secret key): it carries `pid`, so
+    the database (and a pending sign-up's cookie) holds it only in this form."""
+    return _sealer().encrypt(id_token.encode()).decode()
+
+
+def unseal(sealed: str | None) -> str | None:
+    """The ID token back, or None (none kept, or sealed under another secret key)."""
+    if not sealed:
+        return None
+    try:
+        return _sealer().decrypt(sealed.encode()).decode()
+    except InvalidToken:
+        return None
+
+
+def logout_url(post_logout_redirect_uri: str, id_token: str | None) -> str | None:
+    """RP-initiated logout at the provider, if it offers it (OpenID Connect RP-Initiated Logout
+    1.0): the ID token of the sign-in as `id_token_hint` tells the provider whose single sign-on
+    to end, and lets it send the person back without asking."""
     endpoint = metadata().get("end_session_endpoint")
     if not endpoint:
         return None
-    query = urlencode(
-        {
-            "client_id": current_app.config["OIDC_CLIENT_ID"],
-            "post_logout_redirect_uri": post_logout_redirect_uri,
-        }
-    )
-    return f"{endpoint}?{query}"
+    params = {
+        "client_id": current_app.config["OIDC_CLIENT_ID"],
+        "post_logout_redirect_uri": post_logout_redirect_uri,
+        "state": secrets.token_urlsafe(16),
+    }
+    if id_token:
+        params["id_token_hint"] = id_token
+    return f"{endpoint}?{urlencode(params)}"

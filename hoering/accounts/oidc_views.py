@@ -81,13 +81,19 @@ def callback():
         session[SIGN_UP_KEY] = {
             "pid_hash": identity.pid_hash,
             "acr": identity.acr,
+            # Sealed: the cookie session can be read by its holder, and the token carries `pid`.
+            "id_token": identity.sealed_id_token,
             "at": int(time.time()),
             "next": next_url,
         }
         return redirect(url_for("idporten.sign_up"))
     if not user.is_enabled:
         return _failed(oidc.SignInError())
-    sign_in(user, second_factor=identity.counts_as_two_factors, via_idporten=True)
+    sign_in(
+        user,
+        second_factor=identity.counts_as_two_factors,
+        sealed_id_token=identity.sealed_id_token,
+    )
     log.info("user %s signed in with ID-porten", user.id)
     return redirect(next_url)
 
@@ -115,7 +121,7 @@ def sign_up():
         else:
             session.pop(SIGN_UP_KEY, None)
             acr_two_factor = pending.get("acr") in oidc.TWO_FACTOR_LEVELS
-            sign_in(user, second_factor=acr_two_factor, via_idporten=True)
+            sign_in(user, second_factor=acr_two_factor, sealed_id_token=pending.get("id_token"))
             flash(_("Velkommen! Du er registrert og logget inn med ID-porten."), "success")
             return redirect(pending.get("next") or url_for("consultations.index"))
     status = 400 if form.errors else 200

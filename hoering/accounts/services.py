@@ -14,12 +14,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import joinedload
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from hoering import text
+from hoering import tasks, text
 from hoering.accounts.models import (
     AGENCY_ROLES,
     ORG_KINDS,
@@ -32,7 +32,7 @@ from hoering.accounts.models import (
     User,
     UserRole,
 )
-from hoering.db import utcnow, write_unless_busy
+from hoering.db import begin_reading, utcnow, write_unless_busy
 from hoering.errors import BadInputError, ConflictError, NotFoundError
 from hoering.extensions import db
 from hoering.identifiers import is_valid_organisation_number, normalize_organisation_number
@@ -158,18 +158,33 @@ def create_user(
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user whose password this is, or None; same cost whether or not the email exists."""
+    """The user whose password this is, or None; same cost whether or not the email exists.
+
+    The hash is checked in a transaction that only reads, ended before returning: on SQLite no
+    write lock is held while argon2 works, so a rush of sign-ins never makes writers queue. The
+    caller writes the sign-in (and a rehash) afterwards, in a transaction of its own.
+    """
+    begin_reading()
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     hasher = _hasher()
     try:
         hasher.verify(user.password_hash if user else _dummy_hash(hasher), password)
     except (VerificationError, InvalidHashError):
         log.info("failed sign-in for %s", f"user {user.id}" if user else "unknown email")
+        db.session.commit()
         return None
     if user is None or not user.is_enabled:
+        db.session.commit()
         return None
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
+    checked = user.password_hash
+    rehashed = hasher.hash(password) if hasher.check_needs_rehash(checked) else None
+    db.session.commit()
+    # Read again, now in the writing transaction: a password changed or an account blocked
+    # while the hash was being checked wins.
+    if user.password_hash != checked or not user.is_enabled:
+        return None
+    if rehashed is not None:
+        user.password_hash = rehashed
     return user
 
 
@@ -203,7 +218,7 @@ def end_session(token: str) -> None:
     db.session.execute(
         update(LoginSession)
         .where(LoginSession.token_hash == _token_hash(token), LoginSession.ended_at.is_(None))
-        .values(ended_at=utcnow())
+        .values(ended_at=utcnow(), id_token_sealed=None)
     )
 
 
@@ -213,7 +228,25 @@ def end_sessions(user: User, *, except_session: LoginSession | None = None) -> N
     )
     if except_session is not None:
         query = query.where(LoginSession.id != except_session.id)
-    db.session.execute(query.values(ended_at=utcnow()))
+    db.session.execute(query.values(ended_at=utcnow(), id_token_sealed=None))
+
+
+@tasks.periodic(60)
+def forget_expired_id_tokens() -> None:
+    """A sign-in that idled out or grew too old ends without a sign-out: its sealed ID token
+    (kept only for the sign-out at ID-porten) is emptied within the hour."""
+    now = utcnow()
+    idle = now - timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    oldest = now - timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    db.session.execute(
+        update(LoginSession)
+        .where(
+            LoginSession.id_token_sealed.is_not(None),
+            or_(LoginSession.last_seen_at < idle, LoginSession.created_at < oldest),
+        )
+        .values(id_token_sealed=None)
+    )
+    db.session.commit()
 
 
 # One query for the sign-in, its person, their roles and organisations; built once, as every

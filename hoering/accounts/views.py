@@ -52,16 +52,18 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def sign_in(user, *, second_factor: bool = False, via_idporten: bool = False) -> None:
-    """Start a sign-in; `second_factor` when it already proved two (ID-porten substantial/high)."""
+def sign_in(user, *, second_factor: bool = False, sealed_id_token: str | None = None) -> None:
+    """Start a sign-in; `second_factor` when it already proved two (ID-porten substantial/high),
+    `sealed_id_token` when it came through ID-porten (kept for the sign-out there)."""
     # A fresh session at sign-in, so no token planted before it survives (ASVS 3.2.1).
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
-    if via_idporten:
+    if sealed_id_token:
         session["via_idporten"] = True
     token, login_session = services.start_session(user)
+    login_session.id_token_sealed = sealed_id_token
     if second_factor:
         login_session.second_factor_at = utcnow()
     user.session_token = token
@@ -118,7 +120,9 @@ def login():
 
 @bp.route("/logg-ut", methods=["POST"])
 def logout():
+    sealed_id_token = None
     if current_user.is_authenticated:
+        sealed_id_token = current_user.login_session.id_token_sealed
         services.end_session(current_user.session_token)
         db.session.commit()
     logout_user()
@@ -131,7 +135,9 @@ def logout():
     if via_idporten and oidc.is_configured():
         # RP-initiated logout: end the single sign-on at ID-porten too, then come back here.
         try:
-            target = oidc.logout_url(url_for("consultations.index", _external=True))
+            target = oidc.logout_url(
+                url_for("consultations.index", _external=True), oidc.unseal(sealed_id_token)
+            )
         except oidc.SignInError:
             target = None
         if target:

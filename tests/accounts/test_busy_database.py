@@ -1,9 +1,11 @@
 """Pages that only read keep answering while SQLite's write lock is held: what they write on the
-side (the sign-in's idle clock, a language choice) waits briefly and is skipped, never a 503."""
+side (the sign-in's idle clock, a language choice) waits briefly and is skipped, never a 503.
+And a sign-in holds no write lock while it checks the password hash."""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from datetime import timedelta
@@ -14,7 +16,7 @@ from sqlalchemy import make_url, update
 from hoering.accounts.models import LoginSession, User
 from hoering.db import utcnow
 from hoering.extensions import db
-from tests.conftest import TEST_DB_URL, login
+from tests.conftest import PASSWORD, TEST_DB_URL, csrf_from, login
 from tests.factories import make_consultation, make_user
 
 pytestmark = pytest.mark.skipif(
@@ -79,3 +81,38 @@ def test_switching_language_works_while_another_worker_writes(client):
     assert db.session.get(User, user_id).locale in (None, "nb")  # kept at the next change
     client.get("/sprak/nn")
     assert db.session.get(User, user_id).locale == "nn"
+
+
+def test_a_sign_in_holds_no_write_lock_while_it_checks_the_password(app, client):
+    # A hash that takes seconds to check: argon2 reads the cost from the hash itself.
+    cheap = app.config["ARGON2_TIME_COST"]
+    app.config["ARGON2_TIME_COST"] = 1600
+    try:
+        make_user(name="Trine Treg", email="trine@example.no")
+        db.session.commit()
+    finally:
+        app.config["ARGON2_TIME_COST"] = cheap
+    form = {"email": "trine@example.no", "password": PASSWORD}
+    form["csrf_token"] = csrf_from(client.get("/logg-inn").get_data(as_text=True))
+    answers = []
+
+    def sign_in():
+        answers.append(client.post("/logg-inn", data=form))
+
+    signing_in = threading.Thread(target=sign_in)
+    signing_in.start()
+    time.sleep(1)  # the sign-in is checking the hash now
+    writer = sqlite3.connect(db.engine.url.database, timeout=0.5, isolation_level=None)
+    try:
+        started = time.monotonic()
+        writer.execute("BEGIN IMMEDIATE")  # another worker posting an innspill
+        writer.execute("COMMIT")
+        waited = time.monotonic() - started
+        still_checking = signing_in.is_alive()
+    finally:
+        writer.close()
+        signing_in.join()
+    assert still_checking
+    assert waited < 0.5
+    assert answers[0].status_code == 302
+    assert client.get("/konto").status_code == 200  # signed in

@@ -10,6 +10,7 @@ import redis
 from bs4 import BeautifulSoup
 from freezegun import freeze_time
 
+from hoering import ratelimit
 from hoering.accounts.models import LoginSession
 from hoering.config import load_config
 from hoering.db import utcnow
@@ -141,7 +142,7 @@ def test_redis_url_configures_the_limiter_storage(monkeypatch):
     monkeypatch.setenv("HOERING_REDIS_URL", REDIS_URL)
     assert load_config()["RATELIMIT_STORAGE_URI"] == REDIS_URL
     monkeypatch.delenv("HOERING_REDIS_URL")
-    assert load_config()["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert load_config()["RATELIMIT_STORAGE_URI"] == ratelimit.STORAGE_URI
 
 
 @pytest.fixture

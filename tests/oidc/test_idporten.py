@@ -8,6 +8,7 @@ import base64
 import hashlib
 import logging
 import secrets
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -17,8 +18,9 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 from sqlalchemy import select
 
-from hoering.accounts import oidc
+from hoering.accounts import oidc, services
 from hoering.accounts.models import ROLE_MODERATOR, LoginSession, User
+from hoering.db import utcnow
 from hoering.extensions import db
 from tests.conftest import csrf_from, post_form
 from tests.factories import make_agency, make_user
@@ -211,9 +213,11 @@ def test_a_signed_in_person_links_id_porten_to_their_account(idporten, signed_in
     assert person.pid_hash == oidc.pid_hash(TEST_PID)
 
 
-def test_sign_out_ends_the_session_here_and_at_id_porten(idporten, client):
+def test_sign_out_ends_the_session_here_and_at_id_porten(idporten, client, signing_key):
     sign_in_with_idporten(client)
     _finish_sign_up(client)
+    sealed = db.session.scalar(select(LoginSession.id_token_sealed))
+    assert sealed and TEST_PID not in sealed  # kept encrypted, for the sign-out
     page = client.get("/konto")
     response = client.post("/logg-ut", data={"csrf_token": csrf_from(page.get_data(as_text=True))})
     assert response.status_code == 302
@@ -222,8 +226,54 @@ def test_sign_out_ends_the_session_here_and_at_id_porten(idporten, client):
     query = parse_qs(urlsplit(location).query)
     assert query["client_id"] == ["hoering"]
     assert query["post_logout_redirect_uri"] == ["http://hoering.test/"]
-    assert requests.get(location, timeout=5).status_code == 200
+    assert query["state"][0]
+    hint = jwt.decode(query["id_token_hint"][0], RSAKey.import_key(signing_key))
+    assert hint.claims["aud"] == "hoering"
+    assert hint.claims["acr"] == "idporten-loa-substantial"
     assert not _signed_in(client)
+    assert db.session.scalar(select(LoginSession.id_token_sealed)) is None  # gone with the sign-in
+
+    # The provider accepts the hint: it asks to confirm, then sends the person back with the state.
+    browser = requests.Session()
+    confirm = browser.get(location, timeout=5)
+    assert confirm.status_code == 200, confirm.text[:300]
+    form = BeautifulSoup(confirm.text, "html.parser").find("form")
+    fields = {field["name"]: field.get("value", "") for field in form.find_all("input")}
+    back = browser.post(
+        requests.compat.urljoin(confirm.url, form["action"]),
+        data={**fields, "logout": "yes"},
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert back.status_code in (302, 303)
+    assert back.headers["Location"] == f"http://hoering.test/?state={query['state'][0]}"
+
+
+def test_the_provider_refuses_a_forged_id_token_hint(idporten, client):
+    """What makes the hint worth sending: the provider checks it."""
+    sign_in_with_idporten(client)
+    _finish_sign_up(client)
+    page = client.get("/konto")
+    response = client.post("/logg-ut", data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+    location = response.headers["Location"]
+    signature = parse_qs(urlsplit(location).query)["id_token_hint"][0].rsplit(".", 1)[1]
+    forged = location.replace(signature, "A" * len(signature))
+    assert requests.get(forged, timeout=5).status_code == 400
+
+
+def test_a_sign_in_that_expires_forgets_its_id_token(idporten, client):
+    sign_in_with_idporten(client)
+    _finish_sign_up(client)
+    other = client.application.test_client()
+    sign_in_with_idporten(other, pid="01017012345")
+    _finish_sign_up(other, name="Per Persen", email="per@example.no")
+    first = db.session.scalar(select(LoginSession).order_by(LoginSession.id))
+    first.last_seen_at = utcnow() - timedelta(hours=2)
+    db.session.commit()
+    services.forget_expired_id_tokens.call_local()
+    sealed = dict(db.session.execute(select(LoginSession.id, LoginSession.id_token_sealed)).all())
+    assert sealed[first.id] is None
+    assert [value for value in sealed.values() if value]  # the live sign-in keeps its own
 
 
 def test_an_unavailable_provider_gets_a_clear_page(idporten, app, client):
