@@ -2,7 +2,7 @@
 id_token_hint (OpenID Connect RP-Initiated Logout)
 
 Revision ID: 9e3d5a1c7b42
-Revises: e4b7a2c91d05
+Revises: 4e7a1c2b9d05
 Create Date: 2026-11-29 21:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9e3d5a1c7b42'
-down_revision = 'e4b7a2c91d05'
+down_revision = "4e7a1c2b9d05"
 branch_labels = None
 depends_on = None
 
