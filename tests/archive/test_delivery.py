@@ -133,7 +133,8 @@ def test_moderation_outcomes_reach_the_archive_as_updates_of_the_journalpost(out
     decide(ACTION_APPROVE)
     decide(ACTION_REDACT, spans=[(11, 20)], reason="Navn på tredjeperson")
 
-    letter, *messages = _messages(outbox, consultation)  # the høringsbrev's comes first
+    letter, *messages = _messages(outbox, consultation)
+    assert letter[0] == "journalpost"  # the høringsbrev's, sent at opening
     assert [kind for kind, _ in messages] == ["journalpost", "change", "change", "change"]
     posts = [_post(xml, entry.system_id) for _, xml in messages]
     assert all(post is not None for post in posts)  # the same registrering, by its systemID
@@ -164,7 +165,8 @@ def test_an_answer_and_the_closing_avskriver_in_the_archive_too(outbox, monkeypa
     consultations.close_consultation(consultation, by=officer)
     db.session.commit()
 
-    letter, *messages = _messages(outbox, consultation)  # the høringsbrev's comes first
+    letter, *messages = _messages(outbox, consultation)
+    assert letter[0] == "journalpost"  # the høringsbrev's, sent at opening
     kinds = [kind for kind, _ in messages]
     assert kinds == ["journalpost"] * 4 + ["avskrivning", "case"]
     answered_entry = journal.entry_for_submission(answered.id)
