@@ -3,6 +3,8 @@ in a real browser."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from joserfc.jwk import RSAKey
 from playwright.sync_api import expect
@@ -69,5 +71,6 @@ def test_a_person_signs_in_with_id_porten_writes_an_innspill_and_signs_out(
     expect(page.get_by_role("heading", name="Do you want to sign-out")).to_be_visible()
     assert page.url.startswith(f"{idporten.issuer}/session/end?client_id=hoering")
     page.get_by_role("button", name="Yes, sign me out").click()
-    expect(page).to_have_url(f"{live_server.url}/")
+    # Back on the front page, with the state Høring sent along to ID-porten
+    expect(page).to_have_url(re.compile(re.escape(f"{live_server.url}/?state=") + r"[\w-]{16,}$"))
     expect(page.get_by_role("link", name="Logg inn")).to_be_visible()
