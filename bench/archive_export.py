@@ -148,6 +148,7 @@ def build(n: int, share: float) -> str:
             expectations="",
         ),
         by=officer,
+        now=now - timedelta(days=2),  # the case exists before it opens
     )
     consultations.publish_draft_version(consultation, demo.DRAFT, by=officer)
     consultations.publish_consultation(consultation, now=now - timedelta(hours=1))
@@ -256,6 +257,7 @@ def build(n: int, share: float) -> str:
                 "prev_hash": prev,
                 "received_on": None,
                 "attachment_id": None,
+                "kind": None,
             }
             values["hash"] = prev = entry_hash(SimpleNamespace(**values))
             entries.append(values)
