@@ -46,6 +46,7 @@ from hoering.journal.models import (
     DOC_OUTGOING,
     FILE_CHANGE_FIELDS,
     GENESIS_HASH,
+    KIND_LATE_LETTER,
     KIND_LETTER,
     KIND_REVISED_DRAFT,
     NOTED,
@@ -489,6 +490,7 @@ def _agency_documents(consultation: Consultation, *, journaled_alone: bool) -> l
 def _letter(
     consultation: Consultation,
     *,
+    kind: str,
     at: datetime,
     title: str,
     documents: list[Attachment],
@@ -502,7 +504,7 @@ def _letter(
         agency_id=consultation.agency_id,
         consultation_id=consultation.id,
         case_number=consultation.case_number,
-        kind=KIND_LETTER,
+        kind=kind,
         document_type=DOC_OUTGOING,
         registered_at=at,
         correspondent_name=addressed_to(sent_to),
@@ -530,6 +532,7 @@ def record_letter(consultation: Consultation, *, at: datetime) -> JournalEntry:
     letters = [d for d in documents if d.kind == HORINGSBREV]
     return _letter(
         consultation,
+        kind=KIND_LETTER,
         at=at,
         title=letters[0].title if letters else f"Høringsbrev: {consultation.title}",
         documents=documents,
@@ -562,6 +565,7 @@ def record_late_letter(
         return None
     return _letter(
         consultation,
+        kind=KIND_LATE_LETTER,
         at=at,
         title=f"Høringsbrev (ettersendt): {consultation.title}",
         documents=_agency_documents(consultation, journaled_alone=True),

@@ -389,3 +389,28 @@ def test_file_moderation_reaches_the_archive_as_updates_with_the_files_skjerming
     db.session.refresh(tabell)
     assert sent.startswith(b"%PDF-") and b"pdfaid:part" in sent
     assert hashlib.sha256(sent).hexdigest() == tabell.redacted_rendition_sha256
+
+
+def test_a_hoeringsinstans_invited_late_gets_the_letter_in_the_archive_too(outbox):
+    consultation = make_consultation()
+    consultations.add_consultee(consultation, "Norsk Friluftsforum", "921000006")
+    db.session.commit()
+    late = db.session.scalar(select(JournalEntry).order_by(JournalEntry.seq.desc()))
+    assert late.kind == "ettersendt_brev"
+
+    letter, (kind, message) = _messages(outbox, consultation)
+    assert letter[0] == kind == "journalpost"
+    post = _post(message, late.system_id)
+    assert post.findtext(f"{AM}tittel") == f"Høringsbrev (ettersendt): {consultation.title}"
+    assert post.findtext(f"{AM}journalposttype") == "Utgående dokument"
+    assert [
+        (p.findtext(f"{AM}korrespondanseparttype"), p.findtext(f"{AM}korrespondansepartNavn"))
+        for p in post.iter(f"{AM}korrespondansepart")
+    ] == [("Mottaker", "Norsk Friluftsforum")]
+    assert post.findtext(f"{AM}dokumentbeskrivelse/{AM}dokumenttype") == "Høringsutkast"
+    folder = outbox / consultation.agency.slug / message.findtext(f"{AM}meldingId")
+    for name in message.iter(f"{AM}referanseDokumentfil"):
+        assert (folder / name.text).read_bytes().startswith(b"%PDF-")
+    # Sent again: its own dokumentbeskrivelse, not the høringsbrev journalpost's.
+    sent_first = letter[1].findtext(f".//{AM}dokumentbeskrivelse/{AM}systemID")
+    assert post.findtext(f"{AM}dokumentbeskrivelse/{AM}systemID") != sent_first

@@ -190,7 +190,7 @@ def test_a_hoeringsinstans_added_late_is_sent_the_letter_unless_the_case_is_clos
     flashed = _page(client.get(edit)).select_one(".flash-area").text
     assert "Høringsbrevet med dokumentene og utkastet er journalført som sendt til den" in flashed
     late = db.session.scalar(select(JournalEntry).order_by(JournalEntry.seq.desc()))
-    assert late.correspondent_name == "Fjordvik kommune" and late.kind == "horingsbrev"
+    assert late.correspondent_name == "Fjordvik kommune" and late.kind == "ettersendt_brev"
 
     consultations.close_consultation(db.session.merge(consultation), by=None)
     db.session.commit()

@@ -86,7 +86,7 @@ def test_a_hoeringsinstans_invited_after_opening_is_sent_the_letter_on_the_recor
     consultations.add_consultee(consultation, "Norsk Friluftsforum", "921000006")
     letter, _revised, late = db.session.scalars(select(JournalEntry).order_by(JournalEntry.seq))
     assert (late.kind, late.document_type, late.status, late.title) == (
-        "horingsbrev",
+        "ettersendt_brev",
         "U",
         "Ekspedert",
         "Høringsbrev (ettersendt): Høring om D",
