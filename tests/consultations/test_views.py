@@ -191,6 +191,8 @@ def test_a_hoeringsinstans_added_late_is_sent_the_letter_unless_the_case_is_clos
     assert "Høringsbrevet med dokumentene og utkastet er journalført som sendt til den" in flashed
     late = db.session.scalar(select(JournalEntry).order_by(JournalEntry.seq.desc()))
     assert late.correspondent_name == "Fjordvik kommune" and late.kind == "ettersendt_brev"
+    journal = client.get(f"/virksomheter/{agency.slug}/offentlig-journal").get_data(as_text=True)
+    assert f"Høringsbrev (ettersendt): {consultation.title}" in journal
 
     consultations.close_consultation(db.session.merge(consultation), by=None)
     db.session.commit()
