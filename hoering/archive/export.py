@@ -101,6 +101,7 @@ from hoering.extensions import db
 from hoering.journal.models import (
     CHANGE_FIELDS,
     FILE_CHANGE_FIELDS,
+    KIND_LATE_LETTER,
     KIND_LETTER,
     KIND_REVISED_DRAFT,
     JournalAttachment,
@@ -449,6 +450,8 @@ class _Records:
             return self.attachments.agency_document(row.attachment_id)
         if row.kind == KIND_LETTER:
             return self._letter_documents(row)
+        if row.kind == KIND_LATE_LETTER:
+            return tuple(_sent_again(d, row.system_id) for d in self._letter_documents(row))
         if row.kind == KIND_REVISED_DRAFT:
             version = db.session.get(DraftVersion, row.version_id)
             return (_draft_document(self.consultation, version, MAIN_DOCUMENT),)
@@ -538,6 +541,19 @@ class _Records:
             return (draft, *(replace(d, role=ATTACHMENT) for d in agency_documents))
         main, *rest = agency_documents
         return (main, *(replace(d, role=ATTACHMENT) for d in rest), draft)
+
+
+def _sent_again(document: Document, record_system_id: str) -> Document:
+    """A document sent again with a later journalpost: the same files as a dokumentbeskrivelse
+    of that journalpost, with systemIDs of its own derived from the journalpost's."""
+    return replace(
+        document,
+        system_id=derived_id(record_system_id, document.system_id),
+        files=tuple(
+            replace(file, system_id=derived_id(record_system_id, file.system_id))
+            for file in document.files
+        ),
+    )
 
 
 def _recipients(entry_ids) -> dict[int, list[tuple[str, str | None]]]:

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from hoering.accounts.models import Agency, User
 from hoering.agencies.services import can_edit_appearance
-from hoering.consultations.models import Consultation
-from hoering.errors import BadInputError
+from hoering.consultations.models import STATUS_ARCHIVED, Consultation
+from hoering.errors import BadInputError, ConflictError
 from hoering.extensions import db
 from hoering.journal.services import SCREENING_BASIS
 
@@ -71,10 +71,25 @@ def class_of(consultation: Consultation) -> tuple[str, str]:
     return consultation.agency.class_id, consultation.agency.class_title
 
 
+class ClassLockedError(ConflictError):
+    message = _l(
+        "Høringen er arkivert, og klassen saken er arkivert under, kan ikke endres lenger. "
+        "Arkivuttrekkene og meldingene til arkivet har allerede denne klassen."
+    )
+
+
+def class_locked(consultation: Consultation) -> bool:
+    """An archived case stays in the class it was archived under: its arkivuttrekk and the
+    messages to the agency's archive file it there."""
+    return consultation.status == STATUS_ARCHIVED
+
+
 def set_class(consultation: Consultation, class_id: str, title: str, *, by: User) -> None:
     """File the case in a class of the agency's arkivnøkkel (its arkivkode). The agency's default
     class, or an empty klasseID, files it in the default class. A klasseID another case of the
-    agency already uses keeps that class's tittel."""
+    agency already uses keeps that class's tittel. Refused once the case is archived."""
+    if class_locked(consultation):
+        raise ClassLockedError()
     class_id, title = " ".join(class_id.split()), " ".join(title.split())
     agency = consultation.agency
     if not class_id or class_id == agency.class_id:

@@ -31,7 +31,7 @@ from hoering.archive import delivery, preparation, settings, submission_export
 from hoering.archive.forms import ArchiveSettingsForm, CaseNumberForm, ClassForm
 from hoering.consultations.models import STATUS_ARCHIVED, STATUS_CLOSED, Consultation
 from hoering.consultations.views import case_officer_required
-from hoering.errors import BadInputError, ForbiddenError
+from hoering.errors import BadInputError, ConflictError, ForbiddenError
 from hoering.extensions import db
 from hoering.privacy.services import get_agency
 from hoering.tabular import csv_response, delimiter_param
@@ -78,6 +78,7 @@ def _extraction_page(
             case_form=case_form,
             class_form=class_form or _class_form(consultation),
             filed_in=settings.class_of(consultation),
+            class_locked=settings.class_locked(consultation),
         )
     )
     response.headers["Cache-Control"] = "private, no-store"
@@ -111,6 +112,10 @@ def store_class(consultation: Consultation):
             )
         except BadInputError as error:
             getattr(form, error.field).errors.append(str(error.message))
+        except ConflictError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return _extraction_page(consultation, CaseNumberForm(obj=consultation), error.status)
         else:
             db.session.commit()
             flash(_("Arkivkoden er lagret."), "success")

@@ -44,6 +44,9 @@ consultation_opened = _signals.signal("consultation-opened")
 # Sent when a draft version is published after the consultation opened, with version= and at=:
 # the journal journals the revised draft.
 draft_revised = _signals.signal("draft-revised")
+# Sent when a høringsinstans is invited to a consultation already open, with consultee= and at=:
+# the journal journals the høringsbrev sent to it.
+consultee_invited = _signals.signal("consultee-invited")
 
 CASE_NUMBER_RE = re.compile(r"^(\d{4})/(\d{1,6})$")
 
@@ -147,10 +150,26 @@ def update_consultation(consultation: Consultation, data: ConsultationData) -> N
     db.session.flush()
 
 
+def letter_goes_out(consultation: Consultation, now: datetime) -> bool:
+    """Whether a høringsinstans invited now is sent the høringsbrev at once: the consultation is
+    open and before its deadline. One invited before opening gets it with the others at opening;
+    after the deadline nothing is added to the closed case."""
+    return (
+        consultation.status == STATUS_OPEN
+        and (consultation.closed_at or consultation.deadline) > now
+    )
+
+
 def add_consultee(
-    consultation: Consultation, name: str, org_number: str, contact: str | None = None
+    consultation: Consultation,
+    name: str,
+    org_number: str,
+    contact: str | None = None,
+    *,
+    now: datetime | None = None,
 ) -> Consultee:
-    """Invite a høringsinstans; the organisation number must pass its mod-11 check."""
+    """Invite a høringsinstans; the organisation number must pass its mod-11 check. Invited to
+    an open consultation, it is sent the høringsbrev (journaled in this transaction)."""
     number = valid_org_number(org_number)
     existing = db.session.scalar(
         select(Consultee).where(
@@ -169,6 +188,9 @@ def add_consultee(
     )
     db.session.add(consultee)
     db.session.flush()
+    now = now or utcnow()
+    if letter_goes_out(consultation, now):
+        consultee_invited.send(consultation, consultee=consultee, at=now)
     return consultee
 
 

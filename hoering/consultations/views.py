@@ -298,15 +298,33 @@ def edit(consultation: Consultation):
 def add_consultee(consultation: Consultation):
     form = ConsulteeForm(prefix="c")
     if form.validate_on_submit():
+        now = utcnow()
         try:
             services.add_consultee(
-                consultation, form.name.data, form.org_number.data, form.contact.data
+                consultation, form.name.data, form.org_number.data, form.contact.data, now=now
             )
         except DomainError as error:
             _field_error(form, error)
         else:
             db.session.commit()
-            flash(_("Høringsinstansen er lagt til."), "success")
+            if services.letter_goes_out(consultation, now):
+                flash(
+                    _(
+                        "Høringsinstansen er lagt til. Høringsbrevet med dokumentene og "
+                        "utkastet er journalført som sendt til den."
+                    ),
+                    "success",
+                )
+            elif consultation.status == STATUS_DRAFT:
+                flash(_("Høringsinstansen er lagt til."), "success")
+            else:
+                flash(
+                    _(
+                        "Høringsinstansen er lagt til, men høringsbrevet er ikke journalført: "
+                        "fristen har gått ut, og ingenting kan legges til i en avsluttet sak."
+                    ),
+                    "warning",
+                )
             return redirect(url_for("manage.edit", slug=consultation.slug) + "#instanser")
     return render_template(
         "consultations/manage_form.html",

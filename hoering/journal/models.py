@@ -19,6 +19,9 @@ DOC_OUTGOING = "U"
 KIND_LETTER = "horingsbrev"
 # A revised draft version published after the consultation opened, sent to the same recipients.
 KIND_REVISED_DRAFT = "revidert_utkast"
+# The høringsbrev sent later to a høringsinstans invited after the consultation opened: the
+# agency's documents and the draft current then, sent to that one høringsinstans.
+KIND_LATE_LETTER = "ettersendt_brev"
 # Who an outgoing entry is sent to when no høringsinstans was invited (the public at large).
 ALL_CONSULTEES = "Høringsinstansene"
 
@@ -170,14 +173,15 @@ class JournalRecipient(db.Model):
 
 
 class JournalAttachment(db.Model):
-    """One of the agency's documents journaled with the høringsbrev journalpost, in the order
-    they stand in it (the høringsbrev first). Each document is journaled once."""
+    """One of the agency's documents journaled with a høringsbrev journalpost, in the order they
+    stand in it (the høringsbrev first). A document sent again with a later høringsbrev
+    (KIND_LATE_LETTER) stands in that journalpost too."""
 
     __tablename__ = "journal_attachments"
 
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), primary_key=True)
     position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id"), unique=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id"), index=True)
 
     def __repr__(self) -> str:
         return f"<JournalAttachment {self.entry_id}/{self.position}>"

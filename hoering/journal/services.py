@@ -27,7 +27,12 @@ from hoering.consultations.models import (
     DraftVersion,
     Paragraph,
 )
-from hoering.consultations.services import consultation_closed, consultation_opened, draft_revised
+from hoering.consultations.services import (
+    consultation_closed,
+    consultation_opened,
+    consultee_invited,
+    draft_revised,
+)
 from hoering.db import new_system_id, utcnow
 from hoering.documents.models import AGENCY_KINDS, Attachment
 from hoering.documents.models import KIND_LETTER as HORINGSBREV
@@ -41,6 +46,7 @@ from hoering.journal.models import (
     DOC_OUTGOING,
     FILE_CHANGE_FIELDS,
     GENESIS_HASH,
+    KIND_LATE_LETTER,
     KIND_LETTER,
     KIND_REVISED_DRAFT,
     NOTED,
@@ -466,36 +472,43 @@ def addressed_to(sent_to: list[Recipient]) -> str:
     return names if len(names) <= 200 else f"{ALL_CONSULTEES} ({len(sent_to)})"
 
 
-def record_letter(consultation: Consultation, *, at: datetime) -> JournalEntry:
-    """Journal the høringsbrev journalpost when the consultation opens: one outgoing (U) entry
-    sent to every invited høringsinstans, carrying the agency's documents put out before opening
-    (høringsbrev, høringsnotat, the rest) and the draft as published. Its hash covers the
-    draft's text, the files and the recipients."""
-    version = consultation.current_version
-    journaled_alone = select(JournalEntry.id).where(JournalEntry.attachment_id == Attachment.id)
-    documents = sorted(
-        db.session.scalars(
-            select(Attachment)
-            .where(
-                Attachment.consultation_id == consultation.id,
-                Attachment.kind.is_not(None),
-                ~journaled_alone.exists(),
-            )
-            .order_by(Attachment.id)
-        ),
+def _agency_documents(consultation: Consultation, *, journaled_alone: bool) -> list[Attachment]:
+    """The agency's documents of the consultation, høringsbrev first, then høringsnotat, then the
+    rest; without journaled_alone, only those not journaled as an entry of their own."""
+    query = select(Attachment).where(
+        Attachment.consultation_id == consultation.id, Attachment.kind.is_not(None)
+    )
+    if not journaled_alone:
+        alone = select(JournalEntry.id).where(JournalEntry.attachment_id == Attachment.id)
+        query = query.where(~alone.exists())
+    return sorted(
+        db.session.scalars(query.order_by(Attachment.id)),
         key=lambda document: AGENCY_KINDS.index(document.kind),
     )
-    letters = [d for d in documents if d.kind == HORINGSBREV]
-    sent_to = recipients(consultation)
+
+
+def _letter(
+    consultation: Consultation,
+    *,
+    kind: str,
+    at: datetime,
+    title: str,
+    documents: list[Attachment],
+    sent_to: list[Recipient],
+) -> JournalEntry:
+    """A høringsbrev journalpost: outgoing (U), carrying the agency's documents and the draft
+    current now, sent to the given høringsinstanser. Its hash covers the draft's text, the files
+    and the recipients."""
+    version = consultation.current_version
     entry = JournalEntry(
         agency_id=consultation.agency_id,
         consultation_id=consultation.id,
         case_number=consultation.case_number,
-        kind=KIND_LETTER,
+        kind=kind,
         document_type=DOC_OUTGOING,
         registered_at=at,
         correspondent_name=addressed_to(sent_to),
-        title=(letters[0].title if letters else f"Høringsbrev: {consultation.title}")[:500],
+        title=title[:500],
         version_id=version.id,
         status="Ekspedert",
         screened_name=False,
@@ -509,6 +522,55 @@ def record_letter(consultation: Consultation, *, at: datetime) -> JournalEntry:
         )
     db.session.flush()
     return entry
+
+
+def record_letter(consultation: Consultation, *, at: datetime) -> JournalEntry:
+    """Journal the høringsbrev journalpost when the consultation opens: sent to every invited
+    høringsinstans, carrying the agency's documents put out before opening (høringsbrev,
+    høringsnotat, the rest) and the draft as published."""
+    documents = _agency_documents(consultation, journaled_alone=False)
+    letters = [d for d in documents if d.kind == HORINGSBREV]
+    return _letter(
+        consultation,
+        kind=KIND_LETTER,
+        at=at,
+        title=letters[0].title if letters else f"Høringsbrev: {consultation.title}",
+        documents=documents,
+        sent_to=recipients(consultation),
+    )
+
+
+def _has_letter(consultation: Consultation) -> bool:
+    return (
+        db.session.scalar(
+            select(JournalEntry.id)
+            .where(
+                JournalEntry.consultation_id == consultation.id, JournalEntry.kind == KIND_LETTER
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def record_late_letter(
+    consultation: Consultation, consultee: Consultee, *, at: datetime
+) -> JournalEntry | None:
+    """Journal the høringsbrev sent to a høringsinstans invited after the consultation opened:
+    its own outgoing journalpost with that one recipient and the documents the others have had,
+    as they stand now (every document the agency put out and the current draft). None while the
+    case has no høringsbrev journalpost yet: record_missing_letters sends that one to every
+    høringsinstans invited by then."""
+    if not _has_letter(consultation):
+        return None
+    return _letter(
+        consultation,
+        kind=KIND_LATE_LETTER,
+        at=at,
+        title=f"Høringsbrev (ettersendt): {consultation.title}",
+        documents=_agency_documents(consultation, journaled_alone=True),
+        sent_to=[(consultee.name, consultee.org_number)],
+    )
 
 
 def record_revised_draft(
@@ -562,6 +624,13 @@ def record_missing_letters(now: datetime | None = None) -> tuple[int, list[Consu
 @consultation_opened.connect
 def _on_consultation_opened(consultation: Consultation, *, at: datetime) -> None:
     record_letter(consultation, at=at)
+
+
+@consultee_invited.connect
+def _on_consultee_invited(
+    consultation: Consultation, *, consultee: Consultee, at: datetime
+) -> None:
+    record_late_letter(consultation, consultee, at=at)
 
 
 @draft_revised.connect

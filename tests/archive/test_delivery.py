@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import threading
 import zipfile
@@ -321,3 +322,95 @@ def test_the_case_officer_stores_the_archives_saksnummer(client):
     assert refused.status_code == 400
     assert "høyst 40 tegn" in refused.get_data(as_text=True)
     assert "x" * 41 in refused.get_data(as_text=True)
+
+
+def test_file_moderation_reaches_the_archive_as_updates_with_the_files_skjerming(outbox):
+    from hoering.documents.models import Attachment
+    from hoering.documents.services import Upload, redacted_copy
+    from tests.documents import files
+
+    consultation = make_consultation()
+    moderator = make_user(roles=[ROLE_MODERATOR], agency=consultation.agency)
+    innspill = make_submission(
+        consultation,
+        general=True,
+        body="Se vedlegg.",
+        files=[
+            Upload("Brev.pdf", files.pdf("Brev fra Ola Nordmann")),
+            Upload("Tabell.pdf", files.pdf("Tabell med Kari Nordmann")),
+        ],
+    )
+    db.session.commit()  # the files are converted to PDF/A by the queue at commit
+    entry = journal.entry_for_submission(innspill.id)
+    brev, tabell = db.session.scalars(
+        select(Attachment).where(Attachment.submission_id == innspill.id).order_by(Attachment.id)
+    ).all()
+
+    moderation.withhold_file(brev, True, reason="Opplysninger om en tredjeperson", by=moderator)
+    db.session.commit()
+    moderation.withhold_file(brev, False, reason="", by=moderator)
+    db.session.commit()
+    copy = files.pdf("Tabell med [sladdet]")
+    moderation.redact_file(
+        tabell, lambda: redacted_copy(tabell, Upload("s.pdf", copy)), reason="Navn", by=moderator
+    )
+    db.session.commit()
+
+    letter, *messages = _messages(outbox, consultation)
+    assert letter[0] == "journalpost"  # the høringsbrev's, sent at opening
+    assert [kind for kind, _ in messages] == ["journalpost", "change", "change", "change"]
+    withheld, shown, redacted = (_post(xml, entry.system_id) for _, xml in messages[1:])
+    assert all(post is not None for post in (withheld, shown, redacted))
+
+    def described(post, attachment):
+        return next(
+            d
+            for d in post.iter(f"{AM}dokumentbeskrivelse")
+            if d.findtext(f"{AM}systemID") == attachment.system_id
+        )
+
+    assert described(withheld, brev).findtext(f"{AM}skjerming/{AM}skjermingDokument") == (
+        "Skjerming av hele dokumentet"
+    )
+    assert described(shown, brev).find(f"{AM}skjerming") is None
+    assert described(shown, tabell).find(f"{AM}skjerming") is None
+    assert described(redacted, brev).find(f"{AM}skjerming") is None
+    screened = described(redacted, tabell)
+    assert screened.findtext(f"{AM}skjerming/{AM}skjermingDokument") == (
+        "Skjerming av deler av dokumentet"
+    )
+    variants = {
+        o.findtext(f"{AM}variantformat"): o.findtext(f"{AM}referanseDokumentfil")
+        for o in screened.iter(f"{AM}dokumentobjekt")
+    }
+    name = variants["Dokument hvor deler av innholdet er skjermet"]
+    folder = outbox / consultation.agency.slug / messages[3][1].findtext(f"{AM}meldingId")
+    sent = (folder / name).read_bytes()
+    db.session.refresh(tabell)
+    assert sent.startswith(b"%PDF-") and b"pdfaid:part" in sent
+    assert hashlib.sha256(sent).hexdigest() == tabell.redacted_rendition_sha256
+
+
+def test_a_hoeringsinstans_invited_late_gets_the_letter_in_the_archive_too(outbox):
+    consultation = make_consultation()
+    consultations.add_consultee(consultation, "Norsk Friluftsforum", "921000006")
+    db.session.commit()
+    late = db.session.scalar(select(JournalEntry).order_by(JournalEntry.seq.desc()))
+    assert late.kind == "ettersendt_brev"
+
+    letter, (kind, message) = _messages(outbox, consultation)
+    assert letter[0] == kind == "journalpost"
+    post = _post(message, late.system_id)
+    assert post.findtext(f"{AM}tittel") == f"Høringsbrev (ettersendt): {consultation.title}"
+    assert post.findtext(f"{AM}journalposttype") == "Utgående dokument"
+    assert [
+        (p.findtext(f"{AM}korrespondanseparttype"), p.findtext(f"{AM}korrespondansepartNavn"))
+        for p in post.iter(f"{AM}korrespondansepart")
+    ] == [("Mottaker", "Norsk Friluftsforum")]
+    assert post.findtext(f"{AM}dokumentbeskrivelse/{AM}dokumenttype") == "Høringsutkast"
+    folder = outbox / consultation.agency.slug / message.findtext(f"{AM}meldingId")
+    for name in message.iter(f"{AM}referanseDokumentfil"):
+        assert (folder / name.text).read_bytes().startswith(b"%PDF-")
+    # Sent again: its own dokumentbeskrivelse, not the høringsbrev journalpost's.
+    sent_first = letter[1].findtext(f".//{AM}dokumentbeskrivelse/{AM}systemID")
+    assert post.findtext(f"{AM}dokumentbeskrivelse/{AM}systemID") != sent_first

@@ -121,3 +121,30 @@ def test_the_case_officer_files_the_case_in_a_class_and_the_export_uses_it(clien
     post_form(client, f"/admin/hoeringer/{consultation.slug}/arkivkode", {"class_id": ""})
     db.session.refresh(consultation)
     assert (consultation.class_id, consultation.class_title) == (None, None)
+
+
+def test_the_class_of_an_archived_case_is_locked(client):
+    from hoering.consultations import services as consultations
+
+    closed = make_closed_consultation()
+    consultation = closed["consultation"]
+    consultations.archive_consultation(consultation)
+    db.session.commit()
+    url = f"/admin/hoeringer/{consultation.slug}/arkivuttrekk"
+    login(client, closed["officer"])
+    page = BeautifulSoup(client.get(url).get_data(as_text=True), "html.parser")
+    assert page.find("input", id="class_id") is None  # shown, not editable
+    assert "HØRING" in page.select_one("dl.class-locked").text
+    assert "høringen er arkivert under denne klassen" in page.get_text()
+
+    refused = post_form(
+        client,
+        url,
+        {"class_id": "033", "class_title": "Forskrifter"},
+        url=url.replace("arkivuttrekk", "arkivkode"),
+    )
+    assert refused.status_code == 409
+    text = BeautifulSoup(refused.get_data(as_text=True), "html.parser").get_text()
+    assert "klassen saken er arkivert under, kan ikke endres lenger" in text
+    db.session.refresh(consultation)
+    assert (consultation.class_id, consultation.class_title) == (None, None)

@@ -175,6 +175,37 @@ def test_consultees_need_a_valid_organisation_number(client):
     assert "Ikke svart ennå" in public.select_one("table").text
 
 
+def test_a_hoeringsinstans_added_late_is_sent_the_letter_unless_the_case_is_closed(client):
+    from hoering.consultations import services as consultations
+    from hoering.journal.models import JournalEntry
+
+    officer, agency = _officer()
+    consultation = make_consultation(agency=agency, officer=officer)
+    db.session.commit()
+    login(client, officer)
+    edit = f"/admin/hoeringer/{consultation.slug}/rediger"
+    add = f"/admin/hoeringer/{consultation.slug}/hoeringsinstanser"
+    data = {"c-name": "Fjordvik kommune", "c-org_number": "987654325"}
+    assert post_form(client, edit, data, url=add).status_code == 302
+    flashed = _page(client.get(edit)).select_one(".flash-area").text
+    assert "Høringsbrevet med dokumentene og utkastet er journalført som sendt til den" in flashed
+    late = db.session.scalar(select(JournalEntry).order_by(JournalEntry.seq.desc()))
+    assert late.correspondent_name == "Fjordvik kommune" and late.kind == "ettersendt_brev"
+    journal = client.get(f"/virksomheter/{agency.slug}/offentlig-journal").get_data(as_text=True)
+    assert f"Høringsbrev (ettersendt): {consultation.title}" in journal
+
+    consultations.close_consultation(db.session.merge(consultation), by=None)
+    db.session.commit()
+    entries = db.session.scalar(select(db.func.count(JournalEntry.id)))
+    data = {"c-name": "Norsk Friluftsforum", "c-org_number": "921000006"}
+    assert post_form(client, edit, data, url=add).status_code == 302
+    flashed = _page(client.get(edit)).select_one(".flash-area").text
+    assert "høringsbrevet er ikke journalført" in flashed
+    assert "ingenting kan legges til i en avsluttet sak" in flashed
+    assert db.session.scalar(select(db.func.count(JournalEntry.id))) == entries
+    assert db.session.scalar(select(db.func.count(Consultee.id))) == 2
+
+
 def test_other_agencies_officers_and_citizens_get_403(client):
     consultation = make_consultation()
     outsider, _ = _officer(make_agency(name="Annen etat"))

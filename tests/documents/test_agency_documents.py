@@ -229,3 +229,72 @@ def test_the_hoeringsbrev_journalpost_carries_the_letter_the_memo_and_the_draft(
         (p.findtext(f"{N5}korrespondanseparttype"), p.findtext(f"{N5}korrespondansepartNavn"))
         for p in letter.iter(f"{N5}korrespondansepart")
     ] == [("Mottaker", "Fjordvik kommune"), ("Mottaker", "Norsk Friluftsforum")]
+
+
+def test_a_hoeringsinstans_invited_late_is_sent_the_documents_on_the_record(
+    signed_in, tmp_path, queued
+):
+    consultation = make_consultation(title="Høring om dokumenter", publish=False)
+    officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
+    consultations.add_consultee(consultation, "Fjordvik kommune", "987654325")
+    db.session.commit()
+    staff = signed_in(officer)
+    for name, data, kind in (
+        ("notat.odt", files.odt("Notat."), "horingsnotat"),
+        ("brev.pdf", files.pdf("Vi ber om merknader."), "horingsbrev"),
+    ):
+        assert _upload(staff, consultation.slug, name, data, kind=kind).status_code == 302
+    consultation = db.session.merge(consultation)
+    consultations.publish_consultation(consultation)
+    db.session.commit()
+    # Put out after opening (its own journalpost), then a revised draft.
+    assert _upload(staff, consultation.slug, "rettelse.pdf", files.pdf("Rettelse."), kind="annet")
+    consultation = db.session.merge(consultation)
+    revised = consultations.publish_draft_version(
+        consultation, "# Lov\n\n## § 1\n\nNy tekst.\n", by=officer
+    )
+    consultations.add_consultee(consultation, "Norsk Friluftsforum", "921000006")
+    db.session.commit()
+    for attachment_id in jobs.pending_ids():
+        jobs.run_conversion(attachment_id)
+    consultations.close_consultation(consultation, by=officer)
+    db.session.commit()
+    assert verify_chains()[0] == []
+
+    late = db.session.scalar(select(JournalEntry).order_by(JournalEntry.seq.desc()))
+    assert (late.title, late.version_id) == (
+        "Høringsbrev (ettersendt): Høring om dokumenter",
+        revised.id,
+    )
+    path = export_consultation(consultation, tmp_path / "u.tar", produced_by="Arkivar")
+    results = check_extraction(path)
+    assert all(r.passed for r in results), format_report(results)
+    with tarfile.open(path) as tar:
+        tar.extractall(tmp_path / "ut", filter="data")
+    package = tmp_path / "ut" / "u"
+    for xml, xsd in MAIN_SCHEMAS.items():
+        schema = etree.XMLSchema(etree.parse(str(SCHEMA_DIR / xsd)))
+        assert schema.validate(etree.parse(str(package / xml))), f"{xml}: {schema.error_log}"
+    tree = etree.parse(str(package / "arkivstruktur.xml"))
+    (record,) = (
+        r for r in tree.iter(f"{N5}registrering") if r.findtext(f"{N5}systemID") == late.system_id
+    )
+    assert record.findtext(f"{N5}tittel") == "Høringsbrev (ettersendt): Høring om dokumenter"
+    # Every document the others have had, as they stand now: the høringsbrev first, the memo,
+    # the document put out after opening, and the draft current now.
+    assert [
+        (d.findtext(f"{N5}dokumenttype"), d.findtext(f"{N5}tilknyttetRegistreringSom"))
+        for d in record.iter(f"{N5}dokumentbeskrivelse")
+    ] == [
+        ("Høringsbrev", "Hoveddokument"),
+        ("Høringsnotat", "Vedlegg"),
+        ("Dokument", "Vedlegg"),
+        ("Høringsutkast", "Vedlegg"),
+    ]
+    # Sent again, they are this journalpost's own dokumentbeskrivelser (systemIDs unique).
+    ids = [d.findtext(f"{N5}systemID") for d in tree.iter(f"{N5}dokumentbeskrivelse")]
+    assert len(ids) == len(set(ids))
+    assert [
+        (p.findtext(f"{N5}korrespondanseparttype"), p.findtext(f"{N5}korrespondansepartNavn"))
+        for p in record.iter(f"{N5}korrespondansepart")
+    ] == [("Mottaker", "Norsk Friluftsforum")]

@@ -71,3 +71,55 @@ def test_consultations_opened_before_get_their_letter_or_are_named(runner):
     assert verify_chain() == []
     again = runner.invoke(args=["journal", "record-letters"])
     assert "0 høringsbrev journalpost(s) journaled." in again.output
+
+
+def test_a_hoeringsinstans_invited_after_opening_is_sent_the_letter_on_the_record():
+    from hoering.journal.models import JournalDocument
+
+    consultation = make_consultation(title="Høring om D", publish=False)
+    officer = consultation.created_by
+    consultations.add_consultee(consultation, "Fjordvik kommune", "987654325")
+    consultations.publish_consultation(consultation)
+    revised = consultations.publish_draft_version(
+        consultation, "# Lov\n\n## § 1\n\nTre.\n", by=officer
+    )
+    consultations.add_consultee(consultation, "Norsk Friluftsforum", "921000006")
+    letter, _revised, late = db.session.scalars(select(JournalEntry).order_by(JournalEntry.seq))
+    assert (late.kind, late.document_type, late.status, late.title) == (
+        "ettersendt_brev",
+        "U",
+        "Ekspedert",
+        "Høringsbrev (ettersendt): Høring om D",
+    )
+    # Sent to the new høringsinstans alone, with the draft current now.
+    assert late.correspondent_name == "Norsk Friluftsforum"
+    assert (late.version_id, letter.version_id) == (revised.id, revised.id - 1)
+    sent_to = db.session.execute(
+        select(
+            JournalRecipient.entry_id, JournalRecipient.name, JournalRecipient.org_number
+        ).order_by(JournalRecipient.entry_id, JournalRecipient.position)
+    ).all()
+    assert [row for row in sent_to if row[0] in (letter.id, late.id)] == [
+        (letter.id, "Fjordvik kommune", "987654325"),
+        (late.id, "Norsk Friluftsforum", "921000006"),
+    ]
+    text = db.session.scalar(
+        select(JournalDocument.text).where(JournalDocument.entry_id == late.id)
+    )
+    assert text == revised.source_markdown
+    db.session.commit()
+    assert verify_chain() == []
+
+
+def test_a_hoeringsinstans_invited_before_opening_or_after_the_deadline_gets_no_letter_of_its_own():
+    consultation = make_consultation(title="Høring om E", publish=False)
+    consultations.add_consultee(consultation, "Fjordvik kommune", "987654325")
+    assert db.session.scalar(select(JournalEntry)) is None  # it goes with the others at opening
+    consultations.publish_consultation(consultation)
+    consultations.add_consultee(
+        consultation, "Norsk Friluftsforum", "921000006", now=consultation.deadline
+    )
+    consultations.close_consultation(consultation, by=consultation.created_by)
+    consultations.add_consultee(consultation, "Foreningen for åpen forvaltning", "912345009")
+    (letter,) = db.session.scalars(select(JournalEntry)).all()
+    assert letter.correspondent_name == "Fjordvik kommune"
