@@ -211,7 +211,7 @@ def test_an_update_waits_for_the_message_it_updates(app, outbox):
     app.config["ARCHIVE_DELIVERY_URL"] = "ftp://nowhere"  # the archive cannot be reached
     innspill = make_submission(consultation)
     db.session.commit()
-    first = db.session.scalar(select(ArchiveDelivery))
+    first = db.session.scalar(select(ArchiveDelivery).order_by(ArchiveDelivery.id))
     assert first.status == "pending" and first.attempts == 1
     app.config["ARCHIVE_DELIVERY_URL"] = working
     decision = moderation.Decision(
@@ -255,7 +255,7 @@ def test_a_failed_delivery_is_retried_shown_and_never_lost(app, client, monkeypa
         officer = make_user(roles=[ROLE_CASE_OFFICER], agency=consultation.agency)
         make_submission(consultation)
         db.session.commit()
-        row = db.session.scalar(select(ArchiveDelivery))
+        row = db.session.scalar(select(ArchiveDelivery).order_by(ArchiveDelivery.id))
         assert (row.status, row.attempts) == ("pending", 1)
         assert "answered 503" in row.last_error
         assert row.next_attempt_at > utcnow()
@@ -288,7 +288,7 @@ def test_the_deliver_command_and_a_second_worker_do_not_send_twice(app, runner, 
     consultation = make_consultation()
     make_submission(consultation)
     db.session.commit()
-    row = db.session.scalar(select(ArchiveDelivery))
+    row = db.session.scalar(select(ArchiveDelivery).order_by(ArchiveDelivery.id))
     assert row.status == "pending" and "unsupported" in row.last_error
     app.config["ARCHIVE_DELIVERY_URL"] = monkeypatch_url
     now = utcnow() + timedelta(hours=1)
