@@ -495,11 +495,13 @@ def _letter(
     title: str,
     documents: list[Attachment],
     sent_to: list[Recipient],
+    version: DraftVersion | None = None,
+    concluding: bool = False,
 ) -> JournalEntry:
-    """A høringsbrev journalpost: outgoing (U), carrying the agency's documents and the draft
-    current now, sent to the given høringsinstanser. Its hash covers the draft's text, the files
-    and the recipients."""
-    version = consultation.current_version
+    """An outgoing (U) journalpost of the agency's own, sent to the given høringsinstanser: the
+    agency's documents and a draft version (the current one unless given). Its hash covers the
+    draft's text, the files and the recipients."""
+    version = version or consultation.current_version
     entry = JournalEntry(
         agency_id=consultation.agency_id,
         consultation_id=consultation.id,
@@ -514,7 +516,7 @@ def _letter(
         screened_name=False,
         document_hash=document_hash(version.source_markdown, [d.sha256 for d in documents]),
     )
-    _append(entry, consultation, recipients=sent_to)
+    _append(entry, consultation, concluding=concluding, recipients=sent_to)
     db.session.add(JournalDocument(entry_id=entry.id, text=version.source_markdown))
     for position, document in enumerate(documents, 1):
         db.session.add(
@@ -579,25 +581,16 @@ def record_revised_draft(
     """Journal a draft version published after opening as its own outgoing entry, sent to the
     høringsinstanser like the høringsbrev. A revision after the deadline is part of concluding
     the case (like the høringsoppsummering), so it may come after closing."""
-    sent_to = recipients(consultation)
-    entry = JournalEntry(
-        agency_id=consultation.agency_id,
-        consultation_id=consultation.id,
-        case_number=consultation.case_number,
+    return _letter(
+        consultation,
         kind=KIND_REVISED_DRAFT,
-        document_type=DOC_OUTGOING,
-        registered_at=at,
-        correspondent_name=addressed_to(sent_to),
-        title=f"Revidert utkast, versjon {version.number}: {consultation.title}"[:500],
-        version_id=version.id,
-        status="Ekspedert",
-        screened_name=False,
-        document_hash=document_hash(version.source_markdown),
+        at=at,
+        title=f"Revidert utkast, versjon {version.number}: {consultation.title}",
+        documents=[],
+        sent_to=recipients(consultation),
+        version=version,
+        concluding=True,
     )
-    _append(entry, consultation, concluding=True, recipients=sent_to)
-    db.session.add(JournalDocument(entry_id=entry.id, text=version.source_markdown))
-    db.session.flush()
-    return entry
 
 
 def record_missing_letters(now: datetime | None = None) -> tuple[int, list[Consultation]]:

@@ -263,4 +263,5 @@ def test_no_comments_answer_marks_the_consultee():
     submission = services.answer_no_comments(consultation, organisation.id, author=representative)
     assert submission.body == "Ingen merknader."
     assert consultee.response == "no_comments"
-    assert _count(JournalEntry) == 2  # the høringsbrev and the answer
+    # The høringsbrev, the one sent later to the høringsinstans invited after opening, the answer
+    assert _count(JournalEntry) == 3
