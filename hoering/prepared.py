@@ -25,16 +25,21 @@ FAILED = "failed"
 UNDERWAY = (PENDING, RUNNING)
 
 
-class PreparedMixin:
-    """The state of one requested file: pending → running → done or failed."""
+class QueuedMixin:
+    """The state of one piece of requested work: pending → running → done or failed."""
 
     status: Mapped[str] = mapped_column(String(10), default=PENDING, index=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class PreparedMixin(QueuedMixin):
+    """The state of one requested file, and the file once made."""
+
     file_name: Mapped[str | None] = mapped_column(String(200))
     size: Mapped[int | None]
-    error: Mapped[str | None] = mapped_column(Text)
 
 
 def _claimable(model, now: datetime, stale_after: timedelta):
@@ -57,16 +62,19 @@ def claim(model, row_id: int, *, stale_after: timedelta, **values) -> bool:
     return bool(claimed)
 
 
-def finish(model, row_id: int, *, file_name: str, size: int, **values) -> None:
-    """Record the finished file and commit."""
+def complete(model, row_id: int, **values) -> None:
+    """Record the finished work (and what it gives: values) and commit."""
     row = db.session.get(model, row_id)
     row.status = DONE
     row.finished_at = utcnow()
-    row.file_name = file_name
-    row.size = size
     for name, value in values.items():
         setattr(row, name, value)
     db.session.commit()
+
+
+def finish(model, row_id: int, *, file_name: str, size: int, **values) -> None:
+    """Record the finished file and commit."""
+    complete(model, row_id, file_name=file_name, size=size, **values)
 
 
 def fail(model, row_id: int, reason: str) -> None:

@@ -3,21 +3,25 @@ and the case officer's split / move / join decisions, which detection keeps as t
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, insert, select, update
 
-from hoering import tasks
+from hoering import prepared, tasks
 from hoering.accounts.models import User
 from hoering.analysis import detect
-from hoering.analysis.models import Campaign, CampaignMember
+from hoering.analysis.models import Campaign, CampaignDetection, CampaignMember
 from hoering.consultations.models import Consultation
 from hoering.db import utcnow
 from hoering.errors import BadInputError
 from hoering.extensions import db
 from hoering.submissions.models import KIND_REPLY, Submission
+
+log = logging.getLogger(__name__)
 
 # How many of the latest innspill outside any campaign a new innspill is compared with, looked
 # for among the last RECENT_WINDOW innspill received (all consultations), so the database walks
@@ -346,12 +350,49 @@ def listing(consultation: Consultation) -> list[CampaignView]:
     return [CampaignView(c, members[c.id]) for c in campaigns]
 
 
+# Detection over 100,000 innspill takes about a minute; one running far longer lost its worker.
+DETECTION_STALE_AFTER = timedelta(minutes=15)
+
+
+def latest_detection(consultation: Consultation) -> CampaignDetection | None:
+    return db.session.scalar(
+        select(CampaignDetection)
+        .where(CampaignDetection.consultation_id == consultation.id)
+        .order_by(CampaignDetection.id.desc())
+        .limit(1)
+    )
+
+
+def request_detection(consultation: Consultation, *, by: User) -> CampaignDetection:
+    """Ask the task queue to find the campaigns again; one request underway at a time."""
+    latest = latest_detection(consultation)
+    if latest is not None and latest.status in prepared.UNDERWAY:
+        return latest
+    detection = CampaignDetection(consultation_id=consultation.id, requested_by_id=by.id)
+    db.session.add(detection)
+    db.session.flush()
+    tasks.after_commit(detect_campaigns_task, detection.id)
+    return detection
+
+
 @tasks.task()
-def detect_campaigns_task(consultation_id: int) -> None:
-    """Detection asked for by a case officer, in the background: at 100,000 innspill it takes
-    about a minute. Nothing is lost if the queue is: detection can run again at any time, and
-    innspill that arrive meanwhile are placed as they come."""
-    consultation = db.session.get(Consultation, consultation_id)
-    if consultation is not None:
-        detect_campaigns(consultation)
-        db.session.commit()
+def detect_campaigns_task(detection_id: int) -> None:
+    """Detection asked for by a case officer, in the background. Its state is on its row; the
+    sweep re-queues a request whose queue message was lost, and innspill that arrive meanwhile
+    are placed as they come."""
+    if not prepared.claim(CampaignDetection, detection_id, stale_after=DETECTION_STALE_AFTER):
+        return
+    detection = db.session.get(CampaignDetection, detection_id)
+    try:
+        found = detect_campaigns(db.session.get(Consultation, detection.consultation_id))
+    except Exception as error:
+        log.exception("campaign detection %s failed", detection_id)
+        prepared.fail(CampaignDetection, detection_id, str(error)[:2000])
+        return
+    prepared.complete(CampaignDetection, detection_id, campaigns_found=len(found))
+
+
+@tasks.periodic(5)
+def sweep_detections() -> None:
+    for detection_id in prepared.unfinished(CampaignDetection, stale_after=DETECTION_STALE_AFTER):
+        detect_campaigns_task(detection_id)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hoering.accounts.models import User
 from hoering.db import UTCDateTime, utcnow
 from hoering.extensions import db
+from hoering.prepared import QueuedMixin
 from hoering.submissions.models import Submission
 
 PROCESSING_NEW = "new"
@@ -41,6 +42,21 @@ class Campaign(db.Model):
 
     def __repr__(self) -> str:
         return f"<Campaign {self.id} size={self.size}>"
+
+
+class CampaignDetection(QueuedMixin, db.Model):
+    """A case officer's request to find the consultation's campaigns again, run by the task
+    queue (hoering.prepared's rules): its state is shown on the campaigns page."""
+
+    __tablename__ = "campaign_detections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    campaigns_found: Mapped[int | None]
+
+    def __repr__(self) -> str:
+        return f"<CampaignDetection {self.id} {self.status}>"
 
 
 class CampaignMember(db.Model):

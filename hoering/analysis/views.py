@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hoering import tasks
+from hoering import prepared
 from hoering.accounts.models import User
 from hoering.accounts.views import safe_next
 from hoering.analysis import campaigns, overview, public, queries, services
@@ -299,9 +299,12 @@ def campaign_list(consultation: Consultation):
             )
         ).all()
     )
+    detection = campaigns.latest_detection(consultation)
     return render_template(
         "analysis/campaigns.html",
         consultation=consultation,
+        detection=detection,
+        underway=detection is not None and detection.status in prepared.UNDERWAY,
         views=views,
         bodies=bodies,
         themes=services.themes(consultation),
@@ -316,7 +319,7 @@ def change_campaigns(consultation: Consultation):
     campaign = request.form.get("campaign", "")
     campaign_id = int(campaign) if campaign.isdigit() else 0
     if action == "detect":
-        tasks.after_commit(campaigns.detect_campaigns_task, consultation.id)
+        campaigns.request_detection(consultation, by=current_user)
         message = _("Kampanjene finnes på nytt i bakgrunnen. Last siden på nytt om litt.")
     elif action == "split":
         campaigns.split(consultation, campaign_id, _ids(), by=current_user)

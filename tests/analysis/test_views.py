@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
+from hoering import tasks
 from hoering.accounts.models import ROLE_ADMIN, ROLE_CASE_OFFICER, ROLE_MODERATOR
 from hoering.analysis import campaigns, services
 from hoering.analysis.models import (
     Campaign,
+    CampaignDetection,
     CampaignMember,
     Processing,
     ProcessingEvent,
@@ -306,3 +308,39 @@ def test_detecting_again_runs_on_the_task_queue_and_keeps_the_groups(signed_in):
     # The test app runs the queued task as the request commits, as a worker would soon after.
     grouped = set(db.session.scalars(select(CampaignMember.submission_id)))
     assert grouped == {s.id for s in letters}
+    detection = db.session.scalar(select(CampaignDetection))
+    assert (detection.status, detection.campaigns_found) == ("done", 1)
+    assert detection.requested_by_id == officer.id
+    state = _page(client, page)[1].select_one(".detection-state").get_text(" ", strip=True)
+    assert state.startswith("Kampanjene ble sist funnet") and state.endswith(": 1 kampanje.")
+
+
+def test_a_queued_detection_shows_its_state_and_is_swept_if_its_message_is_lost(app, signed_in):
+    consultation, officer, letters, _own = _setup()
+    client = signed_in(officer)
+    page = f"/admin/hoeringer/{consultation.slug}/kampanjer"
+    app.config["TASKS_IMMEDIATE"] = False  # the real queue: the request waits for no detection
+    try:
+        tasks.huey.flush()
+        post_form(client, page, {"action": "detect"})
+        post_form(client, page, {"action": "detect"})  # one request underway at a time
+        soup = _page(client, page)[1]
+        assert soup.select_one('meta[http-equiv="refresh"]') is not None
+        assert "venter på tur" in soup.select_one(".detection-state").get_text()
+        detection = db.session.scalar(select(CampaignDetection))
+        assert db.session.scalar(select(func.count()).select_from(CampaignDetection)) == 1
+        assert detection.status == "pending"
+        tasks.huey.flush()  # the queue lost its message; the sweep finds the row
+        campaigns.sweep_detections()  # queued, as the scheduler does every five minutes
+        db.session.commit()  # the test's reads end: the worker's session is its own
+        tasks.huey.execute(tasks.huey.dequeue())  # the worker sweeps: the detection is queued
+        assert tasks.huey.pending_count() == 1
+        tasks.huey.execute(tasks.huey.dequeue())  # and runs
+    finally:
+        tasks.huey.flush()
+        app.config["TASKS_IMMEDIATE"] = True
+    db.session.refresh(detection)
+    assert (detection.status, detection.campaigns_found) == ("done", 1)
+    grouped = set(db.session.scalars(select(CampaignMember.submission_id)))
+    assert grouped == {s.id for s in letters}
+    assert _page(client, page)[1].select_one('meta[http-equiv="refresh"]') is None
