@@ -96,21 +96,17 @@ def detect_campaigns(consultation: Consultation) -> list[Campaign]:
             )
         )
     )
+    others: set[int] = set()
     for campaign in db.session.scalars(
         select(Campaign).where(Campaign.consultation_id == consultation.id)
     ):
         found = fresh.get(campaign.id)
-        if found is not None and campaign.id not in with_decisions:
-            campaign.template_id = found.template
-            campaign.size = len(found.members)
-            campaign.updated_at = now
-    others = {
-        c
-        for c in db.session.scalars(
-            select(Campaign.id).where(Campaign.consultation_id == consultation.id)
-        )
-        if c not in fresh or c in with_decisions
-    }
+        if found is None or campaign.id in with_decisions:
+            others.add(campaign.id)
+            continue
+        campaign.template_id = found.template
+        campaign.size = len(found.members)
+        campaign.updated_at = now
     if others:
         refresh(consultation, others)
     db.session.flush()

@@ -103,19 +103,18 @@ def group(texts: dict[int, str]) -> list[Group]:
     # The very same text needs no MinHash: copies of one text join its first key at once.
     firsts: dict[str, int] = {}
     sets = _Sets()
-    keys = []
-    for key, text in texts.items():
-        if not eligible(text):
-            continue
-        first = firsts.setdefault(text, key)
+    keys = [key for key, text in texts.items() if eligible(text)]
+    distinct = []  # the first key of each text: the only ones signed and compared
+    for key in keys:
+        first = firsts.setdefault(texts[key], key)
         if first == key:
-            keys.append(key)
+            distinct.append(key)
         else:
             sets.union(first, key)
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     indexed: dict[int, int] = {}  # root -> how many of its members are in the index
-    for start in range(0, len(keys), BATCH):
-        batch = keys[start : start + BATCH]
+    for start in range(0, len(distinct), BATCH):
+        batch = distinct[start : start + BATCH]
         for key, signature in zip(batch, signatures(texts[k] for k in batch), strict=True):
             by_root: dict[int, list[int]] = {}
             for candidate in lsh.query(signature):
@@ -135,7 +134,6 @@ def group(texts: dict[int, str]) -> list[Group]:
                 lsh.insert(key, signature, check_duplication=False)
                 count += 1
             indexed[root] = count
-    keys = [key for key, text in texts.items() if eligible(text)]
     clusters: dict[int, list[int]] = {}
     for key in keys:
         clusters.setdefault(sets.find(key), []).append(key)

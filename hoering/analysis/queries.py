@@ -23,6 +23,7 @@ from hoering.analysis.models import (
     ThemeTag,
 )
 from hoering.consultations.models import Consultation, Consultee, Paragraph, Section
+from hoering.db import escape_like
 from hoering.errors import BadInputError
 from hoering.extensions import db
 from hoering.paging import after_param
@@ -104,10 +105,6 @@ def parse_filter(args: Mapping[str, str], theme_ids: set[int]) -> Filter:
     )
 
 
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def text_match(text: str):
     """Full-text search: PostgreSQL with its Norwegian configuration (stems, stop words); SQLite
     with its FTS5 index, every word matched as the start of a word."""
@@ -147,9 +144,7 @@ def conditions(consultation: Consultation, wanted: Filter) -> list:
         where.append(Submission.respondent_type == wanted.respondent)
     if wanted.organisation:
         where.append(
-            Submission.organisation_name.ilike(
-                f"%{_escape_like(wanted.organisation)}%", escape="\\"
-            )
+            Submission.organisation_name.ilike(f"%{escape_like(wanted.organisation)}%", escape="\\")
         )
     if wanted.invited:
         invited = Submission.organisation_id.in_(
