@@ -261,8 +261,7 @@ def withhold_file(
 ) -> ModerationAction:
     """Withhold one file of an innspill from the public, or show it again. The file is kept; the
     step goes to the moderation log and the journal's change log in this transaction."""
-    _check_file_moderator(attachment, by)
-    reason = _clean_text(reason or "", field_name="reason", limit=REASON_MAX).strip()
+    reason = _file_reason(attachment, by, reason)
     if withheld and not reason:
         raise BadInputError(_l("Skriv en begrunnelse for å holde filen tilbake."), field="reason")
     if attachment.withheld == withheld:
@@ -294,8 +293,7 @@ def redact_file(
 ) -> ModerationAction:
     """Publish a redacted copy of one file in its place (make_copy stores it on the file); the
     original is kept. Logged like every moderation step."""
-    _check_file_moderator(attachment, by)
-    reason = _clean_text(reason or "", field_name="reason", limit=REASON_MAX).strip()
+    reason = _file_reason(attachment, by, reason)
     before = file_snapshot(attachment)
     old = attachment.redacted_sha256
     make_copy()
@@ -319,9 +317,12 @@ def file_snapshot(attachment: Attachment) -> dict:
     }
 
 
-def _check_file_moderator(attachment: Attachment, by: User) -> None:
+def _file_reason(attachment: Attachment, by: User, reason: str | None) -> str:
+    """The moderator's cleaned reason for a step on this file; refused for anyone who may not
+    moderate its innspill."""
     if attachment.submission is None or not can_moderate(by, attachment.consultation):
         raise ForbiddenError()
+    return _clean_text(reason or "", field_name="reason", limit=REASON_MAX).strip()
 
 
 def _log_file(

@@ -62,10 +62,8 @@ def is_frozen(consultation: Consultation) -> bool:
     """Whether the høringsoppsummering is published: its journaled text holds the dispositions
     and the changed paragraphs, so they no longer change (arkivforskriften: a journaled
     document is not altered afterwards)."""
-    published_at = db.session.scalar(
-        select(Summary.published_at).where(Summary.consultation_id == consultation.id)
-    )
-    return published_at is not None
+    summary = db.session.get(Summary, consultation.id)  # from the session when already loaded
+    return summary is not None and summary.published_at is not None
 
 
 def _check_not_frozen(consultation: Consultation) -> None:

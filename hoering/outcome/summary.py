@@ -295,6 +295,10 @@ def build(consultation: Consultation) -> SummaryContent:
     )
 
 
+# How a part's dispositions are listed: those on themes, then on campaigns, then on one innspill.
+_SOURCE_ORDER = {services.SOURCE_THEME: 0, services.SOURCE_CAMPAIGN: 1, services.SOURCE_OWN: 2}
+
+
 def _sections(consultation, rows, every, invited, campaign_of, quotes_of, themes):
     """Per part of the draft (a heading; the same heading in two versions is one part), who
     commented there and the dispositions that apply to those innspill."""
@@ -326,8 +330,7 @@ def _sections(consultation, rows, every, invited, campaign_of, quotes_of, themes
         tally.done()
         for disposition_id, applied in found.items():
             applied.count = counts[disposition_id]
-        order = {services.SOURCE_THEME: 0, services.SOURCE_CAMPAIGN: 1, services.SOURCE_OWN: 2}
-        part.dispositions = sorted(found.values(), key=lambda a: (order[a.source], a.name))
+        part.dispositions = sorted(found.values(), key=lambda a: (_SOURCE_ORDER[a.source], a.name))
         out.append(part)
     return out
 
