@@ -148,47 +148,46 @@ def _class_end(found: _Found, klasse: _Class) -> None:
 def _structure(path: Path, found: _Found) -> None:
     folders: list[_Folder] = []  # the mappe being read and the ones around it
     classes: list[_Class] = []  # likewise for klasse
-    with path.open("rb") as handle:
-        for event, element in etree.iterparse(handle, events=("start", "end")):
-            name = local_name(element.tag)
-            if event == "start":
-                if name == "mappe":
-                    folders.append(_Folder())
-                elif name == "klasse":
-                    classes.append(_Class())
-                continue
-            _code(found, name, element, path.name)
-            parent = element.getparent()
-            parent_name = local_name(parent.tag) if parent is not None else ""
-            if name == "klasse":
-                _class_end(found, classes.pop())
-            if parent_name == "klasse" and classes:
-                klasse = classes[-1]
-                if name == "systemID":
-                    klasse.system_id = (element.text or "").strip()
-                    found.class_ids.add(klasse.system_id)
-                klasse.subclasses |= name == "klasse"
-                klasse.folders |= name == "mappe"
-                klasse.registrations |= name == "registrering"
-            if name == "referanseSekundaerKlassifikasjon" and parent_name == "mappe" and folders:
-                found.class_references.append((folders[-1].system_id, (element.text or "").strip()))
+    for event, element in parse_events(path, ("start", "end")):
+        name = local_name(element.tag)
+        if event == "start":
             if name == "mappe":
-                _folder(found, folders.pop())
+                folders.append(_Folder())
+            elif name == "klasse":
+                classes.append(_Class())
+            continue
+        _code(found, name, element, path.name)
+        parent = element.getparent()
+        parent_name = local_name(parent.tag) if parent is not None else ""
+        if name == "klasse":
+            _class_end(found, classes.pop())
+        if parent_name == "klasse" and classes:
+            klasse = classes[-1]
+            if name == "systemID":
+                klasse.system_id = (element.text or "").strip()
+                found.class_ids.add(klasse.system_id)
+            klasse.subclasses |= name == "klasse"
+            klasse.folders |= name == "mappe"
+            klasse.registrations |= name == "registrering"
+        if name == "referanseSekundaerKlassifikasjon" and parent_name == "mappe" and folders:
+            found.class_references.append((folders[-1].system_id, (element.text or "").strip()))
+        if name == "mappe":
+            _folder(found, folders.pop())
+            release_element(element)
+        elif folders and parent is not None and local_name(parent.tag) == "mappe":
+            folder = folders[-1]
+            text = (element.text or "").strip()
+            if name == "systemID":
+                folder.system_id = text
+            elif name == "opprettetDato":
+                folder.created = _when(text)
+            elif name == "avsluttetDato":
+                folder.closed = _when(text)
+            elif name == "saksstatus":
+                folder.status = text
+            elif name == "registrering":
+                _record(found, folder, element)
                 release_element(element)
-            elif folders and parent is not None and local_name(parent.tag) == "mappe":
-                folder = folders[-1]
-                text = (element.text or "").strip()
-                if name == "systemID":
-                    folder.system_id = text
-                elif name == "opprettetDato":
-                    folder.created = _when(text)
-                elif name == "avsluttetDato":
-                    folder.closed = _when(text)
-                elif name == "saksstatus":
-                    folder.status = text
-                elif name == "registrering":
-                    _record(found, folder, element)
-                    release_element(element)
 
 
 def _journal_order(found: _Found) -> str | None:
