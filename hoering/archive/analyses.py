@@ -44,7 +44,7 @@ from lxml import etree
 
 from hoering.archive.codelists import ARCHIVE_FORMATS, FORMAT_EXTENSIONS
 from hoering.archive.model import KEEP, PRODUCTION_FORMAT
-from hoering.archive.xmlutil import XSI
+from hoering.archive.xmlutil import XSI, local_name
 
 CLOSED_CASE_STATUSES = ("Avsluttet", "Utgår")  # M052 values a deposited saksmappe may have
 ARCHIVED_STATUSES = ("Arkivert", "Utgår")  # M053 values a deposited registrering may have
@@ -141,10 +141,6 @@ class _Tally:
         return sum(self.counts.values())
 
 
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
 def _type(element: etree._Element, default: str) -> str:
     return (element.get(_XSI_TYPE) or default).rsplit(":", 1)[-1]
 
@@ -195,7 +191,7 @@ class Analyses:
         """Take in one element named in READ (name is its local name) at its end, before it is
         freed."""
         parent = element.getparent()
-        parent_name = _local(parent.tag) if parent is not None else ""
+        parent_name = local_name(parent.tag) if parent is not None else ""
         line = element.sourceline
         text = (element.text or "").strip()
         if name in _COUNTED:

@@ -25,7 +25,15 @@ from lxml import etree
 from hoering.archive.analyses import READ, Analyses, Declared
 from hoering.archive.analyses import TESTS as ANALYSES
 from hoering.archive.rules import check_rules
-from hoering.archive.xmlutil import ADDML, MAIN_SCHEMAS, SCHEMA_DIR, XSI
+from hoering.archive.xmlutil import (
+    ADDML,
+    MAIN_SCHEMAS,
+    SCHEMA_DIR,
+    XSI,
+    local_name,
+    parse_events,
+    release_element,
+)
 
 XML_FILES = ("arkivuttrekk.xml", *MAIN_SCHEMAS)
 DOCUMENT_DIRS = ("DOKUMENT", "dokumenter", "DOKUMENTER", "dokument")
@@ -66,10 +74,6 @@ class _Structure:
     empty_files: int = 0
 
 
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -78,26 +82,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _events(
-    path: Path, events: tuple[str, ...] = ("end",), schema: etree.XMLSchema | None = None
-) -> Iterator[tuple[str, etree._Element]]:
-    """iterparse over a file that is closed even when the caller stops early."""
-    with path.open("rb") as handle:
-        yield from etree.iterparse(handle, events=events, schema=schema)
-
-
 def _empty(element: etree._Element) -> bool:
     """An element with neither children nor text (Noark 5 krav 6.4.5, Arkade N5.63)."""
     return len(element) == 0 and not (element.text or "").strip()
-
-
-def _release(element: etree._Element) -> None:
-    """Free an element that has been read, and the siblings before it."""
-    element.clear(keep_tail=True)
-    parent = element.getparent()
-    if parent is not None:
-        while element.getprevious() is not None:
-            del parent[0]
 
 
 @contextmanager
@@ -249,11 +236,11 @@ class _Checker:
             return f"schema {xsd.name} unusable: {error}"
         line = 0
         try:
-            for event, element in _events(xml, ("start", "end"), schema):
+            for event, element in parse_events(xml, ("start", "end"), schema):
                 if event == "start":
                     line = element.sourceline or line
                 elif element.getparent() is not None:
-                    _release(element)
+                    release_element(element)
         except etree.XMLSyntaxError as error:
             return f"near line {line}: {error.msg}"
         return None
@@ -265,14 +252,14 @@ class _Checker:
         found = _Structure()
         path = self.root / "arkivstruktur.xml"
         try:
-            for _event, element in _events(path):
+            for _event, element in parse_events(path):
                 self._visit(found, element)
         except (OSError, etree.XMLSyntaxError) as error:
             return f"arkivstruktur.xml unreadable: {error}"
         return found
 
     def _visit(self, found: _Structure, element: etree._Element) -> None:
-        name = _local(element.tag)
+        name = local_name(element.tag)
         if name in READ:
             found.analyses.visit(name, element)
         line = element.sourceline or 0
@@ -284,7 +271,7 @@ class _Checker:
             if previous != line and found.duplicate is None:
                 found.duplicate = f"systemID {text} at line {line} duplicates line {previous}"
             parent = element.getparent()
-            if parent is not None and _local(parent.tag) == "arkivdel":
+            if parent is not None and local_name(parent.tag) == "arkivdel":
                 found.arkivdeler.add(text)
         elif name == "referanseArkivdel":
             found.arkivdel_refs.append((text, line))
@@ -296,7 +283,7 @@ class _Checker:
                 day = element.findtext("{*}journaldato")
                 if day:
                     found.dates.append(day.strip())
-            _release(element)
+            release_element(element)
 
     def _document_object(self, found: _Structure, element: etree._Element) -> None:
         reference = (element.findtext("{*}referanseDokumentfil") or "").strip()
@@ -346,13 +333,13 @@ class _Checker:
         """Number of journalregistreringer and their journaldatoer in one journal file."""
         count, dates = 0, []
         try:
-            for _event, element in _events(path):
-                name = _local(element.tag)
+            for _event, element in parse_events(path):
+                name = local_name(element.tag)
                 if name == "journaldato":
                     dates.append((element.text or "").strip())
                 elif name == "journalregistrering":
                     count += 1
-                    _release(element)
+                    release_element(element)
         except (OSError, etree.XMLSyntaxError) as error:
             return f"{path.name} unreadable: {error}"
         return count, dates
@@ -360,11 +347,11 @@ class _Checker:
     def empty_elements(self, name: str) -> str | None:
         """The first element without content in one XML file."""
         try:
-            for _event, element in _events(self.root / name):
+            for _event, element in parse_events(self.root / name):
                 if _empty(element):
-                    return f"{name} line {element.sourceline}: <{_local(element.tag)}> is empty"
+                    return f"{name} line {element.sourceline}: <{local_name(element.tag)}> is empty"
                 if element.getparent() is not None and len(element):
-                    _release(element)
+                    release_element(element)
         except (OSError, etree.XMLSyntaxError):
             return None
         return None
@@ -375,14 +362,14 @@ class _Checker:
         path = self.root / "endringslogg.xml"
         unknown, count = None, 0
         try:
-            for _event, element in _events(path):
-                if _local(element.tag) == "referanseArkivenhet":
+            for _event, element in parse_events(path):
+                if local_name(element.tag) == "referanseArkivenhet":
                     target = (element.text or "").strip()
                     if target not in system_ids and unknown is None:
                         unknown = f"endringslogg.xml line {element.sourceline}: {target} not found"
-                elif _local(element.tag) == "endring":
+                elif local_name(element.tag) == "endring":
                     count += 1
-                    _release(element)
+                    release_element(element)
         except (OSError, etree.XMLSyntaxError) as error:
             problem = f"endringslogg.xml unreadable: {error}"
             return problem, count, problem

@@ -8,7 +8,6 @@ journalpost for the journal order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from hoering.archive.codelists import CODE_LISTS
+from hoering.archive.xmlutil import local_name, parse_events, release_element
 
 INCOMING = "Inngående dokument"
 CLOSED = "Avsluttet"
@@ -70,10 +70,6 @@ class _Found:
     code: str | None = None
 
 
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
 def _when(text: str | None) -> datetime | None:
     """A Noark date or date-time as a comparable datetime (a date is its first instant)."""
     if not text:
@@ -84,20 +80,6 @@ def _when(text: str | None) -> datetime | None:
     except ValueError:
         return None
     return value if value.tzinfo else value.astimezone()
-
-
-def _events(path: Path) -> Iterator[etree._Element]:
-    with path.open("rb") as handle:
-        for _event, element in etree.iterparse(handle, events=("end",)):
-            yield element
-
-
-def _release(element: etree._Element) -> None:
-    element.clear(keep_tail=True)
-    parent = element.getparent()
-    if parent is not None:
-        while element.getprevious() is not None:
-            del parent[0]
 
 
 def _code(found: _Found, name: str, element: etree._Element, where: str) -> None:
@@ -166,47 +148,46 @@ def _class_end(found: _Found, klasse: _Class) -> None:
 def _structure(path: Path, found: _Found) -> None:
     folders: list[_Folder] = []  # the mappe being read and the ones around it
     classes: list[_Class] = []  # likewise for klasse
-    with path.open("rb") as handle:
-        for event, element in etree.iterparse(handle, events=("start", "end")):
-            name = _local(element.tag)
-            if event == "start":
-                if name == "mappe":
-                    folders.append(_Folder())
-                elif name == "klasse":
-                    classes.append(_Class())
-                continue
-            _code(found, name, element, path.name)
-            parent = element.getparent()
-            parent_name = _local(parent.tag) if parent is not None else ""
-            if name == "klasse":
-                _class_end(found, classes.pop())
-            if parent_name == "klasse" and classes:
-                klasse = classes[-1]
-                if name == "systemID":
-                    klasse.system_id = (element.text or "").strip()
-                    found.class_ids.add(klasse.system_id)
-                klasse.subclasses |= name == "klasse"
-                klasse.folders |= name == "mappe"
-                klasse.registrations |= name == "registrering"
-            if name == "referanseSekundaerKlassifikasjon" and parent_name == "mappe" and folders:
-                found.class_references.append((folders[-1].system_id, (element.text or "").strip()))
+    for event, element in parse_events(path, ("start", "end")):
+        name = local_name(element.tag)
+        if event == "start":
             if name == "mappe":
-                _folder(found, folders.pop())
-                _release(element)
-            elif folders and parent is not None and _local(parent.tag) == "mappe":
-                folder = folders[-1]
-                text = (element.text or "").strip()
-                if name == "systemID":
-                    folder.system_id = text
-                elif name == "opprettetDato":
-                    folder.created = _when(text)
-                elif name == "avsluttetDato":
-                    folder.closed = _when(text)
-                elif name == "saksstatus":
-                    folder.status = text
-                elif name == "registrering":
-                    _record(found, folder, element)
-                    _release(element)
+                folders.append(_Folder())
+            elif name == "klasse":
+                classes.append(_Class())
+            continue
+        _code(found, name, element, path.name)
+        parent = element.getparent()
+        parent_name = local_name(parent.tag) if parent is not None else ""
+        if name == "klasse":
+            _class_end(found, classes.pop())
+        if parent_name == "klasse" and classes:
+            klasse = classes[-1]
+            if name == "systemID":
+                klasse.system_id = (element.text or "").strip()
+                found.class_ids.add(klasse.system_id)
+            klasse.subclasses |= name == "klasse"
+            klasse.folders |= name == "mappe"
+            klasse.registrations |= name == "registrering"
+        if name == "referanseSekundaerKlassifikasjon" and parent_name == "mappe" and folders:
+            found.class_references.append((folders[-1].system_id, (element.text or "").strip()))
+        if name == "mappe":
+            _folder(found, folders.pop())
+            release_element(element)
+        elif folders and parent is not None and local_name(parent.tag) == "mappe":
+            folder = folders[-1]
+            text = (element.text or "").strip()
+            if name == "systemID":
+                folder.system_id = text
+            elif name == "opprettetDato":
+                folder.created = _when(text)
+            elif name == "avsluttetDato":
+                folder.closed = _when(text)
+            elif name == "saksstatus":
+                folder.status = text
+            elif name == "registrering":
+                _record(found, folder, element)
+                release_element(element)
 
 
 def _journal_order(found: _Found) -> str | None:
@@ -229,10 +210,10 @@ def check_rules(root: Path) -> list[tuple[str, str, str | None]]:
         _structure(root / "arkivstruktur.xml", found)
         for journal in ("loependeJournal.xml", "offentligJournal.xml"):
             if (root / journal).is_file():
-                for element in _events(root / journal):
-                    _code(found, _local(element.tag), element, journal)
-                    if _local(element.tag) == "journalregistrering":
-                        _release(element)
+                for _event, element in parse_events(root / journal):
+                    _code(found, local_name(element.tag), element, journal)
+                    if local_name(element.tag) == "journalregistrering":
+                        release_element(element)
     except (OSError, etree.XMLSyntaxError) as error:
         return [(test_id, name, f"unreadable: {error}") for test_id, name in RULES]
     bad_reference = next(

@@ -1,4 +1,5 @@
-"""Shared XML pieces of the Noark 5 export: namespaces, shipped schemas and text sanitizing."""
+"""Shared XML pieces of the Noark 5 export and its check: namespaces, shipped schemas, text
+sanitizing and streaming reads."""
 
 from __future__ import annotations
 
@@ -97,3 +98,25 @@ class LeafWriter:
             self.xf.write("\n")
             yield
         self.xf.write("\n")
+
+
+def local_name(tag: object) -> str:
+    """An element's tag without its namespace ("" for a comment or processing instruction)."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def parse_events(
+    path: Path, events: tuple[str, ...] = ("end",), schema: etree.XMLSchema | None = None
+) -> Iterator[tuple[str, etree._Element]]:
+    """iterparse over a file that is closed even when the caller stops early."""
+    with path.open("rb") as handle:
+        yield from etree.iterparse(handle, events=events, schema=schema)
+
+
+def release_element(element: etree._Element) -> None:
+    """Free an element that has been read, and the siblings before it."""
+    element.clear(keep_tail=True)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]

@@ -159,26 +159,15 @@ def _unjournaled() -> list[ChainProblem]:
         )
         .order_by(Attachment.id)
     ).all()
-    return (
-        [
-            ChainProblem(
-                agency_id, created.year, f"(innspill {id_})", "innspill has no journal entry"
-            )
-            for agency_id, created, id_ in submissions
-        ]
-        + [
-            ChainProblem(
-                agency_id, created.year, f"(svar {id_})", "agency reply has no journal entry"
-            )
-            for agency_id, created, id_ in replies
-        ]
-        + [
-            ChainProblem(
-                agency_id, created.year, f"(dokument {id_})", "agency document has no journal entry"
-            )
-            for agency_id, created, id_ in documents
-        ]
-    )
+    return [
+        ChainProblem(agency_id, created.year, f"({label} {id_})", f"{what} has no journal entry")
+        for rows, label, what in (
+            (submissions, "innspill", "innspill"),
+            (replies, "svar", "agency reply"),
+            (documents, "dokument", "agency document"),
+        )
+        for agency_id, created, id_ in rows
+    ]
 
 
 def _verify_entries(counter: JournalCounter) -> ChainProblem | None:
